@@ -1,0 +1,229 @@
+"""The ``agentmem`` command line (typer + rich)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from agentmem.errors import AgentMemError
+
+app = typer.Typer(help="agentmem: pluggable, reflective memory for LLM agents.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+out = Console()
+err = Console(stderr=True)
+
+Home = Annotated[Optional[Path], typer.Option("--home", envvar="AGENTMEM_HOME",
+                                              help="store directory (default ./.agentmem)")]
+User = Annotated[Optional[str], typer.Option("--user", "-u", help="user_id scope")]
+Agent = Annotated[Optional[str], typer.Option("--agent", "-a", help="agent_id scope")]
+Session = Annotated[Optional[str], typer.Option("--session", "-s", help="session_id scope")]
+EmbedderOpt = Annotated[str, typer.Option("--embedder", envvar="AGENTMEM_EMBEDDER",
+                                          help="minilm (default), hash or openai")]
+ChromaHost = Annotated[Optional[str], typer.Option("--chroma-host", envvar="AGENTMEM_CHROMA_HOST",
+                                                   help="use a chroma server at this host")]
+ChromaPort = Annotated[int, typer.Option("--chroma-port", envvar="AGENTMEM_CHROMA_PORT")]
+AsJson = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
+
+
+def command(name: str | None = None):
+    """Register a command whose agentmem errors print as one red line and exit with 2."""
+
+    def deco(fn):
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except AgentMemError as exc:
+                err.print("[red]error:[/red]", escape(str(exc)), highlight=False)
+                raise typer.Exit(2) from None
+
+        return app.command(name)(run)
+
+    return deco
+
+
+def _open(home: Path | None, embedder: str, chroma_host: str | None = None,
+          chroma_port: int = 8000):
+    from agentmem.memory import Memory
+
+    kwargs: dict[str, Any] = {"embedder": embedder}
+    if home is not None:
+        kwargs["home"] = str(home)
+    if chroma_host:
+        kwargs["vector_store"] = {"host": chroma_host, "port": chroma_port}
+    return Memory(**kwargs)
+
+
+def _records_table(records: list, title: str, extra: dict[str, list] | None = None) -> Table:
+    table = Table(title=title, show_lines=False)
+    for col in ("id", "kind", "scope", "v", "content", *(extra or {})):
+        table.add_column(col, overflow="fold")
+    for i, r in enumerate(records):
+        scope = " ".join(f"{k[0]}={v}" for k, v in r.scope.items())
+        cells = [r.id, r.kind.value, scope, str(r.version), r.content]
+        table.add_row(*cells, *(str(v[i]) for v in (extra or {}).values()))
+    return table
+
+
+def _dump(obj: Any) -> None:
+    out.print_json(json.dumps(obj, default=str))
+
+
+@command()
+def add(content: Annotated[str, typer.Argument(help="text to remember ('-' reads stdin)")],
+        home: Home = None, user: User = None, agent: Agent = None, session: Session = None,
+        kind: Annotated[str, typer.Option(help="fact, note, lesson, ...")] = "fact",
+        embedder: EmbedderOpt = "minilm", as_json: AsJson = False) -> None:
+    """Store a memory as it is (no LLM)."""
+    if content == "-":
+        content = sys.stdin.buffer.read()  # bytes: invalid UTF-8 is reported, not mangled
+    with _open(home, embedder) as m:
+        rec = m.add(content, user_id=user, agent_id=agent, session_id=session, kind=kind)
+    if as_json:
+        _dump(rec.model_dump(mode="json"))
+    else:
+        out.print(f"[green]added[/green] {rec.id}")
+
+
+@command()
+def search(query: str, home: Home = None, user: User = None, agent: Agent = None,
+           session: Session = None, k: Annotated[int, typer.Option("-k")] = 10,
+           kind: Annotated[Optional[list[str]], typer.Option(help="filter by kind")] = None,
+           since: Annotated[Optional[str], typer.Option(help="ISO time lower bound")] = None,
+           until: Annotated[Optional[str], typer.Option(help="ISO time upper bound")] = None,
+           embedder: EmbedderOpt = "minilm", chroma_host: ChromaHost = None,
+           chroma_port: ChromaPort = 8000, as_json: AsJson = False) -> None:
+    """Hybrid (vector + BM25) search within a scope."""
+    with _open(home, embedder, chroma_host, chroma_port) as m:
+        hits = m.search(query, k=k, user_id=user, agent_id=agent, session_id=session,
+                        kinds=kind, since=since, until=until)
+    if as_json:
+        _dump([h.model_dump(mode="json") for h in hits])
+    else:
+        out.print(_records_table([h.record for h in hits], f"{len(hits)} hits for {query!r}",
+                                 {"score": [f"{h.score:.4f}" for h in hits]}))
+
+
+@command("list")
+def list_(home: Home = None, user: User = None, agent: Agent = None, session: Session = None,
+          limit: int = 50, offset: int = 0, embedder: EmbedderOpt = "minilm",
+          as_json: AsJson = False) -> None:
+    """List stored memories (all scopes unless one is given)."""
+    with _open(home, embedder) as m:
+        records = m.list(user_id=user, agent_id=agent, session_id=session, limit=limit,
+                         offset=offset)
+    if as_json:
+        _dump([r.model_dump(mode="json") for r in records])
+    else:
+        out.print(_records_table(records, f"{len(records)} memories"))
+
+
+@command()
+def get(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm") -> None:
+    """Show one memory as JSON."""
+    with _open(home, embedder) as m:
+        _dump(m.get(memory_id).model_dump(mode="json"))
+
+
+@command()
+def history(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm",
+            as_json: AsJson = False) -> None:
+    """Every change to a memory, oldest first."""
+    with _open(home, embedder) as m:
+        entries = m.history(memory_id)
+    if as_json:
+        _dump([e.model_dump(mode="json") for e in entries])
+        return
+    table = Table(title=f"history of {memory_id}")
+    for col in ("seq", "op", "v", "at", "actor", "reason", "content after"):
+        table.add_column(col, overflow="fold")
+    for e in entries:
+        table.add_row(str(e.seq), e.op, str(e.version), e.at.isoformat(timespec="seconds"),
+                      e.actor or "", e.reason, e.after.content if e.after else "(deleted)")
+    out.print(table)
+
+
+@command()
+def delete(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm",
+           reason: str = "deleted from the CLI") -> None:
+    """Delete a memory (recoverable with `restore`)."""
+    with _open(home, embedder) as m:
+        m.delete(memory_id, reason=reason, actor="cli")
+    out.print(f"[yellow]deleted[/yellow] {memory_id} (restore with: agentmem restore {memory_id})")
+
+
+@command()
+def restore(memory_id: str, version: Annotated[Optional[int], typer.Option(
+        help="version to bring back (default: the last one)")] = None, home: Home = None,
+        embedder: EmbedderOpt = "minilm") -> None:
+    """Bring a memory back to an earlier version (also after deletion)."""
+    with _open(home, embedder) as m:
+        rec = m.restore(memory_id, version, actor="cli")
+    out.print(f"[green]restored[/green] {rec.id} as version {rec.version}: {rec.content}")
+
+
+@command()
+def export(dest: Annotated[Path, typer.Argument(help="JSONL file to write ('-' for stdout)")],
+           home: Home = None, user: User = None, agent: Agent = None, session: Session = None,
+           embedder: EmbedderOpt = "minilm") -> None:
+    """Export memories as JSON lines."""
+    with _open(home, embedder) as m:
+        n = m.export_jsonl(sys.stdout if str(dest) == "-" else dest, user_id=user,
+                           agent_id=agent, session_id=session)
+    err.print(f"exported {n} memories")
+
+
+@command("import")
+def import_(src: Annotated[Path, typer.Argument(help="JSONL file from `agentmem export`")],
+            home: Home = None, embedder: EmbedderOpt = "minilm",
+            on_conflict: Annotated[str, typer.Option(help="error, skip or replace")] = "error"
+            ) -> None:
+    """Import memories exported earlier (ids and timestamps kept; all or nothing)."""
+    if on_conflict not in ("error", "skip", "replace"):
+        raise typer.BadParameter("--on-conflict must be error, skip or replace")
+    with _open(home, embedder) as m:
+        n = m.import_jsonl(src, on_conflict=on_conflict, actor="cli")  # type: ignore[arg-type]
+    out.print(f"[green]imported[/green] {n} memories")
+
+
+@command()
+def stats(home: Home = None, embedder: EmbedderOpt = "minilm") -> None:
+    """Counts by kind and user, history size, index health."""
+    with _open(home, embedder) as m:
+        _dump(m.stats())
+
+
+@command()
+def verify(home: Home = None, embedder: EmbedderOpt = "minilm",
+           repair: Annotated[bool, typer.Option(help="fix what is found")] = False) -> None:
+    """Check that the vector index matches the records (and repair it)."""
+    with _open(home, embedder) as m:
+        report = m.verify(repair=repair)
+    _dump({k: len(v) for k, v in report.items()} | {"repaired": repair})
+
+
+@command("serve-llm")
+def serve_llm(llm: Annotated[str, typer.Option(help="backend spec, e.g. local")] = "local",
+              host: str = "127.0.0.1", port: int = 8765,
+              adapter: Annotated[Optional[Path], typer.Option(help="LoRA adapter dir")] = None
+              ) -> None:
+    """Serve a backend over OpenAI- and Anthropic-compatible HTTP."""
+    from agentmem.llm import get_llm
+    from agentmem.llm.server import serve
+
+    kwargs = {"adapter": adapter} if adapter else {}
+    backend = get_llm(llm, **kwargs)
+    err.print(f"serving {backend.name} at http://{host}:{port}/v1 (Ctrl-C stops)")
+    serve(backend, host, port)
+
+
+def main() -> None:
+    app()

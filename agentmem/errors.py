@@ -1,0 +1,98 @@
+"""The project's error hierarchy.
+
+Every error raised on purpose by agentmem derives from :class:`AgentMemError` and
+from the builtin that fits it, so ``except ValueError`` keeps working for callers
+who do not know about agentmem. Messages say what was wrong, what was received
+and how to fix it.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AgentMemError",
+    "ConfigError",
+    "InvalidContentError",
+    "InvalidScopeError",
+    "InvalidOperationError",
+    "InvalidArgumentError",
+    "MemoryNotFound",
+    "MissingDependencyError",
+    "LLMOutputError",
+    "LLMError",
+    "StoreError",
+    "StoreLockedError",
+]
+
+
+class AgentMemError(Exception):
+    """Root of every error agentmem raises on purpose."""
+
+
+class ConfigError(AgentMemError, ValueError):
+    """A configuration value is invalid or inconsistent."""
+
+
+class InvalidContentError(AgentMemError, ValueError):
+    """Memory content is empty, too long, or not valid UTF-8 text."""
+
+
+class InvalidScopeError(AgentMemError, ValueError):
+    """A scope (user_id / agent_id / session_id) is missing or malformed."""
+
+
+class InvalidOperationError(AgentMemError, ValueError):
+    """An operation in a batch is malformed; ``index`` says which one."""
+
+    def __init__(self, message: str, *, index: int | None = None):
+        super().__init__(message)
+        self.index = index
+
+
+class InvalidArgumentError(AgentMemError, ValueError):
+    """An argument (k, kinds, a time range, a file) is out of range or malformed."""
+
+
+class MemoryNotFound(AgentMemError, KeyError):
+    """No memory (or no such version of it) exists under the given id."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else "memory not found"
+
+
+class MissingDependencyError(AgentMemError, ImportError):
+    """An optional dependency is needed; the message holds the install command."""
+
+
+class LLMError(AgentMemError, RuntimeError):
+    """A language-model backend failed (timeout, connection, server error)."""
+
+
+class LLMOutputError(AgentMemError, ValueError):
+    """A language model's reply could not be parsed; ``raw`` holds its text."""
+
+    def __init__(self, message: str, *, raw: str):
+        super().__init__(f"{message}\n--- raw reply ---\n{raw[:2000]}")
+        self.raw = raw
+
+
+class StoreError(AgentMemError, RuntimeError):
+    """The storage directory or database is unusable (foreign, corrupt, mismatched)."""
+
+
+class StoreLockedError(StoreError):
+    """Another process holds the embedded store open."""
+
+
+def missing(package: str, extra: str, what: str) -> MissingDependencyError:
+    """Build the error for an optional dependency that is not installed."""
+    return MissingDependencyError(
+        f"{what} needs the package '{package}', which is not installed. "
+        f"Install it with: pip install 'agentmem[{extra}]'"
+    )
+
+
+def first_error(exc) -> str:
+    """One line naming the first problem of a pydantic ``ValidationError``."""
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "value"
+    return f"{where}: {err['msg']} (got {err.get('input')!r:.80})"

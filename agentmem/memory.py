@@ -1,0 +1,473 @@
+"""The :class:`Memory` facade: one apply path, hybrid search, history and recovery."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any, Iterable, Literal, Mapping, Sequence
+
+import numpy as np
+from pydantic import BaseModel, ValidationError
+
+from agentmem._apply import PlannedChange, Planner, WriteBack
+from agentmem.config import EmbedderConfig, MemoryConfig, VectorStoreConfig
+from agentmem.embeddings import Embedder, make_embedder
+from agentmem.errors import (
+    InvalidArgumentError,
+    InvalidOperationError,
+    InvalidScopeError,
+    MemoryNotFound,
+    StoreError,
+)
+from agentmem.operations import HistoryEntry, Operation, OpResult, OpType, SearchHit
+from agentmem.records import Kind, MemoryRecord, Provenance, Scope, clean_content, new_id, utcnow
+from agentmem.store.home import open_home
+from agentmem.store.sqlite import Filter, kinds_tuple
+
+__all__ = ["Memory", "ResetResult"]
+
+log = logging.getLogger("agentmem")
+TimeArg = datetime | str | float | int | None
+
+
+class ResetResult(BaseModel):
+    """What :meth:`Memory.reset` removed; ``Memory.undo(batch)`` brings it back."""
+
+    batch: str
+    deleted: int
+
+
+def _epoch(value: TimeArg, name: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise InvalidArgumentError(
+                f"{name}={value!r} is not an ISO date/time such as '2023-05-08T13:56'") from None
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).timestamp()
+    raise InvalidArgumentError(f"{name} must be a datetime, ISO string or epoch seconds, got {value!r}")
+
+
+def _datetime(value: TimeArg) -> datetime | None:
+    epoch = _epoch(value, "event_time")
+    return None if epoch is None else datetime.fromtimestamp(epoch, timezone.utc)
+
+
+class Memory:
+    """A memory bank: records in SQLite, vectors in chroma (or numpy), full history.
+
+    Args:
+        config: a :class:`MemoryConfig`; keyword arguments override its fields.
+        home: directory of the store (default ``$AGENTMEM_HOME`` or ``./.agentmem``),
+            or ``":memory:"`` for a store that lives in this process only.
+        embedder: an :class:`Embedder`, a provider name ("minilm", "hash",
+            "openai") or an :class:`EmbedderConfig`.
+        vector_store: a :class:`VectorStoreConfig` or dict; ``{"host": ..., "port": ...}``
+            selects a chroma server shared by many processes.
+        user_id, agent_id, session_id: the default scope for calls that name none.
+
+    Example:
+        >>> m = Memory(home=":memory:", embedder="hash", user_id="alice")
+        >>> _ = m.add("Alice moved to Lisbon in 2021.")
+        >>> m.search("where does alice live?")[0].content
+        'Alice moved to Lisbon in 2021.'
+    """
+
+    def __init__(self, config: MemoryConfig | None = None, *, home: str | Path | None = None,
+                 embedder: Embedder | EmbedderConfig | str | None = None,
+                 vector_store: VectorStoreConfig | Mapping[str, Any] | None = None,
+                 user_id: str | None = None, agent_id: str | None = None,
+                 session_id: str | None = None, **overrides: Any):
+        try:
+            data = (config or MemoryConfig()).model_dump()
+            if home is not None:
+                data["home"] = str(home)
+            if vector_store is not None:
+                data["vector_store"] = (vector_store.model_dump() if isinstance(
+                    vector_store, BaseModel) else dict(vector_store))
+            if isinstance(embedder, (EmbedderConfig, str)):
+                data["embedder"] = (embedder.model_dump() if isinstance(embedder, BaseModel)
+                                    else {"provider": embedder})
+            data.update(overrides)
+            self.config = MemoryConfig(**data)
+        except ValidationError as exc:
+            from agentmem.errors import ConfigError
+
+            raise ConfigError(f"invalid memory configuration: {exc}") from None
+        self.default_scope = Scope.of(user_id, agent_id, session_id)
+        self.embedder: Embedder = make_embedder(
+            embedder if embedder is not None and not isinstance(embedder, (str, EmbedderConfig))
+            else self.config.embedder)
+        self._home = open_home(self.config, self.embedder)
+        self._store, self._index = self._home.store, self._home.index
+        self._write_lock = threading.RLock()
+        self._closed = False
+        self._sync(self._store.pending())
+
+    # -- lifecycle -----------------------------------------------------------------------
+    @property
+    def home(self) -> Path | None:
+        return self._home.path
+
+    def close(self) -> None:
+        """Release the store (and its lock). Safe to call twice."""
+        if not self._closed:
+            self._closed = True
+            self._home.close()
+
+    def __enter__(self) -> "Memory":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Memory(home={self.config.home!r}, embedder={self.embedder.spec()})"
+
+    # -- scopes and filters ----------------------------------------------------------------
+    def _scope(self, user_id: str | None, agent_id: str | None, session_id: str | None,
+               required: bool = True) -> Scope:
+        scope = Scope.of(user_id, agent_id, session_id).merged(self.default_scope)
+        return scope.require() if required else scope
+
+    def _filter(self, scope: Scope, kinds: Any, since: TimeArg, until: TimeArg) -> Filter:
+        flt = Filter(scope=scope, kinds=kinds_tuple(kinds), since=_epoch(since, "since"),
+                     until=_epoch(until, "until"))
+        if flt.since is not None and flt.until is not None and flt.since > flt.until:
+            raise InvalidArgumentError(f"since ({since}) is after until ({until}); swap them")
+        return flt
+
+    # -- the one write path ------------------------------------------------------------------
+    def apply(self, ops: Sequence[Operation | Mapping[str, Any]], *, user_id: str | None = None,
+              agent_id: str | None = None, session_id: str | None = None,
+              actor: str | None = None) -> list[OpResult]:
+        """Validate and apply operations atomically: all of them or none.
+
+        Raises:
+            InvalidOperationError: an operation is malformed or names an unknown id;
+                ``.index`` says which one, and nothing of the batch was applied.
+        """
+        scope = self._scope(user_id, agent_id, session_id, required=False)
+        ops = list(ops)
+        for i, op in enumerate(ops):
+            if not isinstance(op, (Operation, Mapping)):
+                raise InvalidOperationError(
+                    f"operation {i} must be an Operation or a dict, got {type(op).__name__}; "
+                    "nothing was applied", index=i)
+        return self._run(ops, scope, actor, batch=new_id(), wrap=True)
+
+    def _run(self, ops: list, scope: Scope, actor: str | None, batch: str,
+             wrap: bool) -> list[OpResult]:
+        self._check_open()
+        with self._write_lock:
+            planner = Planner(self._store, scope, self.config.max_content_chars)
+            for i, raw in enumerate(ops):
+                try:
+                    planner.plan(raw)
+                except (ValueError, KeyError) as exc:
+                    if not wrap:
+                        raise
+                    kind = raw.get("op") if isinstance(raw, Mapping) else getattr(raw, "op", "?")
+                    kind = getattr(kind, "value", kind)
+                    raise InvalidOperationError(
+                        f"operation {i} ({kind}) is invalid, so none of the {len(ops)} operations "
+                        f"were applied: {exc}", index=i) from exc
+            vectors = self._embed([c.after.content for c in planner.changes if c.needs_embedding])
+            self._commit(planner.changes, vectors, batch, actor)
+        self._sync([c.memory_id for c in planner.changes if c.op != OpType.NOOP])
+        return [c.result() for c in planner.changes]
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.embedder.dim), np.float32)
+        vectors = np.asarray(self.embedder.embed(texts), np.float32)
+        if vectors.shape != (len(texts), self.embedder.dim):
+            raise StoreError(f"embedder returned shape {vectors.shape}, expected "
+                             f"({len(texts)}, {self.embedder.dim})")
+        return vectors
+
+    def _commit(self, changes: list[PlannedChange], vectors: np.ndarray, batch: str,
+                actor: str | None) -> None:
+        it = iter(vectors)
+        now = utcnow()
+        with self._store.transaction():
+            for c in changes:
+                if c.op == OpType.NOOP:
+                    continue
+                current = self._store.get(c.memory_id)
+                if (current.version if current else None) != (c.before.version if c.before else None):
+                    raise StoreError(f"memory {c.memory_id} was changed by another writer while "
+                                     "this batch was prepared; nothing was applied, retry")
+                if c.after is None:
+                    self._store.remove(c.memory_id)
+                else:
+                    emb = next(it) if c.needs_embedding else self._store.embedding(c.memory_id)
+                    self._store.put(c.after, emb)
+                version = (c.after or c.before).version
+                self._store.append_history(batch, c.memory_id, c.history_op, version, c.before,
+                                           c.after, actor or c.actor, c.reason, now)
+
+    def _sync(self, ids: Sequence[str]) -> None:
+        """Bring the vector index in line with SQLite for ``ids`` (idempotent)."""
+        if not ids:
+            return
+        ids = list(dict.fromkeys(ids))
+        try:
+            rows = self._store.index_rows(ids)
+            live = [(i, *rows[i]) for i in ids if i in rows and rows[i][3] is not None]
+            if live:
+                self._index.upsert(live)
+            gone = [i for i in ids if i not in rows]
+            if gone:
+                self._index.delete(gone)
+            self._store.clear_pending(ids)
+        except Exception as exc:  # the write is committed; the outbox keeps it for a retry
+            log.warning("vector index update failed (%s); %d ids stay queued and are retried "
+                        "on the next write or open", exc, len(ids))
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError("this Memory is closed; open a new one")
+
+    # -- convenience writes -------------------------------------------------------------------
+    def add(self, content: str | bytes, *, user_id: str | None = None, agent_id: str | None = None,
+            session_id: str | None = None, kind: Kind | str = Kind.FACT,
+            metadata: dict[str, Any] | None = None, event_time: TimeArg = None,
+            provenance: Provenance | Mapping[str, Any] | None = None, trust: float | None = None,
+            actor: str | None = None, reason: str = "") -> MemoryRecord:
+        """Store ``content`` as it is (no LLM involved) and return the new record."""
+        return self.add_many([content], user_id=user_id, agent_id=agent_id, session_id=session_id,
+                             kind=kind, metadata=metadata, event_time=event_time,
+                             provenance=provenance, trust=trust, actor=actor, reason=reason)[0]
+
+    def add_many(self, contents: Iterable[str | bytes], *, user_id: str | None = None,
+                 agent_id: str | None = None, session_id: str | None = None,
+                 kind: Kind | str = Kind.FACT, metadata: dict[str, Any] | None = None,
+                 event_time: TimeArg = None, provenance: Provenance | Mapping[str, Any] | None = None,
+                 trust: float | None = None, actor: str | None = None,
+                 reason: str = "") -> list[MemoryRecord]:
+        """Store several contents in one transaction with one embedding batch."""
+        scope = self._scope(user_id, agent_id, session_id)
+        when = _datetime(event_time)
+        prov = Provenance.model_validate(provenance) if provenance is not None else None
+        limit = self.config.max_content_chars
+        ops = [{"op": "ADD", "content": clean_content(content, limit), "kind": kind, "metadata": metadata,
+                "event_time": when, "provenance": prov, "trust": trust, "reason": reason}
+               for content in contents]
+        results = self._run(ops, scope, actor, batch=new_id(), wrap=len(ops) > 1)
+        return [r.record for r in results]
+
+    def update(self, memory_id: str, content: str | bytes | None = None, *,
+               kind: Kind | str | None = None, metadata: dict[str, Any] | None = None,
+               event_time: TimeArg = None, trust: float | None = None, actor: str | None = None,
+               reason: str = "") -> MemoryRecord:
+        """Change a record (content and/or fields); its version goes up by one."""
+        when = _datetime(event_time)
+        op = {"op": "UPDATE", "id": memory_id, "content": content, "kind": kind,
+              "metadata": metadata, "event_time": when, "trust": trust, "reason": reason}
+        return self._run([op], Scope(), actor, batch=new_id(), wrap=False)[0].record
+
+    def delete(self, memory_id: str, *, actor: str | None = None, reason: str = "") -> MemoryRecord:
+        """Delete a record and return it as it was; ``restore`` brings it back."""
+        op = {"op": "DELETE", "id": memory_id, "reason": reason}
+        return self._run([op], Scope(), actor, batch=new_id(), wrap=False)[0].previous
+
+    # -- reads ------------------------------------------------------------------------------
+    def get(self, memory_id: str) -> MemoryRecord:
+        """Return the record, or raise :class:`MemoryNotFound`."""
+        self._check_open()
+        record = self._store.get(memory_id)
+        if record is None:
+            raise MemoryNotFound(f"no memory with id {memory_id!r}"
+                                 + ("; it was deleted (see history / restore)"
+                                    if self._store.history(memory_id) else ""))
+        return record
+
+    def list(self, *, user_id: str | None = None, agent_id: str | None = None,
+             session_id: str | None = None, kinds: Any = None, since: TimeArg = None,
+             until: TimeArg = None, limit: int = 100, offset: int = 0) -> list[MemoryRecord]:
+        """Records of a scope in insertion order (all scopes when none is given)."""
+        self._check_open()
+        if limit < 1 or offset < 0:
+            raise InvalidArgumentError(f"limit must be >= 1 and offset >= 0, got {limit}, {offset}")
+        flt = self._filter(self._scope(user_id, agent_id, session_id, False), kinds, since, until)
+        return self._store.list(flt, limit, offset)
+
+    def search(self, query: str, *, k: int = 10, user_id: str | None = None,
+               agent_id: str | None = None, session_id: str | None = None, kinds: Any = None,
+               since: TimeArg = None, until: TimeArg = None,
+               query_embedding: np.ndarray | Sequence[float] | None = None,
+               mode: Literal["hybrid", "vector", "keyword"] = "hybrid") -> list[SearchHit]:
+        """Hybrid search: vector and BM25 rankings fused by reciprocal rank.
+
+        Only records whose scope matches every given scope field are returned; time
+        filters apply to ``event_time`` when set, else ``created_at``.
+        """
+        self._check_open()
+        if not isinstance(query, str) or not query.strip():
+            raise InvalidArgumentError("query is empty; pass the text to search for")
+        if not 1 <= k <= 1000:
+            raise InvalidArgumentError(f"k must be within 1..1000, got {k}")
+        if mode not in ("hybrid", "vector", "keyword"):
+            raise InvalidArgumentError(f"mode must be hybrid, vector or keyword, got {mode!r}")
+        flt = self._filter(self._scope(user_id, agent_id, session_id), kinds, since, until)
+        n = max(self.config.candidates, k)
+        vec_hits: list[tuple[str, float]] = []
+        if mode != "keyword":
+            if query_embedding is None:
+                query_embedding = self._embed([query])[0]
+            query_embedding = np.asarray(query_embedding, np.float32)
+            if query_embedding.shape != (self.embedder.dim,):
+                raise InvalidArgumentError(f"query_embedding has shape {query_embedding.shape}, "
+                                           f"expected ({self.embedder.dim},)")
+            vec_hits = self._index.query(query_embedding, n, flt)
+        kw_ids = self._store.keyword_search(query, flt, n) if mode != "vector" else []
+        return self._fuse(vec_hits, kw_ids, flt.scope, k)
+
+    def _fuse(self, vec_hits: list[tuple[str, float]], kw_ids: list[str], scope: Scope,
+              k: int) -> list[SearchHit]:
+        rk = self.config.rrf_k
+        scores: dict[str, float] = {}
+        info: dict[str, dict[str, Any]] = {}
+        for rank, (mid, dist) in enumerate(vec_hits, 1):
+            scores[mid] = scores.get(mid, 0.0) + 1.0 / (rk + rank)
+            info.setdefault(mid, {})["vector_rank"], info[mid]["distance"] = rank, dist
+        for rank, mid in enumerate(kw_ids, 1):
+            scores[mid] = scores.get(mid, 0.0) + 1.0 / (rk + rank)
+            info.setdefault(mid, {})["keyword_rank"] = rank
+        ranked = sorted(scores, key=lambda m: -scores[m])
+        records = self._store.get_many(ranked[: k * 2])
+        hits = []
+        for mid in ranked[: k * 2]:
+            rec = records.get(mid)
+            # Scope is checked again here so isolation never rests on the index alone.
+            if rec is not None and scope.matches(rec.scope):
+                hits.append(SearchHit(record=rec, score=scores[mid], **info[mid]))
+            if len(hits) == k:
+                break
+        return hits
+
+    # -- history and recovery ----------------------------------------------------------------
+    def history(self, memory_id: str) -> list[HistoryEntry]:
+        """Every change to a memory, oldest first (kept after deletion)."""
+        self._check_open()
+        entries = self._store.history(memory_id)
+        if not entries:
+            raise MemoryNotFound(f"no memory with id {memory_id!r} has ever existed here")
+        return entries
+
+    def restore(self, memory_id: str, version: int | None = None, *, actor: str | None = None,
+                reason: str = "") -> MemoryRecord:
+        """Bring back a memory as it was at ``version`` (default: its last version).
+
+        The restored state becomes a new version; history keeps everything.
+        """
+        entries = self.history(memory_id)
+        states = {e.after.version: e.after for e in entries if e.after is not None}
+        if version is None:
+            version = max(states)
+        if version not in states:
+            raise MemoryNotFound(f"memory {memory_id!r} has no version {version}; "
+                                 f"versions: {sorted(states)}")
+        target = states[version]
+        op = WriteBack(memory_id, target, "RESTORE", reason or f"restore version {version}")
+        return self._run([op], Scope(), actor, batch=new_id(), wrap=False)[0].record
+
+    def undo(self, batch: str, *, actor: str | None = None) -> list[OpResult]:
+        """Reverse every change of one batch (an ``apply`` call, a ``reset``), newest first."""
+        self._check_open()
+        entries = self._store.history_batch(batch)
+        if not entries:
+            raise InvalidArgumentError(f"no history batch {batch!r}")
+        ops = [WriteBack(e.memory_id, e.before, "UNDO", f"undo batch {batch}")
+               for e in reversed(entries)]
+        return self._run(ops, Scope(), actor, batch=new_id(), wrap=True)
+
+    def reset(self, *, user_id: str | None = None, agent_id: str | None = None,
+              session_id: str | None = None, all_scopes: bool = False,
+              reason: str = "reset") -> ResetResult:
+        """Delete every record of a scope (or of all scopes with ``all_scopes=True``).
+
+        Nothing is asked; everything is logged as one batch that ``undo`` reverses.
+        """
+        scope = self._scope(user_id, agent_id, session_id, required=False)
+        if scope.is_empty and not all_scopes:
+            raise InvalidScopeError("reset needs a scope (user_id=, agent_id=, session_id=) or "
+                                    "all_scopes=True")
+        ids = self._store.ids(Filter(scope=scope))
+        batch = new_id()
+        self._run([{"op": "DELETE", "id": i, "reason": reason} for i in ids], Scope(), None,
+                  batch=batch, wrap=True)
+        return ResetResult(batch=batch, deleted=len(ids))
+
+    # -- export / import ------------------------------------------------------------------------
+    def export_jsonl(self, dest: str | Path | IO[str], *, user_id: str | None = None,
+                     agent_id: str | None = None, session_id: str | None = None) -> int:
+        """Write records as JSON lines (``{"type": "record", "data": {...}}``); return the count."""
+        from agentmem._jsonl import export_records
+
+        self._check_open()
+        flt = Filter(scope=self._scope(user_id, agent_id, session_id, required=False))
+        return export_records(self._store, flt, dest)
+
+    def import_jsonl(self, src: str | Path | IO[str], *,
+                     on_conflict: Literal["error", "skip", "replace"] = "error",
+                     actor: str | None = None) -> int:
+        """Read an export back, ids and timestamps unchanged. All lines or none.
+
+        Raises:
+            InvalidArgumentError: a line is not a valid record (its number is named),
+                or an id already exists and ``on_conflict="error"``.
+        """
+        from agentmem._jsonl import read_records
+
+        self._check_open()
+        records = read_records(src, self.config.max_content_chars)
+        ops = []
+        for line, rec in records:
+            exists = self._store.get(rec.id) is not None
+            if exists and on_conflict == "error":
+                raise InvalidArgumentError(
+                    f"line {line}: memory {rec.id} already exists; nothing was imported. Use "
+                    "on_conflict='skip' or 'replace' (CLI: --on-conflict)")
+            if exists and on_conflict == "skip":
+                continue
+            ops.append(WriteBack(rec.id, rec, "IMPORT", "import", keep_version=True))
+        self._run(ops, Scope(), actor, batch=new_id(), wrap=True)
+        return len(ops)
+
+    # -- health ----------------------------------------------------------------------------------
+    def stats(self) -> dict[str, Any]:
+        """Counts by kind and user, history size, index size and pending index work."""
+        self._check_open()
+        return {
+            "home": self.config.home,
+            "records": self._store.count(),
+            "by_kind": self._store.count_by("kind"),
+            "by_user": self._store.count_by("user_id"),
+            "history_entries": self._store.history_count(),
+            "index_vectors": self._index.count(),
+            "index_pending": len(self._store.pending()),
+            "embedder": self.embedder.spec(),
+            "vector_store": ("chroma-server" if self.config.vector_store.server_mode else
+                             "numpy" if self.config.in_memory or
+                             self.config.vector_store.provider == "memory" else "chroma"),
+        }
+
+    def verify(self, repair: bool = False) -> dict[str, list[str]]:
+        """Compare the vector index with SQLite; with ``repair`` fix both directions."""
+        self._check_open()
+        self._sync(self._store.pending())
+        stored, indexed = set(self._store.ids()), self._index.ids()
+        report = {"missing_vectors": sorted(stored - indexed), "orphan_vectors": sorted(indexed - stored)}
+        if repair:
+            self._sync(report["missing_vectors"] + report["orphan_vectors"])
+        return report

@@ -1,0 +1,101 @@
+"""Memory operations and the history entries they leave behind."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agentmem.records import Kind, MemoryRecord, Provenance, Scope, utcnow
+
+__all__ = ["OpType", "Operation", "OpResult", "HistoryEntry", "SearchHit"]
+
+
+class OpType(str, Enum):
+    ADD = "ADD"
+    UPDATE = "UPDATE"
+    DELETE = "DELETE"
+    NOOP = "NOOP"
+
+
+class Operation(BaseModel):
+    """One change to the memory bank, with the reason it was made.
+
+    ``ADD`` needs ``content``; ``UPDATE`` needs ``id`` and at least one of
+    ``content``/``kind``/``trust``/``event_time``/``metadata``; ``DELETE`` needs ``id``;
+    ``NOOP`` needs nothing and is recorded only in the returned results.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    op: OpType
+    id: str | None = None
+    content: str | None = None
+    kind: Kind | None = None
+    scope: Scope | None = Field(default=None, description="ADD only; defaults to the call's scope")
+    provenance: Provenance | None = None
+    trust: float | None = Field(default=None, ge=0.0, le=1.0)
+    event_time: datetime | None = None
+    metadata: dict[str, Any] | None = None
+    reason: str = ""
+
+    @classmethod
+    def add(cls, content: str, **kw: Any) -> "Operation":
+        return cls(op=OpType.ADD, content=content, **kw)
+
+    @classmethod
+    def update(cls, id: str, content: str | None = None, **kw: Any) -> "Operation":
+        return cls(op=OpType.UPDATE, id=id, content=content, **kw)
+
+    @classmethod
+    def delete(cls, id: str, **kw: Any) -> "Operation":
+        return cls(op=OpType.DELETE, id=id, **kw)
+
+    @classmethod
+    def noop(cls, **kw: Any) -> "Operation":
+        return cls(op=OpType.NOOP, **kw)
+
+
+class OpResult(BaseModel):
+    """What applying one operation did."""
+
+    op: OpType
+    id: str | None
+    record: MemoryRecord | None = Field(default=None, description="the record after the op")
+    previous: MemoryRecord | None = Field(default=None, description="the record before the op")
+    reason: str = ""
+
+
+class HistoryEntry(BaseModel):
+    """One line of the append-only history."""
+
+    seq: int
+    batch: str
+    memory_id: str
+    op: str
+    version: int
+    before: MemoryRecord | None
+    after: MemoryRecord | None
+    actor: str | None
+    reason: str
+    at: datetime = Field(default_factory=utcnow)
+
+
+class SearchHit(BaseModel):
+    """A search result: the record and how it ranked."""
+
+    record: MemoryRecord
+    score: float = Field(description="fused reciprocal-rank score; higher is better")
+    vector_rank: int | None = None
+    keyword_rank: int | None = None
+    distance: float | None = Field(default=None, description="cosine distance, when vector-ranked")
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def content(self) -> str:
+        return self.record.content

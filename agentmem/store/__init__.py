@@ -1,0 +1,1 @@
+"""Storage: SQLite records next to a vector index (chroma on disk, chroma server, numpy)."""

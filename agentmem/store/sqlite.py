@@ -1,0 +1,348 @@
+"""SQLite: the source of truth for records, history, keyword index and the index outbox.
+
+Every write happens inside one ``BEGIN IMMEDIATE`` transaction that touches the
+record row, its full-text row, the history and the outbox together. The vector
+index is only ever brought up to date *after* the commit, from the outbox, so a
+crash can leave the index behind SQLite but never ahead of it; the outbox is
+replayed on the next open.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from agentmem.errors import InvalidArgumentError, StoreError
+from agentmem.operations import HistoryEntry
+from agentmem.records import Kind, MemoryRecord, Scope
+
+__all__ = ["RecordStore", "Filter", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = 1
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+    rid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    user_id TEXT, agent_id TEXT, session_id TEXT,
+    kind TEXT NOT NULL,
+    time REAL NOT NULL,
+    version INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    embedding BLOB
+);
+CREATE INDEX IF NOT EXISTS records_user ON records(user_id);
+CREATE INDEX IF NOT EXISTS records_agent ON records(agent_id);
+CREATE INDEX IF NOT EXISTS records_session ON records(session_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
+    content, scope, tokenize = 'porter unicode61');
+CREATE TABLE IF NOT EXISTS history (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    batch TEXT NOT NULL,
+    memory_id TEXT NOT NULL,
+    op TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    before TEXT, after TEXT,
+    actor TEXT, reason TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS history_memory ON history(memory_id, seq);
+CREATE INDEX IF NOT EXISTS history_batch ON history(batch);
+CREATE TRIGGER IF NOT EXISTS history_no_update BEFORE UPDATE ON history
+    BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS history_no_delete BEFORE DELETE ON history
+    BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+CREATE TABLE IF NOT EXISTS outbox (memory_id TEXT PRIMARY KEY);
+"""
+
+
+def _token(prefix: str, value: str) -> str:
+    # Scope ids may hold characters the FTS tokenizer splits on; hash them to one token.
+    return prefix + hashlib.blake2b(value.encode(), digest_size=8).hexdigest()
+
+
+def _scope_tokens(scope: Scope) -> str:
+    return " ".join(_token(f[0], v) for f, v in scope.items())
+
+
+@dataclass
+class Filter:
+    """Restricts a search or listing: scope fields (wildcards when unset), kinds, time range."""
+
+    scope: Scope = field(default_factory=Scope)
+    kinds: tuple[str, ...] = ()
+    since: float | None = None
+    until: float | None = None
+
+
+def _where_sql(flt: Filter, alias: str = "r") -> tuple[str, list]:
+    clauses, args = [], []
+    for name, value in flt.scope.items():
+        clauses.append(f"{alias}.{name} = ?")
+        args.append(value)
+    if flt.kinds:
+        clauses.append(f"{alias}.kind IN ({','.join('?' * len(flt.kinds))})")
+        args.extend(flt.kinds)
+    if flt.since is not None:
+        clauses.append(f"{alias}.time >= ?")
+        args.append(flt.since)
+    if flt.until is not None:
+        clauses.append(f"{alias}.time <= ?")
+        args.append(flt.until)
+    return (" AND ".join(clauses) or "1"), args
+
+
+def _dump(record: MemoryRecord | None) -> str | None:
+    return None if record is None else record.model_dump_json()
+
+
+def _load(text: str | None) -> MemoryRecord | None:
+    return None if text is None else MemoryRecord.model_validate_json(text)
+
+
+class RecordStore:
+    """Records, history, full-text index and outbox in one SQLite file (WAL mode)."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        self._lock = threading.RLock()
+        try:
+            self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None,
+                                       check_same_thread=False)
+            if self.path != ":memory:":
+                self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL" if self.path == ":memory:" else
+                             "PRAGMA synchronous=FULL")
+            self._db.executescript(_SCHEMA)
+            self._check_schema()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path} is not a usable agentmem database ({exc}); it may be corrupt or "
+                "belong to another program. Point home at an empty directory, or restore the "
+                "file from a backup or an `agentmem export`"
+            ) from None
+
+    def _check_schema(self) -> None:
+        row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        if row is None:
+            self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        elif int(row[0]) > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} uses schema version {row[0]}, newer than this agentmem "
+                f"({SCHEMA_VERSION}); upgrade agentmem")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- transactions -----------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic write: everything inside commits together or not at all."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # -- records (call inside transaction() for writes) ----------------------------------
+    def put(self, record: MemoryRecord, embedding: np.ndarray | None) -> None:
+        """Insert or replace a record, its full-text row, and mark it for the index."""
+        blob = None if embedding is None else np.asarray(embedding, np.float32).tobytes()
+        s = record.scope
+        row = self._db.execute("SELECT rid FROM records WHERE id=?", (record.id,)).fetchone()
+        values = (s.user_id, s.agent_id, s.session_id, record.kind.value,
+                  record.effective_time.timestamp(), record.version, _dump(record), blob)
+        if row:
+            rid = row[0]
+            self._db.execute(
+                "UPDATE records SET user_id=?, agent_id=?, session_id=?, kind=?, time=?, "
+                "version=?, data=?, embedding=? WHERE rid=?", (*values, rid))
+            self._db.execute("DELETE FROM records_fts WHERE rowid=?", (rid,))
+        else:
+            rid = self._db.execute(
+                "INSERT INTO records (user_id, agent_id, session_id, kind, time, version, data, "
+                "embedding, id) VALUES (?,?,?,?,?,?,?,?,?)", (*values, record.id)).lastrowid
+        self._db.execute("INSERT INTO records_fts (rowid, content, scope) VALUES (?,?,?)",
+                         (rid, record.content, _scope_tokens(s)))
+        self._db.execute("INSERT OR IGNORE INTO outbox VALUES (?)", (record.id,))
+
+    def remove(self, memory_id: str) -> None:
+        row = self._db.execute("SELECT rid FROM records WHERE id=?", (memory_id,)).fetchone()
+        if row:
+            self._db.execute("DELETE FROM records_fts WHERE rowid=?", (row[0],))
+            self._db.execute("DELETE FROM records WHERE rid=?", (row[0],))
+        self._db.execute("INSERT OR IGNORE INTO outbox VALUES (?)", (memory_id,))
+
+    def append_history(self, batch: str, memory_id: str, op: str, version: int,
+                       before: MemoryRecord | None, after: MemoryRecord | None,
+                       actor: str | None, reason: str, at: datetime) -> None:
+        self._db.execute(
+            "INSERT INTO history (batch, memory_id, op, version, before, after, actor, reason, at)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            (batch, memory_id, op, version, _dump(before), _dump(after), actor, reason,
+             at.isoformat()))
+
+    # -- reads -------------------------------------------------------------------------
+    def get(self, memory_id: str) -> MemoryRecord | None:
+        with self._lock:
+            row = self._db.execute("SELECT data FROM records WHERE id=?", (memory_id,)).fetchone()
+        return _load(row[0]) if row else None
+
+    def get_many(self, ids: Sequence[str]) -> dict[str, MemoryRecord]:
+        out: dict[str, MemoryRecord] = {}
+        with self._lock:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start:start + 500])
+                rows = self._db.execute(
+                    f"SELECT id, data FROM records WHERE id IN ({','.join('?' * len(chunk))})",
+                    chunk).fetchall()
+                out.update((i, _load(d)) for i, d in rows)
+        return out
+
+    def embedding(self, memory_id: str) -> np.ndarray | None:
+        with self._lock:
+            row = self._db.execute("SELECT embedding FROM records WHERE id=?",
+                                   (memory_id,)).fetchone()
+        return None if row is None or row[0] is None else np.frombuffer(row[0], np.float32)
+
+    def iter_index_rows(self, batch: int = 2000) -> Iterator[list[tuple[str, Scope, str, float, np.ndarray]]]:
+        """Yield (id, scope, kind, time, embedding) rows in chunks, for rebuilding an index."""
+        last = 0
+        while True:
+            with self._lock:
+                rows = self._db.execute(
+                    "SELECT rid, id, user_id, agent_id, session_id, kind, time, embedding "
+                    "FROM records WHERE rid > ? ORDER BY rid LIMIT ?", (last, batch)).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield [(r[1], Scope(user_id=r[2], agent_id=r[3], session_id=r[4]), r[5], r[6],
+                    np.frombuffer(r[7], np.float32)) for r in rows if r[7] is not None]
+
+    def list(self, flt: Filter, limit: int = 100, offset: int = 0) -> list[MemoryRecord]:
+        where, args = _where_sql(flt)
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT data FROM records r WHERE {where} ORDER BY r.rid LIMIT ? OFFSET ?",
+                (*args, limit, offset)).fetchall()
+        return [_load(r[0]) for r in rows]
+
+    def ids(self, flt: Filter | None = None) -> list[str]:
+        where, args = _where_sql(flt or Filter())
+        with self._lock:
+            return [r[0] for r in self._db.execute(
+                f"SELECT id FROM records r WHERE {where} ORDER BY r.rid", args)]
+
+    def count(self, flt: Filter | None = None) -> int:
+        where, args = _where_sql(flt or Filter())
+        with self._lock:
+            return self._db.execute(f"SELECT COUNT(*) FROM records r WHERE {where}", args).fetchone()[0]
+
+    def count_by(self, column: str, flt: Filter | None = None) -> dict[str, int]:
+        if column not in ("kind", "user_id", "agent_id", "session_id"):
+            raise ValueError(f"cannot group by {column!r}")
+        where, args = _where_sql(flt or Filter())
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {column}, COUNT(*) FROM records r WHERE {where} GROUP BY {column}",
+                args).fetchall()
+        return {str(k): n for k, n in rows}
+
+    def keyword_search(self, query: str, flt: Filter, n: int) -> list[str]:
+        """Ids of the best BM25 matches (SQLite FTS5), best first, within the filter."""
+        words = list(dict.fromkeys(w.lower() for w in _WORD.findall(query)))[:64]
+        if not words:
+            return []
+        text = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+        expr = f"content : ({text})"
+        if not flt.scope.is_empty:
+            expr = f"scope : ({' AND '.join(_token(f[0], v) for f, v in flt.scope.items())}) AND {expr}"
+        where, args = _where_sql(flt)
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT r.id FROM records_fts JOIN records r ON r.rid = records_fts.rowid "
+                f"WHERE records_fts MATCH ? AND {where} "
+                "ORDER BY bm25(records_fts, 1.0, 0.0) LIMIT ?", (expr, *args, n)).fetchall()
+        return [r[0] for r in rows]
+
+    # -- history -----------------------------------------------------------------------
+    def _entries(self, sql: str, args: tuple) -> list[HistoryEntry]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT seq, batch, memory_id, op, version, before, after, actor, reason, at "
+                f"FROM history {sql}", args).fetchall()
+        return [HistoryEntry(seq=r[0], batch=r[1], memory_id=r[2], op=r[3], version=r[4],
+                             before=_load(r[5]), after=_load(r[6]), actor=r[7], reason=r[8],
+                             at=datetime.fromisoformat(r[9])) for r in rows]
+
+    def history(self, memory_id: str) -> list[HistoryEntry]:
+        return self._entries("WHERE memory_id=? ORDER BY seq", (memory_id,))
+
+    def history_batch(self, batch: str) -> list[HistoryEntry]:
+        return self._entries("WHERE batch=? ORDER BY seq", (batch,))
+
+    def history_count(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM history").fetchone()[0]
+
+    # -- outbox ------------------------------------------------------------------------
+    def pending(self, limit: int = 10_000) -> list[str]:
+        with self._lock:
+            return [r[0] for r in self._db.execute("SELECT memory_id FROM outbox LIMIT ?", (limit,))]
+
+    def clear_pending(self, ids: Sequence[str]) -> None:
+        with self._lock:
+            self._db.executemany("DELETE FROM outbox WHERE memory_id=?", [(i,) for i in ids])
+
+    def index_rows(self, ids: Sequence[str]) -> dict[str, tuple[Scope, str, float, np.ndarray | None]]:
+        """Current (scope, kind, time, embedding) of the ids that still exist."""
+        out = {}
+        with self._lock:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start:start + 500])
+                for r in self._db.execute(
+                        "SELECT id, user_id, agent_id, session_id, kind, time, embedding FROM "
+                        f"records WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                    emb = None if r[6] is None else np.frombuffer(r[6], np.float32)
+                    out[r[0]] = (Scope(user_id=r[1], agent_id=r[2], session_id=r[3]), r[4], r[5], emb)
+        return out
+
+
+def kinds_tuple(kinds: Sequence[str | Kind] | str | Kind | None) -> tuple[str, ...]:
+    """Normalise a kinds argument to a tuple of kind values, validating each."""
+    if kinds is None:
+        return ()
+    if isinstance(kinds, (str, Kind)):
+        kinds = [kinds]
+    out = []
+    for k in kinds:
+        try:
+            out.append(Kind(k).value)
+        except ValueError:
+            raise InvalidArgumentError(
+                f"unknown kind {k!r}; choose from {[x.value for x in Kind]}") from None
+    return tuple(out)

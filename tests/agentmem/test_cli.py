@@ -1,0 +1,81 @@
+"""The `agentmem` command line, end to end on a real home directory."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from agentmem.cli import app
+
+runner = CliRunner()
+
+
+def run(*args, input=None):
+    return runner.invoke(app, [*args], input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("AGENTMEM_EMBEDDER", "hash")
+    monkeypatch.setenv("COLUMNS", "200")
+    return str(tmp_path / "home")
+
+
+def test_cli_full_cycle(home, tmp_path):
+    r = run("add", "Maria volunteers at a shelter.", "--home", home, "--user", "maria", "--json")
+    assert r.exit_code == 0, r.output
+    mid = json.loads(r.output)["id"]
+    assert run("add", "John plays basketball.", "--home", home, "-u", "john").exit_code == 0
+    r = run("search", "shelter", "--home", home, "-u", "maria", "--json")
+    hits = json.loads(r.output)
+    assert [h["record"]["id"] for h in hits] == [mid]
+    r = run("search", "shelter", "--home", home, "-u", "maria")
+    assert "Maria volunteers" in r.output and "1 hits" in r.output
+    assert "John plays" in run("list", "--home", home).output
+    assert json.loads(run("get", mid, "--home", home).output)["content"].startswith("Maria")
+    assert "deleted" in run("delete", mid, "--home", home).output
+    r = run("history", mid, "--home", home)
+    assert "ADD" in r.output and "DELETE" in r.output
+    assert "restored" in run("restore", mid, "--home", home).output
+    out = tmp_path / "dump.jsonl"
+    assert run("export", str(out), "--home", home).exit_code == 0
+    assert len(out.read_text().splitlines()) == 2
+    other = str(tmp_path / "other")
+    assert "imported 2" in run("import", str(out), "--home", other).output
+    stats = json.loads(run("stats", "--home", other).output)
+    assert stats["records"] == 2 and stats["by_user"] == {"john": 1, "maria": 1}
+    assert json.loads(run("verify", "--home", other).output)["orphan_vectors"] == 0
+
+
+def test_cli_errors_are_one_clear_line(home, tmp_path):
+    r = runner.invoke(app, ["add", "   ", "--home", home, "-u", "x"])
+    assert r.exit_code == 2 and "error:" in r.output and "empty" in r.output
+    r = runner.invoke(app, ["get", "nosuchid", "--home", home])
+    assert r.exit_code == 2 and "no memory with id 'nosuchid'" in r.output
+    r = runner.invoke(app, ["add", "x", "--home", home, "-u", "bad user"])
+    assert r.exit_code == 2 and "not a valid scope id" in r.output
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    r = runner.invoke(app, ["list", "--home", str(foreign)])
+    assert r.exit_code == 2 and "not an agentmem home" in r.output
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{}\n")
+    r = runner.invoke(app, ["import", str(bad), "--home", home])
+    assert r.exit_code == 2 and "line 1" in r.output
+    r = runner.invoke(app, ["add", "-", "--home", home, "-u", "x"], input=b"\xff\xfe bad")
+    assert r.exit_code == 2 and "UTF-8" in r.output
+    assert (foreign / "notes.txt").read_text() == "mine"
+
+
+def test_console_script_runs():
+    out = subprocess.run([sys.executable, "-m", "agentmem", "--help"], capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0
+    for cmd in ("add", "search", "list", "get", "history", "delete", "restore", "export",
+                "import", "stats", "serve-llm"):
+        assert cmd in out.stdout

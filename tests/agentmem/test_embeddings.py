@@ -1,0 +1,69 @@
+"""Embedders: the hash fake, and the real MiniLM inside chroma (never chroma's default)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from agentmem import Memory
+from agentmem.embeddings import make_embedder
+from agentmem.testing import HashEmbedder
+
+
+def test_hash_embedder_is_deterministic_and_lexical():
+    e = HashEmbedder(dim=64)
+    a, b, c = e.embed(["red apple pie", "red apple tart", "quantum physics"])
+    assert np.allclose(e.embed(["red apple pie"])[0], a)
+    assert np.isclose(np.linalg.norm(a), 1.0)
+    assert a @ b > a @ c
+    assert e.embed([]).shape == (0, 64)
+
+
+def test_factory():
+    assert make_embedder("hash").dim == 64
+    inst = HashEmbedder(dim=16)
+    assert make_embedder(inst) is inst
+    with pytest.raises(TypeError):
+        make_embedder(3.5)
+
+
+@pytest.mark.slow
+def test_minilm_real_model(minilm):
+    v = minilm.embed(["Where does Alice live?", "Alice moved to Lisbon.", "The stock fell 3%."])
+    assert v.shape == (3, 384) and np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
+    assert v[0] @ v[1] > v[0] @ v[2]
+
+
+@pytest.mark.slow
+def test_minilm_with_chroma_on_disk_never_uses_chroma_default(tmp_path, minilm, monkeypatch):
+    from chromadb.utils import embedding_functions as efs
+
+    def forbidden(*a, **k):
+        raise AssertionError("chroma's default embedding function must never run")
+
+    monkeypatch.setattr(efs.DefaultEmbeddingFunction, "__call__", forbidden)
+    home = tmp_path / "home"
+    facts = ["Caroline is researching adoption agencies.", "Melanie ran a charity race.",
+             "Caroline moved from Sweden four years ago.", "Melanie's kids love dinosaurs."]
+    with Memory(home=home, user_id="c") as m:  # all defaults: MiniLM + chroma on disk
+        assert m.embedder.spec() == {"provider": "minilm", "dim": 384}
+        m.add_many(facts)
+        assert m.search("Which country is Caroline from?", k=1)[0].content == facts[2]
+        assert m.search("what race did melanie run", k=1, mode="vector")[0].content == facts[1]
+    # A fresh process reopens the collection: the registered function rebuilds from its config.
+    code = textwrap.dedent(f"""
+        import chromadb
+        from agentmem import Memory
+        with Memory(home={str(home)!r}, user_id="c") as m:
+            print(m.search("dinosaurs", k=1)[0].content)
+        col = chromadb.PersistentClient(path={str(home / 'chroma')!r}).get_collection("agentmem")
+        print(col.configuration["embedding_function"].name())
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split("\n")[:2] == [facts[3], "agentmem"]

@@ -1,0 +1,114 @@
+"""Shared fixtures: store backends for the conformance suite, a real chroma server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from agentmem import Memory  # noqa: E402
+from agentmem.testing import HashEmbedder  # noqa: E402
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _chroma_executable() -> str:
+    exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    if not Path(exe).exists() and not shutil.which(exe):
+        pytest.skip("the `chroma` command is not installed (pip install 'agentmem[chroma]')")
+    return exe
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """A real `chroma run` server on a free localhost port, for the whole session."""
+    pytest.importorskip("chromadb")
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    log = open(path / "server.log", "w")
+    proc = subprocess.Popen([_chroma_executable(), "run", "--path", str(path / "data"),
+                             "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"chroma run exited: {(path / 'server.log').read_text()}")
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        raise RuntimeError("chroma run did not start within 60 s")
+    yield {"host": "127.0.0.1", "port": port}
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+_collection_counter = iter(range(10**6))
+
+
+@pytest.fixture(params=["inprocess", "persistent", "server"])
+def backend(request, tmp_path):
+    """How to open a fresh store of each kind: returns a factory of Memory objects."""
+    kind = request.param
+    if kind == "inprocess":
+        def make(**kw):
+            return Memory(home=":memory:", embedder=HashEmbedder(), **kw)
+    elif kind == "persistent":
+        def make(**kw):
+            return Memory(home=tmp_path / "home", embedder=HashEmbedder(), **kw)
+    else:
+        server = request.getfixturevalue("chroma_server")
+        collection = f"conf{next(_collection_counter)}_{os.getpid()}"
+
+        def make(**kw):
+            return Memory(home=tmp_path / "home", embedder=HashEmbedder(),
+                          vector_store={**server, "collection": collection}, **kw)
+    make.kind = kind
+    return make
+
+
+@pytest.fixture
+def mem():
+    """A fast in-process store with the hash embedder."""
+    with Memory(home=":memory:", embedder=HashEmbedder()) as m:
+        yield m
+
+
+@pytest.fixture(scope="session")
+def local_llm():
+    """The real SmolLM2-135M-Instruct (cached as safetensors after the first load)."""
+    pytest.importorskip("transformers")
+    from agentmem.llm.local import LocalLLM
+
+    return LocalLLM()
+
+
+@pytest.fixture(scope="session")
+def minilm():
+    pytest.importorskip("sentence_transformers")
+    from agentmem.embeddings.minilm import MiniLMEmbedder
+
+    return MiniLMEmbedder()

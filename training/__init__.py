@@ -1,0 +1,1 @@
+"""training: see DESIGN.md. Builds on agentmem; grows with the runtime, environment and training issues."""
