@@ -66,10 +66,20 @@ if TYPE_CHECKING:  # pragma: no cover
     from agentmem.aio import AsyncMemory
     from agentmem.config import EmbedderConfig, MemoryConfig, VectorStoreConfig
     from agentmem.embeddings import Embedder
-    from agentmem.errors import (AgentMemError, ConfigError, InvalidArgumentError,
-                                 InvalidContentError, InvalidOperationError, InvalidScopeError,
-                                 LLMError, LLMOutputError, MemoryNotFound, MissingDependencyError,
-                                 StoreError, StoreLockedError)
+    from agentmem.errors import (
+        AgentMemError,
+        ConfigError,
+        InvalidArgumentError,
+        InvalidContentError,
+        InvalidOperationError,
+        InvalidScopeError,
+        LLMError,
+        LLMOutputError,
+        MemoryNotFound,
+        MissingDependencyError,
+        StoreError,
+        StoreLockedError,
+    )
     from agentmem.llm import LLM, ChatResponse, get_llm
     from agentmem.memory import Memory, ResetResult
     from agentmem.operations import HistoryEntry, Operation, OpResult, OpType, SearchHit

@@ -52,7 +52,7 @@ def chroma_server(tmp_path_factory):
                 break
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(f"chroma run exited: {(path / 'server.log').read_text()}")
+                raise RuntimeError(f"chroma run exited: {(path / 'server.log').read_text()}") from None
             time.sleep(0.2)
     else:
         proc.kill()

@@ -21,8 +21,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from agentmem.errors import (ConfigError, InvalidContentError, LLMError,
-                             MissingDependencyError, missing)
+from agentmem.errors import (
+    ConfigError,
+    InvalidContentError,
+    LLMError,
+    MissingDependencyError,
+    missing,
+)
 from agentmem.llm.base import BaseLLM, Usage
 
 __all__ = ["LocalLLM", "smollm2_dir", "cache_root", "DEFAULT_GGUF"]

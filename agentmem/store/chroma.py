@@ -147,7 +147,7 @@ class ChromaIndex:
     def query(self, embedding: np.ndarray, n: int, flt: Filter) -> list[tuple[str, float]]:
         res = self._col.query(query_embeddings=[np.asarray(embedding, np.float32)], n_results=n,
                               where=_where(flt), include=["distances"])
-        return list(zip(res["ids"][0], map(float, res["distances"][0])))
+        return list(zip(res["ids"][0], map(float, res["distances"][0]), strict=True))
 
     def ids(self) -> set[str]:
         out: set[str] = set()

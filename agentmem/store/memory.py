@@ -64,7 +64,7 @@ class NumpyIndex:
                 self._time[pos] = time
                 self._alive[pos] = True
                 values = (scope.user_id, scope.agent_id, scope.session_id, kind)
-                for f, v in zip(_FIELDS, values):
+                for f, v in zip(_FIELDS, values, strict=True):
                     self._cols[f][pos] = self._code(f, v)
 
     def delete(self, ids: Sequence[str]) -> None:

@@ -10,7 +10,6 @@ replayed on the next open.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import sqlite3
 import threading
