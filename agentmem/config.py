@@ -70,6 +70,12 @@ class MemoryConfig(_Strict):
         default=40, ge=1, le=1000, description="hits taken from each retriever before fusion"
     )
     rrf_k: int = Field(default=60, ge=1, description="reciprocal rank fusion constant")
+    exact_search_max_scope: int = Field(
+        default=20_000, ge=0,
+        description="scopes up to this many records are searched exactly from a per-scope cache "
+        "(single-writer modes only); larger ones use the vector index. 0 turns it off")
+    exact_search_cache: int = Field(
+        default=200_000, ge=0, description="vectors kept in the per-scope cache, all scopes together")
     lock_timeout: float = Field(
         default=0.0, ge=0, description="seconds to wait for another process's lock on home"
     )

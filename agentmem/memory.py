@@ -24,6 +24,7 @@ from agentmem.errors import (
 from agentmem.operations import HistoryEntry, Operation, OpResult, OpType, SearchHit
 from agentmem.records import Kind, MemoryRecord, Provenance, Scope, clean_content, new_id, utcnow
 from agentmem.store.home import open_home
+from agentmem.store.scoped import ScopedExactSearch
 from agentmem.store.sqlite import Filter, kinds_tuple
 
 __all__ = ["Memory", "ResetResult"]
@@ -109,6 +110,9 @@ class Memory:
         self._store, self._index = self._home.store, self._home.index
         self._write_lock = threading.RLock()
         self._closed = False
+        # Another process may write a shared (server) index, so only single-writer modes cache.
+        self._exact = None if getattr(self._index, "shared", False) else ScopedExactSearch(
+            self._store, self.config.exact_search_max_scope, self.config.exact_search_cache)
         self._sync(self._store.pending())
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -181,6 +185,9 @@ class Memory:
                         f"were applied: {exc}", index=i) from exc
             vectors = self._embed([c.after.content for c in planner.changes if c.needs_embedding])
             self._commit(planner.changes, vectors, batch, actor)
+            if self._exact is not None:
+                self._exact.invalidate(r.scope for c in planner.changes
+                                       for r in (c.before, c.after) if r is not None)
         self._sync([c.memory_id for c in planner.changes if c.op != OpType.NOOP])
         return [c.result() for c in planner.changes]
 
@@ -327,7 +334,8 @@ class Memory:
             if query_embedding.shape != (self.embedder.dim,):
                 raise InvalidArgumentError(f"query_embedding has shape {query_embedding.shape}, "
                                            f"expected ({self.embedder.dim},)")
-            vec_hits = self._index.query(query_embedding, n, flt)
+            exact = self._exact.query(query_embedding, n, flt) if self._exact else None
+            vec_hits = exact if exact is not None else self._index.query(query_embedding, n, flt)
         kw_ids = self._store.keyword_search(query, flt, n) if mode != "vector" else []
         return self._fuse(vec_hits, kw_ids, flt.scope, k)
 

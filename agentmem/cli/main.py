@@ -213,16 +213,20 @@ def verify(home: Home = None, embedder: EmbedderOpt = "minilm",
 @command("serve-llm")
 def serve_llm(llm: Annotated[str, typer.Option(help="backend spec, e.g. local")] = "local",
               host: str = "127.0.0.1", port: int = 8765,
-              adapter: Annotated[Optional[Path], typer.Option(help="LoRA adapter dir")] = None
+              adapter: Annotated[Optional[Path], typer.Option(help="LoRA adapter dir")] = None,
+              embedder: Annotated[Optional[str], typer.Option(
+                  help="also serve /v1/embeddings with this embedder (minilm, hash)")] = None
               ) -> None:
     """Serve a backend over OpenAI- and Anthropic-compatible HTTP."""
+    from agentmem.embeddings import make_embedder
     from agentmem.llm import get_llm
     from agentmem.llm.server import serve
 
     kwargs = {"adapter": adapter} if adapter else {}
     backend = get_llm(llm, **kwargs)
+    emb = make_embedder(embedder) if embedder else None
     err.print(f"serving {backend.name} at http://{host}:{port}/v1 (Ctrl-C stops)")
-    serve(backend, host, port)
+    serve(backend, host, port, emb)
 
 
 def main() -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any, Sequence
 
 import numpy as np
 
 from agentmem.embeddings.base import normalize
-from agentmem.errors import ConfigError, missing
+from agentmem.errors import ConfigError, LLMError, missing
 
 __all__ = ["OpenAIEmbedder"]
 
@@ -19,7 +20,8 @@ class OpenAIEmbedder:
     """OpenAI embeddings; ``dim`` must be given for models not in the known list."""
 
     def __init__(self, model: str = "text-embedding-3-small", dim: int | None = None,
-                 base_url: str | None = None, batch_size: int = 256, client: Any = None):
+                 base_url: str | None = None, api_key: str | None = None, batch_size: int = 256,
+                 client: Any = None):
         self.model = model
         self.dim = dim or _KNOWN_DIMS.get(model) or 0
         if not self.dim:
@@ -30,7 +32,8 @@ class OpenAIEmbedder:
                 import openai
             except ImportError:
                 raise missing("openai", "openai", "OpenAI embeddings") from None
-            client = openai.OpenAI(base_url=base_url)
+            key = api_key or os.environ.get("OPENAI_API_KEY") or ("local" if base_url else None)
+            client = openai.OpenAI(base_url=base_url, api_key=key)
         self._client = client
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -38,7 +41,10 @@ class OpenAIEmbedder:
         for start in range(0, len(texts), self.batch_size):
             batch = list(texts[start:start + self.batch_size])
             kwargs = {"dimensions": self.dim} if self.model.startswith("text-embedding-3") else {}
-            resp = self._client.embeddings.create(model=self.model, input=batch, **kwargs)
+            try:
+                resp = self._client.embeddings.create(model=self.model, input=batch, **kwargs)
+            except Exception as exc:  # the SDK's own hierarchy; keep its message
+                raise LLMError(f"embedding request to {self.model} failed: {exc}") from exc
             rows.extend(item.embedding for item in resp.data)
         if not rows:
             return np.zeros((0, self.dim), dtype=np.float32)

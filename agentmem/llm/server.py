@@ -7,10 +7,12 @@ local model exactly as they would use a hosted one. Routes:
 - ``POST /v1/chat/completions`` (``response_format`` json_schema / json_object honoured
   with constrained decoding on the local backend)
 - ``POST /v1/messages`` (Anthropic; a forced tool call decodes to the tool's input schema)
+- ``POST /v1/embeddings`` (when the server was given an embedder)
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import threading
@@ -79,6 +81,23 @@ def _anthropic(llm: LLM, body: dict) -> dict:
                       "output_tokens": resp.usage.completion_tokens}}
 
 
+def _embeddings(server: "LLMServer", body: dict) -> dict:
+    if server.embedder is None:
+        raise ValueError("this server has no embedder; start it with one to serve /v1/embeddings")
+    texts = body["input"]
+    texts = [texts] if isinstance(texts, str) else list(texts)
+    if not texts or not all(isinstance(t, str) for t in texts):
+        raise ValueError("input must be a string or a non-empty list of strings")
+    vectors = server.embedder.embed(texts)
+    b64 = body.get("encoding_format") == "base64"
+    data = [{"object": "embedding", "index": i,
+             "embedding": base64.b64encode(v.astype("<f4").tobytes()).decode() if b64
+             else [float(x) for x in v]} for i, v in enumerate(vectors)]
+    tokens = sum(len(t.split()) for t in texts)
+    return {"object": "list", "data": data, "model": body.get("model", "embedder"),
+            "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: "LLMServer"
 
@@ -104,11 +123,14 @@ class _Handler(BaseHTTPRequestHandler):
         route = self.path.split("?")[0].rstrip("/")
         handler = {"/v1/chat/completions": _openai, "/chat/completions": _openai,
                    "/v1/messages": _anthropic}.get(route)
+        if route.endswith("/embeddings"):
+            handler = _embeddings
         if handler is None:
             return self._send(404, {"error": {"message": f"no route {self.path}"}})
         try:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-            self._send(200, handler(self.server.llm, body))
+            target = self.server if handler is _embeddings else self.server.llm
+            self._send(200, handler(target, body))
         except (KeyError, ValueError, StopIteration, TypeError) as exc:
             self._send(400, {"type": "error", "error": {"type": "invalid_request_error",
                                                         "message": f"bad request: {exc}"}})
@@ -121,9 +143,10 @@ class LLMServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, llm: LLM, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, llm: LLM, host: str = "127.0.0.1", port: int = 0, embedder: Any = None):
         super().__init__((host, port), _Handler)
         self.llm = llm
+        self.embedder = embedder
 
     @property
     def port(self) -> int:
@@ -139,9 +162,9 @@ class LLMServer(ThreadingHTTPServer):
         return self
 
 
-def serve(llm: LLM, host: str = "127.0.0.1", port: int = 8765) -> None:
+def serve(llm: LLM, host: str = "127.0.0.1", port: int = 8765, embedder: Any = None) -> None:
     """Serve in the foreground until interrupted."""
-    server = LLMServer(llm, host, port)
+    server = LLMServer(llm, host, port, embedder)
     try:
         server.serve_forever()
     finally:

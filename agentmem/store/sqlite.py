@@ -29,6 +29,15 @@ __all__ = ["RecordStore", "Filter", "SCHEMA_VERSION"]
 
 SCHEMA_VERSION = 1
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Function words carry no signal for BM25 but have the longest posting lists, so a
+# query drops them (unless nothing else is left).
+_STOPWORDS = frozenset("""
+a about after all also am an and any are as at be been before being but by can could did do
+does doing for from had has have having he her hers him his how i if in into is it its just me
+more most my no nor not of on or our ours she so some such than that the their them then there
+these they this those to too very was we were what when where which while who whom why will
+with would you your yours
+""".split())
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -242,6 +251,15 @@ class RecordStore:
             yield [(r[1], Scope(user_id=r[2], agent_id=r[3], session_id=r[4]), r[5], r[6],
                     np.frombuffer(r[7], np.float32)) for r in rows if r[7] is not None]
 
+    def scope_rows(self, scope: Scope) -> list[tuple[str, str, float, np.ndarray]]:
+        """(id, kind, time, embedding) of every record in ``scope`` that has an embedding."""
+        where, args = _where_sql(Filter(scope=scope))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT id, kind, time, embedding FROM records r WHERE {where} AND "
+                "embedding IS NOT NULL ORDER BY rid", args).fetchall()
+        return [(r[0], r[1], r[2], np.frombuffer(r[3], np.float32)) for r in rows]
+
     def list(self, flt: Filter, limit: int = 100, offset: int = 0) -> list[MemoryRecord]:
         where, args = _where_sql(flt)
         with self._lock:
@@ -273,7 +291,8 @@ class RecordStore:
 
     def keyword_search(self, query: str, flt: Filter, n: int) -> list[str]:
         """Ids of the best BM25 matches (SQLite FTS5), best first, within the filter."""
-        words = list(dict.fromkeys(w.lower() for w in _WORD.findall(query)))[:64]
+        words = list(dict.fromkeys(w.lower() for w in _WORD.findall(query)))
+        words = ([w for w in words if w not in _STOPWORDS] or words)[:32]
         if not words:
             return []
         text = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)

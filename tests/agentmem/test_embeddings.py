@@ -67,3 +67,24 @@ def test_minilm_with_chroma_on_disk_never_uses_chroma_default(tmp_path, minilm, 
                          timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split("\n")[:2] == [facts[3], "agentmem"]
+
+
+def test_openai_embedder_over_http_with_the_real_sdk(tmp_path):
+    pytest.importorskip("openai")
+    from agentmem.embeddings.openai import OpenAIEmbedder
+    from agentmem.llm.server import LLMServer
+    from agentmem.testing import ScriptedLLM
+
+    server = LLMServer(ScriptedLLM(), embedder=HashEmbedder(dim=64)).start()
+    try:
+        emb = OpenAIEmbedder(model="served-hash", dim=64, base_url=server.base_url)
+        v = emb.embed(["red apple pie", "red apple tart", "quantum physics"])
+        assert np.allclose(v, HashEmbedder(dim=64).embed(["red apple pie", "red apple tart",
+                                                          "quantum physics"]), atol=1e-6)
+        with Memory(home=tmp_path / "h", embedder=emb, user_id="u") as m:
+            m.add_many(["red apple pie recipe", "quantum physics lecture"])
+            assert m.search("apple", k=1)[0].content == "red apple pie recipe"
+            assert m.embedder.spec() == {"provider": "openai", "model": "served-hash", "dim": 64}
+    finally:
+        server.shutdown()
+        server.server_close()

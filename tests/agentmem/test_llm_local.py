@@ -62,3 +62,28 @@ def test_prompt_over_the_context_window_is_refused(local_llm):
 
     with pytest.raises(InvalidContentError, match="context window"):
         local_llm.chat("word " * 9000, max_tokens=8)
+
+
+def test_lora_adapter_loads_by_path(tmp_path, local_llm):
+    pytest.importorskip("peft")
+    import torch
+    from peft import LoraConfig, PeftModel, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    from agentmem import ConfigError
+
+    base = AutoModelForCausalLM.from_pretrained(resolve_model_dir(None))
+    lora = get_peft_model(base, LoraConfig(r=4, target_modules=["q_proj", "v_proj"],
+                                           init_lora_weights=False))
+    lora.save_pretrained(tmp_path / "adapter")
+    adapted = get_llm("local", adapter=tmp_path / "adapter")
+    assert isinstance(adapted.model, PeftModel) and adapted.name.endswith("+adapter")
+    ids = local_llm.tokenizer("The capital of France is", return_tensors="pt")
+    with torch.no_grad():
+        plain = local_llm.model(**ids).logits
+        tuned = adapted.model(**ids).logits
+    assert not torch.allclose(plain, tuned)  # the adapter is really applied
+    assert adapted.chat("Say hi.", max_tokens=4).usage.completion_tokens >= 1
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ConfigError, match="not a LoRA adapter"):
+        get_llm("local", adapter=tmp_path / "empty")

@@ -162,3 +162,40 @@ def test_reopen_keeps_everything(backend):
         assert m.stats()["records"] == 19
         assert m.verify() == {"missing_vectors": [], "orphan_vectors": []}
         assert len(m.search("rivers", k=50)) == 19
+
+
+def test_search_sees_every_write_immediately(backend):
+    """The per-scope exact-search cache is dropped by writes to its scope."""
+    with backend(user_id="u") as m:
+        first = m.add("the lighthouse keeper feeds the gulls")
+        assert [h.id for h in m.search("lighthouse gulls", mode="vector")] == [first.id]
+        second = m.add("the lighthouse lamp was repaired", agent_id="a1")
+        assert {h.id for h in m.search("lighthouse", mode="vector")} == {first.id, second.id}
+        assert [h.id for h in m.search("lighthouse", agent_id="a1", mode="vector")] == [second.id]
+        m.delete(first.id)
+        assert [h.id for h in m.search("lighthouse", mode="vector")] == [second.id]
+        m.update(second.id, "the harbour crane was repaired")
+        assert m.search("harbour crane", mode="vector", k=1)[0].id == second.id
+        m.undo(m.history(first.id)[-1].batch)
+        assert {h.id for h in m.search("lighthouse", mode="vector")} == {first.id, second.id}
+
+
+def test_exact_scope_path_matches_the_index(tmp_path):
+    from agentmem import Memory
+    from agentmem.testing import HashEmbedder
+
+    rng = random.Random(3)
+    words = "amber basil cedar delta ember fjord grove heath iris jade kelp lotus".split()
+    texts = [(f"u{rng.randrange(4)}", " ".join(rng.sample(words, 3))) for _ in range(150)]
+    results = []
+    for max_scope in (20_000, 0):
+        with Memory(home=tmp_path / "h", embedder=HashEmbedder(),
+                    exact_search_max_scope=max_scope) as m:
+            if max_scope:
+                for user, text in texts:
+                    m.add(text, user_id=user)
+            results.append([[round(h.distance, 4) for h in m.search(q, user_id=u, k=5,
+                                                                    mode="vector")]
+                            for u, q in texts[:30]])
+    # Equal distances may come in another order, so compare the distances of the top 5.
+    assert results[0] == results[1]

@@ -1,0 +1,32 @@
+"""AsyncMemory is the same code as Memory behind coroutines."""
+
+from __future__ import annotations
+
+import asyncio
+
+from agentmem import AsyncMemory, Memory
+from agentmem.testing import HashEmbedder
+
+
+def test_async_memory_round_trip():
+    async def scenario():
+        async with AsyncMemory(home=":memory:", embedder=HashEmbedder(), user_id="u") as m:
+            recs = await asyncio.gather(*(m.add(f"async fact {i} about owls") for i in range(8)))
+            assert len({r.id for r in recs}) == 8
+            hits = await m.search("owls", k=3)
+            assert len(hits) == 3
+            await m.update(recs[0].id, "async fact about hawks")
+            assert [h.op for h in await m.history(recs[0].id)] == ["ADD", "UPDATE"]
+            assert (await m.stats())["records"] == 8
+            return m.sync
+
+    inner = asyncio.run(scenario())
+    assert isinstance(inner, Memory) and inner._closed
+
+
+def test_wrap_existing_memory():
+    sync = Memory(home=":memory:", embedder=HashEmbedder(), user_id="u")
+    sync.add("wrapped")
+    m = AsyncMemory.wrap(sync)
+    assert asyncio.run(m.list())[0].content == "wrapped"
+    assert AsyncMemory.search.__doc__ == Memory.search.__doc__
