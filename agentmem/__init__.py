@@ -13,6 +13,8 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "Memory": "agentmem.memory",
+    "Agent": "agentmem.agent",
+    "TurnResult": "agentmem.agent",
     "ResetResult": "agentmem.memory",
     "AsyncMemory": "agentmem.aio",
     "MemoryConfig": "agentmem.config",
@@ -63,6 +65,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
+    from agentmem.agent import Agent, TurnResult
     from agentmem.aio import AsyncMemory
     from agentmem.config import EmbedderConfig, MemoryConfig, VectorStoreConfig
     from agentmem.embeddings import Embedder

@@ -28,6 +28,8 @@ def get_llm(spec: "str | LLM | None" = None, **kwargs: Any) -> LLM:
         raise ConfigError(f"llm must be a string like 'openai:gpt-4o-mini' or an LLM, got {spec!r}")
     spec = spec or "local"
     provider, _, model = spec.partition(":")
+    if kwargs.get("adapter") is not None and provider != "local":
+        raise ConfigError(f"a LoRA adapter applies to local models only, not to {spec!r}")
     if provider == "local":
         from agentmem.llm.local import LocalLLM
 

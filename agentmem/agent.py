@@ -1,0 +1,206 @@
+"""An agent with memory: a LangGraph graph of retrieve -> guard -> answer -> manage -> reflect.
+
+Experimental (0.1): the graph, the checkpointer and the background memory writer
+are in place; the guard and reflect nodes pass through until the consensus guard
+and the lesson/summary structures land.
+
+The answer is returned before memory is written: ``manage`` hands the turn to a
+background worker with a bounded queue, and :meth:`Agent.flush` waits for it.
+Policies are given by the caller (``agentmem`` defines their Protocols and
+imports no implementation).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypedDict
+
+from agentmem.errors import AgentMemError, InvalidArgumentError, missing
+from agentmem.llm.base import Usage
+from agentmem.memory import Memory
+from agentmem.protocols import AnswerPolicy, MemoryManager, Turn
+from agentmem.records import utcnow
+
+__all__ = ["Agent", "TurnResult"]
+
+log = logging.getLogger("agentmem.agent")
+
+
+class _State(TypedDict, total=False):
+    message: str
+    user_id: str
+    retrieved: list[dict]
+    answer: str
+    cited: list[str]
+    usage: dict
+
+
+@dataclass
+class TurnResult:
+    """The reply to one message, what it rested on, and what the answer cost."""
+
+    answer: str
+    cited_ids: list[str]
+    retrieved_ids: list[str]
+    usage: Usage = field(default_factory=Usage)
+
+
+class _Writer:
+    """A background thread applying manager decisions; the queue is bounded."""
+
+    def __init__(self, memory: Memory, manager: MemoryManager, size: int, k: int):
+        self.memory, self.manager, self.k = memory, manager, k
+        self.queue: queue.Queue = queue.Queue(maxsize=size)
+        self.errors: list[str] = []
+        self.usage = Usage()
+        self._thread = threading.Thread(target=self._run, name="agentmem-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self.queue.get()
+            try:
+                if item is None:
+                    return
+                turn, user_id = item
+                related = self.memory.search(turn.text, user_id=user_id, k=self.k)
+                decision = self.manager.decide([turn], [h.record for h in related])
+                self.usage = self.usage + decision.usage
+                self.memory.apply(decision.ops, user_id=user_id, actor="manager")
+            except AgentMemError as exc:  # one bad turn must not stop the writer
+                self.errors.append(f"{type(exc).__name__}: {exc}")
+                log.warning("memory write for a turn failed: %s", exc)
+            finally:
+                self.queue.task_done()
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self._thread.join()
+
+
+class Agent:
+    """Chat with memory in a few lines.
+
+    Args:
+        answerer: an :class:`~agentmem.protocols.AnswerPolicy` (e.g. ``policies.PromptedAnswerer``).
+        manager: a :class:`~agentmem.protocols.MemoryManager`; without one nothing is written.
+        memory: the :class:`Memory` to use (default: ``Memory()`` on the embedded store).
+        user_id: the default user.
+        k: memories retrieved per message.
+        checkpoints: SQLite file for LangGraph's checkpointer (default: ``threads.db`` in the
+            memory home; ``None`` for an in-memory store of threads).
+    """
+
+    def __init__(self, answerer: AnswerPolicy, manager: MemoryManager | None = None, *,
+                 memory: Memory | None = None, user_id: str = "default", k: int = 5,
+                 checkpoints: str | Path | None = "auto", queue_size: int = 64):
+        try:
+            from langgraph.checkpoint.memory import InMemorySaver
+            from langgraph.checkpoint.sqlite import SqliteSaver
+            from langgraph.graph import END, START, StateGraph
+        except ImportError:
+            raise missing("langgraph-checkpoint-sqlite", "agent", "The agent runtime") from None
+        if k < 1:
+            raise InvalidArgumentError(f"k must be >= 1, got {k}")
+        self.memory = memory or Memory()
+        self.answerer, self.user_id, self.k = answerer, user_id, k
+        self._writer = _Writer(self.memory, manager, queue_size, k) if manager else None
+        if checkpoints == "auto":
+            checkpoints = (self.memory.home / "threads.db") if self.memory.home else None
+        if checkpoints is None:
+            saver = InMemorySaver()
+            self._conn = None
+        else:
+            self._conn = sqlite3.connect(str(checkpoints), check_same_thread=False)
+            saver = SqliteSaver(self._conn)
+        graph = StateGraph(_State)
+        for name in ("retrieve", "guard", "answer", "manage", "reflect"):
+            graph.add_node(name, getattr(self, f"_{name}"))
+        graph.add_edge(START, "retrieve")
+        for a, b in (("retrieve", "guard"), ("guard", "answer"), ("answer", "manage"),
+                     ("manage", "reflect")):
+            graph.add_edge(a, b)
+        graph.add_edge("reflect", END)
+        self.graph = graph.compile(checkpointer=saver)
+
+    # -- nodes -------------------------------------------------------------------------------
+    def _retrieve(self, state: _State) -> _State:
+        hits = self.memory.search(state["message"], user_id=state["user_id"], k=self.k)
+        return {"retrieved": [h.record.model_dump(mode="json") for h in hits]}
+
+    def _guard(self, state: _State) -> _State:
+        return {}  # the consensus guard plugs in here
+
+    def _answer(self, state: _State) -> _State:
+        from agentmem.records import MemoryRecord
+
+        records = [MemoryRecord.model_validate(r) for r in state.get("retrieved", [])]
+        ans = self.answerer.answer(state["message"], records, now=utcnow())
+        u = ans.usage
+        return {"answer": ans.text, "cited": ans.cited_ids,
+                "usage": {"calls": u.calls, "prompt_tokens": u.prompt_tokens,
+                          "completion_tokens": u.completion_tokens}}
+
+    def _manage(self, state: _State) -> _State:
+        if self._writer is not None:
+            turn = Turn(speaker="user", text=state["message"], time=utcnow())
+            self._writer.queue.put((turn, state["user_id"]))  # blocks only when the queue is full
+        return {}
+
+    def _reflect(self, state: _State) -> _State:
+        return {}  # lessons and summaries plug in here
+
+    # -- public ------------------------------------------------------------------------------
+    def chat(self, message: str, *, user_id: str | None = None,
+             thread_id: str = "default") -> TurnResult:
+        """Answer ``message`` from memory; memory is updated in the background."""
+        if not isinstance(message, str) or not message.strip():
+            raise InvalidArgumentError("message is empty; pass some text")
+        config = {"configurable": {"thread_id": thread_id}}
+        state = self.graph.invoke({"message": message, "user_id": user_id or self.user_id},
+                                  config)
+        return TurnResult(answer=state.get("answer", ""), cited_ids=state.get("cited", []),
+                          retrieved_ids=[r["id"] for r in state.get("retrieved", [])],
+                          usage=Usage(**state.get("usage", {})))
+
+    def stream(self, message: str, *, user_id: str | None = None, thread_id: str = "default"):
+        """Yield ``(node, update)`` pairs as the graph runs."""
+        config = {"configurable": {"thread_id": thread_id}}
+        for chunk in self.graph.stream({"message": message, "user_id": user_id or self.user_id},
+                                       config, stream_mode="updates"):
+            yield from chunk.items()
+
+    def last_state(self, thread_id: str = "default") -> dict[str, Any]:
+        """The checkpointed state of a thread (survives restarts with a SQLite checkpointer)."""
+        return dict(self.graph.get_state({"configurable": {"thread_id": thread_id}}).values)
+
+    def flush(self) -> list[str]:
+        """Wait until every queued memory write is done; return the errors seen so far."""
+        if self._writer is not None:
+            self._writer.queue.join()
+            return list(self._writer.errors)
+        return []
+
+    @property
+    def write_usage(self) -> Usage:
+        """LLM usage of the background memory manager."""
+        return self._writer.usage if self._writer else Usage()
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> "Agent":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

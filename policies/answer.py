@@ -1,0 +1,54 @@
+"""The answer policy: select the memories that matter (memory distillation), then answer.
+
+Selection and answer come from one structured call; the selected numbers are
+mapped back to memory ids and returned as citations.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Sequence
+
+from pydantic import BaseModel, Field
+
+from agentmem.llm import LLM, get_llm
+from agentmem.protocols import Answer
+from agentmem.records import MemoryRecord
+from policies._templates import Template, load_template
+from policies.manager import as_records
+
+__all__ = ["PromptedAnswerer", "AnswerOutput"]
+
+
+class AnswerOutput(BaseModel):
+    selected: list[int] = Field(default_factory=list, max_length=8)
+    answer: str = Field(max_length=200)
+
+
+class PromptedAnswerer:
+    """A prompt template + an LLM + a parser. Pass ``adapter=`` for the trained variant."""
+
+    def __init__(self, llm: LLM | str = "local", *, adapter: str | None = None,
+                 template: str = "answer", version: int | None = None, max_tokens: int = 96):
+        self.llm = get_llm(llm, adapter=adapter) if adapter else get_llm(llm)
+        self.template: Template = load_template(template, version)
+        self.max_tokens = max_tokens
+
+    def messages(self, question: str, memories: Sequence[MemoryRecord],
+                 now: datetime | None = None) -> list[dict]:
+        memories = as_records(memories)
+        lines = [f"[{i}] " + (f"({m.effective_time:%Y-%m-%d}) " if m.event_time else "")
+                 + m.content for i, m in enumerate(memories)] or ["(none)"]
+        q = question if now is None else f"{question} (today is {now:%Y-%m-%d})"
+        return self.template.render(memories="\n".join(lines), question=q)
+
+    def answer(self, question: str, memories: Sequence[MemoryRecord],
+               now: datetime | None = None) -> Answer:
+        """One LLM call; ``memories`` may be records or search hits."""
+        memories = as_records(memories)
+        reply = self.llm.chat(self.messages(question, memories, now), schema=AnswerOutput,
+                              max_tokens=self.max_tokens)
+        out: AnswerOutput = reply.parsed
+        cited = [memories[i].id for i in dict.fromkeys(out.selected) if 0 <= i < len(memories)]
+        return Answer(text=" ".join(out.answer.split()), cited_ids=cited, usage=reply.usage,
+                      raw=reply.text)

@@ -1,0 +1,72 @@
+"""The LangGraph runtime: answer first, write memory in the background, resume threads."""
+
+from __future__ import annotations
+
+import pytest
+
+from agentmem import Agent, LLMOutputError, Memory
+from agentmem.testing import HashEmbedder, ScriptedLLM
+from policies import PromptedAnswerer, PromptedManager
+
+pytest.importorskip("langgraph")
+
+
+def _manager_reply(messages):
+    text = messages[-1]["content"].split("New messages:")[-1]
+    fact = text.split(": ", 1)[-1].strip()
+    return {"operations": [{"op": "ADD", "fact": fact}]}
+
+
+def _answer_reply(messages):
+    prompt = messages[-1]["content"].split("Question:")[0]
+    return {"selected": [0], "answer": "Lisbon" if "Lisbon" in prompt else "unknown"}
+
+
+def make_agent(home, manager_llm=None, checkpoints="auto"):
+    memory = Memory(home=home, embedder=HashEmbedder(), user_id="ana")
+    return Agent(PromptedAnswerer(ScriptedLLM(default=_answer_reply)),
+                 PromptedManager(manager_llm or ScriptedLLM(default=_manager_reply)),
+                 memory=memory, user_id="ana", checkpoints=checkpoints)
+
+
+def test_chat_answers_then_remembers(tmp_path):
+    with make_agent(tmp_path / "h") as agent:
+        first = agent.chat("I moved to Lisbon last spring.")
+        assert first.answer == "unknown" and first.usage.calls == 1
+        assert agent.flush() == []
+        assert agent.memory.stats()["records"] == 1
+        second = agent.chat("Where do I live now?")
+        assert second.answer == "Lisbon" and len(second.cited_ids) == 1
+        assert agent.write_usage.calls == 2  # one manager call per turn, in the background
+        nodes = [node for node, _ in agent.stream("Anything new?")]
+        assert nodes == ["retrieve", "guard", "answer", "manage", "reflect"]
+
+
+def test_thread_resumes_after_restart(tmp_path):
+    with make_agent(tmp_path / "h") as agent:
+        agent.chat("I moved to Lisbon last spring.", thread_id="t1")
+        agent.flush()
+        agent.memory.close()
+    with make_agent(tmp_path / "h") as again:
+        state = again.last_state("t1")
+        assert state["message"] == "I moved to Lisbon last spring."
+        assert again.memory.stats()["records"] == 1
+        again.memory.close()
+
+
+def test_a_failing_manager_degrades_without_losing_data(tmp_path):
+    llm = ScriptedLLM([{"operations": [{"op": "ADD", "fact": "Ana likes tea."}]},
+                       "garbage, not json", _manager_reply])
+    with make_agent(tmp_path / "h", manager_llm=llm) as agent:
+        for text in ("I like tea.", "hmm", "I moved to Lisbon."):
+            assert agent.chat(text).answer
+        errors = agent.flush()
+        assert len(errors) == 1 and "LLMOutputError" in errors[0]
+        assert agent.memory.stats()["records"] == 2
+        assert LLMOutputError.__name__ in errors[0]
+
+
+def test_empty_message_is_refused(tmp_path):
+    with make_agent(tmp_path / "h", checkpoints=None) as agent:
+        with pytest.raises(ValueError, match="empty"):
+            agent.chat("   ")

@@ -1,0 +1,95 @@
+"""Prompted manager and answer policies on the scripted fake and on the real local model."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from agentmem import ConfigError, Memory, OpType
+from agentmem.protocols import AnswerPolicy, MemoryManager, Turn
+from agentmem.testing import HashEmbedder, ScriptedLLM
+from policies import PromptedAnswerer, PromptedManager, load_template
+
+T = datetime(2023, 6, 19, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def bank():
+    m = Memory(home=":memory:", embedder=HashEmbedder(), user_id="ben")
+    m.add("Ben is training for the Berlin marathon.")
+    m.add("Ben lives in Leeds.")
+    yield m
+    m.close()
+
+
+def test_templates_are_versioned_files():
+    t = load_template("manager")
+    assert t.id == "manager.v1" and "ADD" in t.system and "{memories}" in t.user
+    with pytest.raises(ConfigError, match="no version 9"):
+        load_template("manager", 9)
+    with pytest.raises(ConfigError, match="no template"):
+        load_template("nonexistent")
+
+
+def test_manager_maps_short_ids_and_rejects_unknown(bank):
+    related = bank.list()
+    llm = ScriptedLLM([{"operations": [
+        {"op": "UPDATE", "id": 0, "fact": "Ben switched to a half marathon after a knee injury."},
+        {"op": "DELETE", "id": 7},
+        {"op": "ADD", "id": -1, "fact": "Ben's sister Clara is moving to Lisbon."},
+        {"op": "UPDATE", "id": 0, "fact": "again"},
+        {"op": "NOOP"}]}])
+    manager = PromptedManager(llm)
+    assert isinstance(manager, MemoryManager)
+    turns = [Turn(speaker="Ben", text="I hurt my knee, so I switched to a half marathon.",
+                  time=T, turn_id="D2:1")]
+    decision = manager.decide(turns, related)
+    assert [o.op for o in decision.ops] == [OpType.UPDATE, OpType.ADD, OpType.NOOP]
+    assert decision.ops[0].id == related[0].id
+    assert decision.ops[1].provenance.ref == "D2:1" and decision.ops[1].event_time == T
+    assert len(decision.rejected) == 2 and "[7], which was not shown" in decision.rejected[0]
+    assert decision.usage.calls == 1 and len(llm.calls) == 1
+    prompt = llm.calls[0][1]["content"]
+    assert "[0] Ben is training" in prompt and related[0].id not in prompt
+    bank.apply(decision.ops, actor="manager")
+    assert bank.get(related[0].id).content.startswith("Ben switched")
+    assert bank.stats()["records"] == 3
+
+
+def test_manager_garbage_is_an_llm_output_error(bank):
+    from agentmem import LLMOutputError
+
+    with pytest.raises(LLMOutputError):
+        PromptedManager(ScriptedLLM(["not json at all"])).decide([Turn(text="hi")], [])
+    assert bank.stats()["records"] == 2
+
+
+def test_answerer_selects_and_cites(bank):
+    mems = bank.list()
+    llm = ScriptedLLM([{"selected": [1, 1, 9], "answer": "  Leeds "}])
+    policy = PromptedAnswerer(llm)
+    assert isinstance(policy, AnswerPolicy)
+    ans = policy.answer("Where does Ben live?", mems)
+    assert ans.text == "Leeds" and ans.cited_ids == [mems[1].id]
+
+
+def test_adapter_needs_a_local_model():
+    with pytest.raises(ConfigError, match="local models only"):
+        PromptedManager("openai:gpt-4o-mini", adapter="/tmp/adapter")
+
+
+@pytest.mark.slow
+def test_real_local_model_ops_always_parse(local_llm):
+    manager = PromptedManager(local_llm)
+    answerer = PromptedAnswerer(local_llm)
+    with Memory(home=":memory:", embedder=HashEmbedder(), user_id="ana") as m:
+        m.add("Ana adopted a beagle called Biscuit.")
+        for text in ("I work night shifts as a nurse.", "Biscuit ran away but came back!",
+                     "Actually I quit nursing and now teach yoga.", "ok"):
+            decision = manager.decide([Turn(speaker="Ana", text=text, time=T)],
+                                      m.search(text, k=3))
+            m.apply(decision.ops, actor="manager")
+            assert decision.usage.calls == 1
+        ans = answerer.answer("What is the name of Ana's dog?", m.search("Ana's dog name", k=3))
+        assert isinstance(ans.text, str) and ans.usage.calls == 1
