@@ -55,6 +55,7 @@ class Kind(str, Enum):
     SUMMARY = "summary"
     TURN = "turn"
     PREFERENCE = "preference"
+    ITEM = "item"
 
 
 class SourceType(str, Enum):

@@ -229,5 +229,15 @@ def serve_llm(llm: Annotated[str, typer.Option(help="backend spec, e.g. local")]
     serve(backend, host, port, emb)
 
 
+@command("mcp")
+def mcp_(home: Home = None, user: User = None, agent: Agent = None, session: Session = None,
+         embedder: EmbedderOpt = "minilm") -> None:
+    """Serve search/add/update/delete/history over MCP on stdio, for one scope."""
+    from agentmem.integrations.mcp_server import build_mcp_server
+
+    with _open(home, embedder) as m:
+        build_mcp_server(m, user_id=user, agent_id=agent, session_id=session).run("stdio")
+
+
 def main() -> None:
     app()

@@ -260,6 +260,19 @@ class RecordStore:
                 "embedding IS NOT NULL ORDER BY rid", args).fetchall()
         return [(r[0], r[1], r[2], np.frombuffer(r[3], np.float32)) for r in rows]
 
+    def records_with_metadata_prefix(self, scope: Scope, field: str,
+                                     prefix: str) -> list[MemoryRecord]:
+        """Records of ``scope`` whose string ``metadata[field]`` starts with ``prefix``."""
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", field):
+            raise InvalidArgumentError(f"bad metadata field name {field!r}")
+        where, args = _where_sql(Filter(scope=scope))
+        value = f"json_extract(r.data, '$.metadata.{field}')"
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT data FROM records r WHERE {where} AND {value} IS NOT NULL AND "
+                f"substr({value}, 1, ?) = ? ORDER BY r.rid", (*args, len(prefix), prefix)).fetchall()
+        return [_load(r[0]) for r in rows]
+
     def list(self, flt: Filter, limit: int = 100, offset: int = 0) -> list[MemoryRecord]:
         where, args = _where_sql(flt)
         with self._lock:

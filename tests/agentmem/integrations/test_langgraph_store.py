@@ -1,0 +1,102 @@
+"""AgentMemStore behaves like LangGraph's own InMemoryStore, and adds semantic search."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+pytest.importorskip("langgraph.store.memory")
+
+from langgraph.store.memory import InMemoryStore  # noqa: E402
+
+from agentmem import Memory  # noqa: E402
+from agentmem.integrations.langgraph_store import AgentMemStore  # noqa: E402
+from agentmem.testing import HashEmbedder  # noqa: E402
+
+
+@pytest.fixture
+def stores():
+    mem = Memory(home=":memory:", embedder=HashEmbedder())
+    yield AgentMemStore(mem), InMemoryStore()
+    mem.close()
+
+
+def _fill(store):
+    store.put(("users", "ana", "prefs"), "food", {"likes": "thai curry", "level": 3})
+    store.put(("users", "ana", "prefs"), "music", {"likes": "jazz", "level": 5})
+    store.put(("users", "ana", "facts"), "pet", {"likes": "beagles", "level": 1})
+    store.put(("users", "bob", "prefs"), "food", {"likes": "pizza", "level": 3})
+    store.put(("docs",), "readme", {"text": "hello"})
+
+
+def _view(items):
+    return sorted((tuple(i.namespace), i.key, tuple(sorted(i.value.items()))) for i in items)
+
+
+def test_same_behaviour_as_langgraph_in_memory_store(stores):
+    ours, ref = stores
+    for s in stores:
+        _fill(s)
+    for kwargs in [{}, {"prefix": ("users",)}, {"suffix": ("prefs",)}, {"max_depth": 2},
+                   {"prefix": ("users", "*", "facts")}, {"limit": 1, "offset": 1}]:
+        assert ours.list_namespaces(**kwargs) == ref.list_namespaces(**kwargs)
+    for s in stores:
+        s.put(("users", "ana", "prefs"), "food", {"likes": "ramen", "level": 4})
+        s.delete(("users", "bob", "prefs"), "food")
+        s.delete(("nothing",), "here")
+    assert ours.get(("users", "ana", "prefs"), "food").value == {"likes": "ramen", "level": 4}
+    assert ours.get(("users", "bob", "prefs"), "food") is None
+    for prefix in [(), ("users",), ("users", "ana"), ("users", "ana", "prefs"), ("nope",)]:
+        assert _view(ours.search(prefix, limit=50)) == _view(ref.search(prefix, limit=50))
+    for flt in [{"level": 5}, {"level": {"$gte": 4}}, {"likes": {"$ne": "jazz"}}]:
+        assert _view(ours.search(("users",), filter=flt)) == _view(ref.search(("users",), filter=flt))
+    # InMemoryStore keeps listing a namespace whose last item was deleted; we list only
+    # namespaces that hold items, as the SQL-backed LangGraph stores do.
+    assert ("nothing",) not in ours.list_namespaces()
+    assert ("users", "bob", "prefs") not in ours.list_namespaces()
+    item = ours.get(("users", "ana", "prefs"), "food")
+    assert item.updated_at >= item.created_at
+
+
+def test_semantic_search_history_and_async(stores):
+    ours, _ = stores
+    _fill(ours)
+    hits = ours.search(("users",), query="jazz music", limit=2)
+    assert hits[0].key == "music" and hits[0].score >= hits[1].score
+    rec = ours.memory.list(agent_id="langgraph", kinds=["item"])
+    assert len(rec) == 5
+    ours.put(("docs",), "readme", {"text": "hello again"})
+    readme = next(r for r in ours.memory.list(agent_id="langgraph") if
+                  r.metadata["store_key"] == "readme")
+    assert [h.op for h in ours.memory.history(readme.id)] == ["ADD", "UPDATE"]
+
+    async def run():
+        await ours.aput(("async",), "k", {"v": 1})
+        return await ours.aget(("async",), "k")
+
+    assert asyncio.run(run()).value == {"v": 1}
+
+
+def test_store_in_a_langgraph_graph(stores):
+    from typing import TypedDict
+
+    from langgraph.graph import END, START, StateGraph
+    from langgraph.store.base import BaseStore
+
+    ours, _ = stores
+
+    class S(TypedDict):
+        text: str
+
+    def remember(state: S, *, store: BaseStore) -> S:
+        store.put(("notes",), "last", {"text": state["text"]})
+        return {"text": store.get(("notes",), "last").value["text"].upper()}
+
+    g = StateGraph(S)
+    g.add_node("remember", remember)
+    g.add_edge(START, "remember")
+    g.add_edge("remember", END)
+    out = g.compile(store=ours).invoke({"text": "kept in agentmem"})
+    assert out["text"] == "KEPT IN AGENTMEM"
+    assert ours.memory.list(agent_id="langgraph")[0].content == '{"text": "kept in agentmem"}'

@@ -1,0 +1,102 @@
+"""Memory tools: plain functions, LangChain tools inside LangGraph's ReAct agent, MCP over stdio."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+import pytest
+
+from agentmem import InvalidOperationError, Memory, MemoryNotFound
+from agentmem.testing import HashEmbedder
+from agentmem.tools import memory_tools
+
+
+@pytest.fixture
+def mem():
+    m = Memory(home=":memory:", embedder=HashEmbedder())
+    yield m
+    m.close()
+
+
+def test_plain_tools_are_scoped(mem):
+    search, add, update, delete, history = memory_tools(mem, user_id="ana")
+    assert search.__doc__ and "query" in search.__annotations__
+    rec = add("Ana's dog is called Biscuit.")
+    other = mem.add("Bob's dog is called Rex.", user_id="bob")
+    assert [h["id"] for h in search("dog called", k=5)] == [rec["id"]]
+    assert update(rec["id"], "Ana's dog is called Biscuit, a beagle.")["version"] == 2
+    with pytest.raises(InvalidOperationError, match="outside this call's scope"):
+        delete(other.id)
+    with pytest.raises(MemoryNotFound):
+        history(other.id)
+    assert [e["op"] for e in history(rec["id"])] == ["ADD", "UPDATE"]
+    assert delete(rec["id"], reason="asked")["deleted"] == rec["id"]
+    assert mem.get(other.id)
+
+
+def test_langchain_tools_in_the_prebuilt_react_agent(mem):
+    pytest.importorskip("langgraph.prebuilt")
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+    from langgraph.prebuilt import create_react_agent
+
+    from agentmem.integrations.langchain import langchain_tools
+
+    class ToolCallingFake(GenericFakeChatModel):
+        def bind_tools(self, tools, **kwargs):
+            return self
+
+    script = iter([
+        AIMessage(content="", tool_calls=[{"name": "add_memory", "id": "c1",
+                                           "args": {"content": "Ana is allergic to peanuts."}}]),
+        AIMessage(content="", tool_calls=[{"name": "delete_memory", "id": "c2",
+                                           "args": {"memory_id": "doesnotexist"}}]),
+        AIMessage(content="", tool_calls=[{"name": "search_memory", "id": "c3",
+                                           "args": {"query": "allergic", "k": 3}}]),
+        AIMessage(content="Noted: peanuts."),
+    ])
+    tools = langchain_tools(mem, user_id="ana")
+    agent = create_react_agent(ToolCallingFake(messages=script), tools)
+    out = agent.invoke({"messages": [("user", "Remember I'm allergic to peanuts")]})
+    results = [m for m in out["messages"] if m.type == "tool"]
+    assert "peanuts" in results[0].content
+    assert "no memory with id 'doesnotexist'" in results[1].content  # reported to the model
+    assert "allergic to peanuts" in results[2].content
+    assert out["messages"][-1].content == "Noted: peanuts."
+    assert [r.content for r in mem.list(user_id="ana")] == ["Ana is allergic to peanuts."]
+
+
+def test_mcp_server_over_stdio_with_a_real_client(tmp_path):
+    pytest.importorskip("mcp")
+    from mcp import ClientSession, StdioServerParameters
+    from mcp.client.stdio import stdio_client
+
+    home = tmp_path / "home"
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "agentmem", "mcp", "--home", str(home), "--user", "ana",
+              "--embedder", "hash"],
+        env={"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"})
+
+    async def scenario():
+        async with stdio_client(params) as (read, write):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                names = {t.name for t in (await session.list_tools()).tools}
+                assert {"search_memory", "add_memory", "update_memory", "delete_memory",
+                        "memory_history"} <= names
+                added = await session.call_tool("add_memory", {"content": "Ana paints lakes."})
+                rec = json.loads(added.content[0].text)
+                found = await session.call_tool("search_memory", {"query": "paints"})
+                assert rec["id"] in found.content[0].text
+                bad = await session.call_tool("add_memory", {"content": "   "})
+                assert bad.is_error and "empty" in bad.content[0].text
+                hist = await session.call_tool("memory_history", {"memory_id": rec["id"]})
+                assert "ADD" in hist.content[0].text
+                return rec["id"]
+
+    mid = asyncio.run(scenario())
+    with Memory(home=home, embedder=HashEmbedder()) as m:
+        assert m.get(mid).content == "Ana paints lakes."
