@@ -6,12 +6,13 @@ and the lesson/summary structures land.
 
 The answer is returned before memory is written: ``manage`` hands the turn to a
 background worker with a bounded queue, and :meth:`Agent.flush` waits for it.
-Policies are given by the caller (``agentmem`` defines their Protocols and
-imports no implementation).
+``agentmem`` defines the policy Protocols and imports no implementation: the
+default policies are found through the ``agentmem.policies`` entry points.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import sqlite3
@@ -20,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypedDict
 
-from agentmem.errors import AgentMemError, InvalidArgumentError, missing
+from agentmem.errors import AgentMemError, InvalidArgumentError, InvalidContentError, missing
+from agentmem.ingest import manage_turns
 from agentmem.llm.base import Usage
 from agentmem.memory import Memory
 from agentmem.protocols import AnswerPolicy, MemoryManager, Turn
@@ -68,10 +70,9 @@ class _Writer:
                 if item is None:
                     return
                 turn, user_id = item
-                related = self.memory.search(turn.text, user_id=user_id, k=self.k)
-                decision = self.manager.decide([turn], [h.record for h in related])
-                self.usage = self.usage + decision.usage
-                self.memory.apply(decision.ops, user_id=user_id, actor="manager")
+                _, _, usage = manage_turns(self.memory, self.manager, [turn], k=self.k,
+                                           user_id=user_id)
+                self.usage = self.usage + usage
             except AgentMemError as exc:  # one bad turn must not stop the writer
                 self.errors.append(f"{type(exc).__name__}: {exc}")
                 log.warning("memory write for a turn failed: %s", exc)
@@ -86,19 +87,30 @@ class _Writer:
 class Agent:
     """Chat with memory in a few lines.
 
+    Example:
+        >>> agent = Agent(user_id="ana")            # doctest: +SKIP
+        >>> agent.chat("I adopted a beagle called Biscuit."); agent.flush()
+        >>> agent.chat("What is my dog called?").answer
+
     Args:
-        answerer: an :class:`~agentmem.protocols.AnswerPolicy` (e.g. ``policies.PromptedAnswerer``).
-        manager: a :class:`~agentmem.protocols.MemoryManager`; without one nothing is written.
+        llm: the model for the default policies: ``"local"`` (default),
+            ``"openai:gpt-4o-mini"``, ``"anthropic:..."`` or an LLM object.
         memory: the :class:`Memory` to use (default: ``Memory()`` on the embedded store).
         user_id: the default user.
+        answerer: an :class:`~agentmem.protocols.AnswerPolicy` replacing the default.
+        manager: a :class:`~agentmem.protocols.MemoryManager` replacing the default.
+        manage_memory: write memory after each turn (False: read-only agent).
         k: memories retrieved per message.
         checkpoints: SQLite file for LangGraph's checkpointer (default: ``threads.db`` in the
-            memory home; ``None`` for an in-memory store of threads).
+            memory home; ``None`` keeps threads in memory).
+        max_message_chars: longer messages are refused before any work is done.
     """
 
-    def __init__(self, answerer: AnswerPolicy, manager: MemoryManager | None = None, *,
-                 memory: Memory | None = None, user_id: str = "default", k: int = 5,
-                 checkpoints: str | Path | None = "auto", queue_size: int = 64):
+    def __init__(self, llm: Any = "local", *, memory: Memory | None = None,
+                 user_id: str = "default", answerer: AnswerPolicy | None = None,
+                 manager: MemoryManager | None = None, manage_memory: bool = True, k: int = 5,
+                 checkpoints: str | Path | None = "auto", queue_size: int = 64,
+                 max_message_chars: int = 16_000):
         try:
             from langgraph.checkpoint.memory import InMemorySaver
             from langgraph.checkpoint.sqlite import SqliteSaver
@@ -107,9 +119,19 @@ class Agent:
             raise missing("langgraph-checkpoint-sqlite", "agent", "The agent runtime") from None
         if k < 1:
             raise InvalidArgumentError(f"k must be >= 1, got {k}")
+        if answerer is None or (manage_memory and manager is None):
+            from agentmem._plugins import default_policy
+            from agentmem.llm import get_llm
+
+            shared = get_llm(llm)  # one model, loaded once, for both policies
+            answerer = answerer or default_policy("answerer", shared)
+            if manage_memory and manager is None:
+                manager = default_policy("manager", shared)
         self.memory = memory or Memory()
         self.answerer, self.user_id, self.k = answerer, user_id, k
-        self._writer = _Writer(self.memory, manager, queue_size, k) if manager else None
+        self.max_message_chars = max_message_chars
+        self._writer = (_Writer(self.memory, manager, queue_size, k)
+                        if manage_memory and manager else None)
         if checkpoints == "auto":
             checkpoints = (self.memory.home / "threads.db") if self.memory.home else None
         if checkpoints is None:
@@ -159,21 +181,58 @@ class Agent:
     def chat(self, message: str, *, user_id: str | None = None,
              thread_id: str = "default") -> TurnResult:
         """Answer ``message`` from memory; memory is updated in the background."""
-        if not isinstance(message, str) or not message.strip():
-            raise InvalidArgumentError("message is empty; pass some text")
-        config = {"configurable": {"thread_id": thread_id}}
-        state = self.graph.invoke({"message": message, "user_id": user_id or self.user_id},
-                                  config)
+        config, inputs = self._inputs(message, user_id, thread_id)
+        state = self.graph.invoke(inputs, config)
         return TurnResult(answer=state.get("answer", ""), cited_ids=state.get("cited", []),
                           retrieved_ids=[r["id"] for r in state.get("retrieved", [])],
                           usage=Usage(**state.get("usage", {})))
 
+    def _inputs(self, message: str, user_id: str | None, thread_id: str) -> tuple[dict, dict]:
+        if not isinstance(message, str) or not message.strip():
+            raise InvalidArgumentError("message is empty; pass some text")
+        if len(message) > self.max_message_chars:
+            raise InvalidContentError(
+                f"message is {len(message):,} characters, over the limit of "
+                f"{self.max_message_chars:,}; split it or raise Agent(max_message_chars=...)")
+        return ({"configurable": {"thread_id": thread_id}},
+                {"message": message, "user_id": user_id or self.user_id})
+
     def stream(self, message: str, *, user_id: str | None = None, thread_id: str = "default"):
         """Yield ``(node, update)`` pairs as the graph runs."""
-        config = {"configurable": {"thread_id": thread_id}}
-        for chunk in self.graph.stream({"message": message, "user_id": user_id or self.user_id},
-                                       config, stream_mode="updates"):
+        config, inputs = self._inputs(message, user_id, thread_id)
+        for chunk in self.graph.stream(inputs, config, stream_mode="updates"):
             yield from chunk.items()
+
+    async def achat(self, message: str, **kwargs: Any) -> TurnResult:
+        """:meth:`chat` as a coroutine (the same code, in a worker thread)."""
+        return await asyncio.to_thread(self.chat, message, **kwargs)
+
+    async def astream(self, message: str, *, user_id: str | None = None,
+                      thread_id: str = "default"):
+        """Async :meth:`stream`: the same graph run in a worker thread, updates as they come.
+
+        (LangGraph's SQLite checkpointer is synchronous, so the graph itself runs sync.)
+        """
+        self._inputs(message, user_id, thread_id)  # refuse bad input before starting a thread
+        loop = asyncio.get_running_loop()
+        updates: asyncio.Queue = asyncio.Queue()
+        end = object()
+
+        def produce() -> None:
+            try:
+                for item in self.stream(message, user_id=user_id, thread_id=thread_id):
+                    loop.call_soon_threadsafe(updates.put_nowait, item)
+            except BaseException as exc:  # handed to the consumer and re-raised there
+                loop.call_soon_threadsafe(updates.put_nowait, exc)
+            finally:
+                loop.call_soon_threadsafe(updates.put_nowait, end)
+
+        worker = asyncio.ensure_future(asyncio.to_thread(produce))
+        while (item := await updates.get()) is not end:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+        await worker
 
     def last_state(self, thread_id: str = "default") -> dict[str, Any]:
         """The checkpointed state of a thread (survives restarts with a SQLite checkpointer)."""

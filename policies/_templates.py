@@ -16,6 +16,7 @@ __all__ = ["Template", "load_template", "TEMPLATE_DIR"]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 _SECTION = re.compile(r"^### (system|user)\s*$", re.MULTILINE)
+_FIELD = re.compile(r"\{([A-Za-z_]\w*)\}")
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,15 @@ class Template:
         return f"{self.name}.v{self.version}"
 
     def render(self, **fields: str) -> list[dict[str, str]]:
-        try:
-            return [{"role": "system", "content": self.system.format(**fields)},
-                    {"role": "user", "content": self.user.format(**fields)}]
-        except KeyError as exc:
-            raise ConfigError(f"template {self.id} needs the field {exc}") from None
+        """Fill ``{name}`` placeholders; other braces (JSON examples) stay as they are."""
+
+        def fill(match: re.Match) -> str:
+            if match.group(1) not in fields:
+                raise ConfigError(f"template {self.id} needs the field {match.group(1)!r}")
+            return str(fields[match.group(1)])
+
+        return [{"role": "system", "content": _FIELD.sub(fill, self.system)},
+                {"role": "user", "content": _FIELD.sub(fill, self.user)}]
 
 
 def load_template(name: str, version: int | None = None, directory: Path | None = None) -> Template:

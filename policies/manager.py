@@ -8,6 +8,7 @@ a number that was not shown is rejected (and reported), never applied.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Literal, Sequence
 
 from pydantic import BaseModel, Field
@@ -24,13 +25,30 @@ log = logging.getLogger("policies.manager")
 
 
 class ManagerOp(BaseModel):
+    fact: str = Field(default="", max_length=300)
     op: Literal["ADD", "UPDATE", "DELETE", "NOOP"]
     id: int = Field(default=-1, description="memory number for UPDATE/DELETE, -1 otherwise")
-    fact: str = Field(default="", max_length=300)
 
 
 class ManagerOutput(BaseModel):
     operations: list[ManagerOp] = Field(max_length=6)
+
+
+def output_schema(shown: int, max_ops: int) -> dict:
+    """The JSON schema of one reply, narrowed to the memories actually shown.
+
+    Under constrained decoding the model cannot name an id that was not shown, nor
+    UPDATE/DELETE when nothing was shown; the fact comes first so the operation is
+    chosen after the fact is written.
+    """
+    ops = ["ADD", "NOOP"] + (["UPDATE", "DELETE"] if shown else [])
+    item = {"type": "object", "additionalProperties": False, "required": ["fact", "op", "id"],
+            "properties": {"fact": {"type": "string", "maxLength": 300},
+                           "op": {"enum": ops}, "id": {"enum": [-1, *range(shown)]}}}
+    return {"title": "ManagerOutput", "type": "object", "additionalProperties": False,
+            "required": ["operations"],
+            "properties": {"operations": {"type": "array", "items": item, "minItems": 1,
+                                          "maxItems": max_ops}}}
 
 
 def as_records(items: Sequence) -> list[MemoryRecord]:
@@ -46,8 +64,12 @@ def format_memories(memories: Sequence[MemoryRecord]) -> str:
 
 
 def format_turns(turns: Sequence[Turn]) -> str:
-    return "\n".join((f"({t.time:%Y-%m-%d}) " if t.time else "") + f"{t.speaker}: {t.text}"
-                     for t in turns)
+    # The date goes last, once: a date before each line pulls small models off the text.
+    lines = [f"{t.speaker}: {t.text}" for t in turns]
+    days = sorted({f"{t.time:%Y-%m-%d}" for t in turns if t.time})
+    if days:
+        lines.append(f"(said on {' to '.join(dict.fromkeys([days[0], days[-1]]))})")
+    return "\n".join(lines)
 
 
 class PromptedManager:
@@ -61,10 +83,11 @@ class PromptedManager:
     """
 
     def __init__(self, llm: LLM | str = "local", *, adapter: str | None = None,
-                 template: str = "manager", version: int | None = None, max_tokens: int = 192):
+                 template: str = "manager", version: int | None = None, max_tokens: int = 160,
+                 max_ops: int = 3):
         self.llm = get_llm(llm, adapter=adapter) if adapter else get_llm(llm)
         self.template: Template = load_template(template, version)
-        self.max_tokens = max_tokens
+        self.max_tokens, self.max_ops = max_tokens, max_ops
 
     def messages(self, turns: Sequence[Turn], related: Sequence[MemoryRecord]) -> list[dict]:
         return self.template.render(memories=format_memories(related), messages=format_turns(turns))
@@ -72,12 +95,23 @@ class PromptedManager:
     def decide(self, turns: Sequence[Turn], related: Sequence[MemoryRecord]) -> ManagerDecision:
         """One LLM call for all ``turns``; ``related`` may be records or search hits."""
         related = as_records(related)
-        reply = self.llm.chat(self.messages(turns, related), schema=ManagerOutput,
+        reply = self.llm.chat(self.messages(turns, related),
+                              schema=output_schema(len(related), self.max_ops),
                               max_tokens=self.max_tokens)
-        ops, rejected = to_operations(reply.parsed, turns, related)
+        ops, rejected = to_operations(ManagerOutput.model_validate(reply.parsed), turns, related)
         for why in rejected:
             log.warning("manager op rejected: %s", why)
         return ManagerDecision(ops=ops, rejected=rejected, usage=reply.usage, raw=reply.text)
+
+
+_STOP = frozenset("the and for with that this have has had was were are not but you your they "
+                  "them their she her his him its our from into about just also very really "
+                  "what when where who why how then than there here now".split())
+
+
+def _content_words(text: str) -> set[str]:
+    # 5-letter prefixes as a crude stem: "adopted"/"adopt", "switched"/"switching".
+    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) >= 3 and w not in _STOP}
 
 
 def to_operations(output: ManagerOutput, turns: Sequence[Turn],
@@ -88,8 +122,31 @@ def to_operations(output: ManagerOutput, turns: Sequence[Turn],
     ref = ",".join(t.turn_id for t in turns if t.turn_id) or None
     when = next((t.time for t in reversed(turns) if t.time), None)
     touched: set[int] = set()
+    seen: set[str] = set()
+    # Names match everything about a person, so they do not count as shared content.
+    names = _content_words(" ".join(t.speaker for t in turns))
+    source_words = _content_words(" ".join(t.text for t in turns)) - names
     for i, o in enumerate(output.operations):
         fact = " ".join(o.fact.split())
+        if o.op in ("ADD", "UPDATE") and fact:
+            if fact.lower() in seen:
+                rejected.append(f"op {i} ({o.op}) repeats the fact {fact!r}")
+                continue
+            # A small model pads replies with facts from nowhere: a stored fact must share
+            # at least one content word with the new messages.
+            if not (_content_words(fact) - names) & source_words:
+                rejected.append(f"op {i} ({o.op}) {fact!r} is not grounded in the new messages")
+                continue
+            if o.op == "UPDATE" and 0 <= o.id < len(related):
+                if fact.lower() == related[o.id].content.lower():
+                    rejected.append(f"op {i} (UPDATE) leaves memory [{o.id}] unchanged")
+                    continue
+                if not (_content_words(fact) & _content_words(related[o.id].content)) - names:
+                    # Nothing in common with the memory it would overwrite: keep both.
+                    rejected.append(f"op {i} (UPDATE of [{o.id}]) is unrelated to that memory; "
+                                    "added as a new fact instead")
+                    o = ManagerOp(fact=fact, op="ADD")
+            seen.add(fact.lower())
         if o.op in ("UPDATE", "DELETE"):
             if not 0 <= o.id < len(related):
                 rejected.append(f"op {i} ({o.op}) names memory [{o.id}], which was not shown "

@@ -229,6 +229,115 @@ def serve_llm(llm: Annotated[str, typer.Option(help="backend spec, e.g. local")]
     serve(backend, host, port, emb)
 
 
+LLMOpt = Annotated[str, typer.Option("--llm", envvar="AGENTMEM_LLM",
+                                      help="local, openai:MODEL, anthropic:MODEL")]
+
+
+def _policy(role: str, llm: Any):
+    from agentmem._plugins import default_policy
+
+    return default_policy(role, llm)
+
+
+@command()
+def ingest(path: Annotated[Path, typer.Argument(help="LoCoMo .json or a .jsonl of messages")],
+           home: Home = None, user: User = None, agent: Agent = None, embedder: EmbedderOpt = "minilm",
+           llm: LLMOpt = "local",
+           raw: Annotated[bool, typer.Option(help="store turns as they are, no LLM")] = False,
+           batch: Annotated[int, typer.Option(help="turns per manager call")] = 1,
+           limit: Annotated[Optional[int], typer.Option(help="only the first N turns")] = None
+           ) -> None:
+    """Feed a conversation through the memory manager (one LLM call per batch of turns)."""
+    import statistics
+
+    from agentmem.conversations import read_conversation
+    from agentmem.ingest import ingest_sessions
+    from agentmem.llm import get_llm
+
+    sessions = read_conversation(path)
+    if limit is not None:
+        kept, left = [], limit
+        for s_ in sessions:
+            if left > 0:
+                s_.turns = s_.turns[:left]
+                left -= len(s_.turns)
+                kept.append(s_)
+        sessions = kept
+    manager = None if raw else _policy("manager", get_llm(llm))
+    with _open(home, embedder) as m:
+        report = ingest_sessions(m, sessions, manager=manager, batch_size=batch, progress=True,
+                                 user_id=user, agent_id=agent)
+    lat = sorted(report.seconds_per_batch)
+    _dump({"turns": report.turns, "llm_calls": report.usage.calls,
+           "calls_per_turn": round(report.calls_per_turn, 3), "ops": dict(report.ops),
+           "rejected_ops": len(report.rejected), "failed_batches": report.failures,
+           "prompt_tokens": report.usage.prompt_tokens,
+           "completion_tokens": report.usage.completion_tokens,
+           "p50_s_per_batch": round(statistics.median(lat), 3) if lat else None})
+
+
+@command()
+def ask(question: str, home: Home = None, user: User = None, agent: Agent = None,
+        embedder: EmbedderOpt = "minilm", llm: LLMOpt = "local",
+        k: Annotated[int, typer.Option("-k")] = 5) -> None:
+    """Answer a question from memory, citing the memories used."""
+    from agentmem.llm import get_llm
+
+    answerer = _policy("answerer", get_llm(llm))
+    with _open(home, embedder) as m:
+        hits = m.search(question, k=k, user_id=user, agent_id=agent)
+        ans = answerer.answer(question, [h.record for h in hits])
+        cited = [h.record for h in hits if h.id in ans.cited_ids]
+    out.print(f"[bold]{escape(ans.text)}[/bold]")
+    for r in cited:
+        out.print(f"  [dim]{r.id}[/dim] {escape(r.content)}")
+
+
+@command()
+def chat(home: Home = None, user: User = None, embedder: EmbedderOpt = "minilm",
+         llm: LLMOpt = "local", thread: str = "default",
+         show: Annotated[bool, typer.Option(help="show retrieved memories and ops")] = False
+         ) -> None:
+    """Chat with an agent that remembers (an empty line or Ctrl-D ends)."""
+    from agentmem.agent import Agent as AgentRuntime
+
+    with _open(home, embedder) as m:
+        before = m._store.history_count()
+        with AgentRuntime(llm, memory=m, user_id=user or "default") as bot:
+            while True:
+                try:
+                    line = input("you> ")
+                except EOFError:
+                    break
+                if not line.strip():
+                    break
+                res = bot.chat(line, thread_id=thread)
+                out.print(f"[bold]agent>[/bold] {escape(res.answer)}")
+                if show:
+                    bot.flush()
+                    for rid in res.retrieved_ids:
+                        mark = "*" if rid in res.cited_ids else " "
+                        out.print(f"  [dim]{mark} recalled {rid}: "
+                                  f"{escape(m.get(rid).content) if _exists(m, rid) else '?'}[/dim]")
+                    for e in m._store.history_since(before):
+                        out.print(f"  [cyan]{e.op}[/cyan] {e.memory_id}: "
+                                  f"{escape((e.after or e.before).content)}")
+                    before = m._store.history_count()
+            errors = bot.flush()
+        for e in errors:
+            err.print(f"[yellow]memory write failed:[/yellow] {escape(e)}")
+
+
+def _exists(m, rid: str) -> bool:
+    from agentmem.errors import MemoryNotFound
+
+    try:
+        m.get(rid)
+        return True
+    except MemoryNotFound:
+        return False
+
+
 @command("mcp")
 def mcp_(home: Home = None, user: User = None, agent: Agent = None, session: Session = None,
          embedder: EmbedderOpt = "minilm") -> None:

@@ -336,6 +336,10 @@ class RecordStore:
     def history_batch(self, batch: str) -> list[HistoryEntry]:
         return self._entries("WHERE batch=? ORDER BY seq", (batch,))
 
+    def history_since(self, count: int) -> list[HistoryEntry]:
+        """Entries after the first ``count`` (history is append-only, so seq order holds)."""
+        return self._entries("ORDER BY seq LIMIT -1 OFFSET ?", (count,))
+
     def history_count(self) -> int:
         with self._lock:
             return self._db.execute("SELECT COUNT(*) FROM history").fetchone()[0]

@@ -24,8 +24,8 @@ def _answer_reply(messages):
 
 def make_agent(home, manager_llm=None, checkpoints="auto"):
     memory = Memory(home=home, embedder=HashEmbedder(), user_id="ana")
-    return Agent(PromptedAnswerer(ScriptedLLM(default=_answer_reply)),
-                 PromptedManager(manager_llm or ScriptedLLM(default=_manager_reply)),
+    return Agent(answerer=PromptedAnswerer(ScriptedLLM(default=_answer_reply)),
+                 manager=PromptedManager(manager_llm or ScriptedLLM(default=_manager_reply)),
                  memory=memory, user_id="ana", checkpoints=checkpoints)
 
 
@@ -70,3 +70,51 @@ def test_empty_message_is_refused(tmp_path):
     with make_agent(tmp_path / "h", checkpoints=None) as agent:
         with pytest.raises(ValueError, match="empty"):
             agent.chat("   ")
+
+
+def test_bad_turns_fail_clearly_and_lose_nothing(tmp_path):
+    from agentmem import InvalidContentError, LLMError
+    from agentmem.testing import ScriptedLLM as Fake
+
+    memory = Memory(home=tmp_path / "h", embedder=HashEmbedder(), user_id="ana")
+    memory.add("Ana lives in Lisbon.")
+    answers = Fake([LLMError("timed out after 60 s"), "not json", _answer_reply(
+        [{"content": "Memories: Lisbon Question:"}])])
+    with Agent(answerer=PromptedAnswerer(answers), manage_memory=False, memory=memory,
+               user_id="ana") as agent:
+        with pytest.raises(InvalidContentError, match="over the limit"):
+            agent.chat("x" * 100_000)
+        with pytest.raises(LLMError, match="timed out"):
+            agent.chat("Where do I live?")
+        with pytest.raises(LLMOutputError):
+            agent.chat("Where do I live?")
+        assert agent.chat("¿Dónde vivo ahora?").answer == "Lisbon"  # another language works
+    assert memory.stats()["records"] == 1 and memory.stats()["history_entries"] == 1
+    memory.close()
+
+
+def test_async_chat_and_stream(tmp_path):
+    import asyncio
+
+    async def run():
+        with make_agent(tmp_path / "h") as agent:
+            first = await agent.achat("I moved to Lisbon.")
+            nodes = [n async for n, _ in agent.astream("Where do I live?")]
+            agent.flush()
+            agent.memory.close()
+            return first, nodes
+
+    first, nodes = asyncio.run(run())
+    assert first.answer == "unknown" and nodes[0] == "retrieve" and nodes[-1] == "reflect"
+
+
+def test_default_policies_come_from_entry_points(tmp_path):
+    llm = ScriptedLLM(default=lambda msgs: _answer_reply(msgs) if "Question:" in
+                      msgs[-1]["content"] else _manager_reply(msgs))
+    memory = Memory(home=tmp_path / "h", embedder=HashEmbedder())
+    with Agent(llm, memory=memory, user_id="ana") as agent:
+        assert type(agent.answerer).__name__ == "PromptedAnswerer"
+        agent.chat("I moved to Lisbon.")
+        agent.flush()
+        assert agent.chat("Where do I live?").answer == "Lisbon"
+    memory.close()

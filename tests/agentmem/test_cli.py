@@ -79,3 +79,37 @@ def test_console_script_runs():
     for cmd in ("add", "search", "list", "get", "history", "delete", "restore", "export",
                 "import", "stats", "serve-llm"):
         assert cmd in out.stdout
+
+
+def _jsonl(tmp_path):
+    path = tmp_path / "chat.jsonl"
+    path.write_text("\n".join(json.dumps(m) for m in [
+        {"speaker": "Ana", "text": "I adopted a beagle called Biscuit.", "time": "2023-05-08"},
+        {"speaker": "Ana", "text": "I work night shifts as a nurse.", "time": "2023-05-08"},
+        {"speaker": "Ana", "text": "I started painting watercolours.", "time": "2023-06-19"}]))
+    return path
+
+
+def test_cli_ingest_raw_and_bad_file(home, tmp_path):
+    r = run("ingest", str(_jsonl(tmp_path)), "--home", home, "-u", "ana", "--raw")
+    assert r.exit_code == 0, r.output
+    assert '"turns": 3' in r.output and '"llm_calls": 0' in r.output
+    assert json.loads(run("stats", "--home", home).output)["by_kind"] == {"turn": 3}
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"speaker_a": "A", "session_1": [{"speaker": "A"}],
+                               "session_1_date_time": "1:56 pm on 8 May, 2023"}))
+    r = runner.invoke(app, ["ingest", str(bad), "--home", home, "-u", "ana", "--raw"])
+    assert r.exit_code == 2 and "missing field 'text'" in r.output
+
+
+@pytest.mark.slow
+def test_cli_ingest_ask_chat_on_the_local_model(home, tmp_path, local_llm):
+    r = run("ingest", str(_jsonl(tmp_path)), "--home", home, "-u", "ana")
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.output[r.output.index("{"):])
+    assert report["llm_calls"] == 3 and report["calls_per_turn"] == 1.0
+    assert report["failed_batches"] == []
+    r = run("ask", "What is the name of Ana's dog?", "--home", home, "-u", "ana")
+    assert r.exit_code == 0 and r.output.strip()
+    r = run("chat", "--home", home, "-u", "ana", "--show", input="I moved to Porto.\n\n")
+    assert r.exit_code == 0 and "agent>" in r.output and "recalled" in r.output

@@ -37,6 +37,7 @@ def test_manager_maps_short_ids_and_rejects_unknown(bank):
     llm = ScriptedLLM([{"operations": [
         {"op": "UPDATE", "id": 0, "fact": "Ben switched to a half marathon after a knee injury."},
         {"op": "DELETE", "id": 7},
+        {"op": "ADD", "id": -1, "fact": "Ben hurt his knee."},
         {"op": "ADD", "id": -1, "fact": "Ben's sister Clara is moving to Lisbon."},
         {"op": "UPDATE", "id": 0, "fact": "again"},
         {"op": "NOOP"}]}])
@@ -48,7 +49,8 @@ def test_manager_maps_short_ids_and_rejects_unknown(bank):
     assert [o.op for o in decision.ops] == [OpType.UPDATE, OpType.ADD, OpType.NOOP]
     assert decision.ops[0].id == related[0].id
     assert decision.ops[1].provenance.ref == "D2:1" and decision.ops[1].event_time == T
-    assert len(decision.rejected) == 2 and "[7], which was not shown" in decision.rejected[0]
+    assert len(decision.rejected) == 3 and "[7], which was not shown" in decision.rejected[0]
+    assert "not grounded" in decision.rejected[1]
     assert decision.usage.calls == 1 and len(llm.calls) == 1
     prompt = llm.calls[0][1]["content"]
     assert "[0] Ben is training" in prompt and related[0].id not in prompt
