@@ -104,13 +104,15 @@ class Agent:
         checkpoints: SQLite file for LangGraph's checkpointer (default: ``threads.db`` in the
             memory home; ``None`` keeps threads in memory).
         max_message_chars: longer messages are refused before any work is done.
+        rerank: retrieve 3k candidates and order them with a per-user re-ranker that learns
+            from the answer policy's citations (see :mod:`agentmem.rerank`).
     """
 
     def __init__(self, llm: Any = "local", *, memory: Memory | None = None,
                  user_id: str = "default", answerer: AnswerPolicy | None = None,
                  manager: MemoryManager | None = None, manage_memory: bool = True, k: int = 5,
                  checkpoints: str | Path | None = "auto", queue_size: int = 64,
-                 max_message_chars: int = 16_000):
+                 max_message_chars: int = 16_000, rerank: bool = False):
         try:
             from langgraph.checkpoint.memory import InMemorySaver
             from langgraph.checkpoint.sqlite import SqliteSaver
@@ -130,6 +132,8 @@ class Agent:
         self.memory = memory or Memory()
         self.answerer, self.user_id, self.k = answerer, user_id, k
         self.max_message_chars = max_message_chars
+        self.rerank = rerank
+        self._rerankers: dict[str, Any] = {}
         self._writer = (_Writer(self.memory, manager, queue_size, k)
                         if manage_memory and manager else None)
         if checkpoints == "auto":
@@ -151,18 +155,33 @@ class Agent:
         self.graph = graph.compile(checkpointer=saver)
 
     # -- nodes -------------------------------------------------------------------------------
+    def _reranker(self, user_id: str):
+        if user_id not in self._rerankers:
+            from agentmem.records import Scope
+            from agentmem.rerank import Reranker
+
+            self._rerankers[user_id] = Reranker(self.memory, Scope(user_id=user_id))
+        return self._rerankers[user_id]
+
     def _retrieve(self, state: _State) -> _State:
-        hits = self.memory.search(state["message"], user_id=state["user_id"], k=self.k)
-        return {"retrieved": [h.record.model_dump(mode="json") for h in hits]}
+        user = state["user_id"]
+        if self.rerank:
+            hits = self.memory.search(state["message"], user_id=user, k=self.k * 3)
+            hits = self._reranker(user).rerank(hits, self.k)
+        else:
+            hits = self.memory.search(state["message"], user_id=user, k=self.k)
+        return {"retrieved": [h.model_dump(mode="json") for h in hits]}
 
     def _guard(self, state: _State) -> _State:
         return {}  # the consensus guard plugs in here
 
     def _answer(self, state: _State) -> _State:
-        from agentmem.records import MemoryRecord
+        from agentmem.operations import SearchHit
 
-        records = [MemoryRecord.model_validate(r) for r in state.get("retrieved", [])]
-        ans = self.answerer.answer(state["message"], records, now=utcnow())
+        hits = [SearchHit.model_validate(h) for h in state.get("retrieved", [])]
+        ans = self.answerer.answer(state["message"], [h.record for h in hits], now=utcnow())
+        if self.rerank:
+            self._reranker(state["user_id"]).update(hits, ans.cited_ids)
         u = ans.usage
         return {"answer": ans.text, "cited": ans.cited_ids,
                 "usage": {"calls": u.calls, "prompt_tokens": u.prompt_tokens,
@@ -184,7 +203,7 @@ class Agent:
         config, inputs = self._inputs(message, user_id, thread_id)
         state = self.graph.invoke(inputs, config)
         return TurnResult(answer=state.get("answer", ""), cited_ids=state.get("cited", []),
-                          retrieved_ids=[r["id"] for r in state.get("retrieved", [])],
+                          retrieved_ids=[h["record"]["id"] for h in state.get("retrieved", [])],
                           usage=Usage(**state.get("usage", {})))
 
     def _inputs(self, message: str, user_id: str | None, thread_id: str) -> tuple[dict, dict]:
