@@ -189,7 +189,8 @@ class Agent:
 
     def _manage(self, state: _State) -> _State:
         if self._writer is not None:
-            turn = Turn(speaker="user", text=state["message"], time=utcnow())
+            # The speaker is the user's id: managers write facts that name the person.
+            turn = Turn(speaker=state["user_id"], text=state["message"], time=utcnow())
             self._writer.queue.put((turn, state["user_id"]))  # blocks only when the queue is full
         return {}
 

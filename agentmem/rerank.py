@@ -52,11 +52,12 @@ class Reranker:
         memory: the memory whose store keeps the weights.
         scope: whose weights these are.
         lr: learning rate of the online update.
+        name: keeps several re-rankers apart within one scope (experiments).
     """
 
-    def __init__(self, memory: Memory, scope: Scope, lr: float = 0.5):
+    def __init__(self, memory: Memory, scope: Scope, lr: float = 0.5, name: str = "default"):
         self.memory, self.scope, self.lr = memory, scope.require(), lr
-        self._key = "reranker:" + json.dumps(scope.model_dump(), sort_keys=True)
+        self._key = f"reranker:{name}:" + json.dumps(scope.model_dump(), sort_keys=True)
         stored = memory._store.meta(self._key)
         data = json.loads(stored) if stored else {}
         self.weights = np.array([data.get("weights", {}).get(f, _START.get(f, 0.0))

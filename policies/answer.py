@@ -39,8 +39,8 @@ class PromptedAnswerer:
         memories = as_records(memories)
         lines = [f"[{i}] " + (f"({m.effective_time:%Y-%m-%d}) " if m.event_time else "")
                  + m.content for i, m in enumerate(memories)] or ["(none)"]
-        q = question if now is None else f"{question} (today is {now:%Y-%m-%d})"
-        return self.template.render(memories="\n".join(lines), question=q)
+        today = "" if now is None else f"Today is {now:%Y-%m-%d}.\n"
+        return self.template.render(memories="\n".join(lines), question=question, today=today)
 
     def answer(self, question: str, memories: Sequence[MemoryRecord],
                now: datetime | None = None) -> Answer:

@@ -64,12 +64,9 @@ def format_memories(memories: Sequence[MemoryRecord]) -> str:
 
 
 def format_turns(turns: Sequence[Turn]) -> str:
-    # The date goes last, once: a date before each line pulls small models off the text.
-    lines = [f"{t.speaker}: {t.text}" for t in turns]
-    days = sorted({f"{t.time:%Y-%m-%d}" for t in turns if t.time})
-    if days:
-        lines.append(f"(said on {' to '.join(dict.fromkeys([days[0], days[-1]]))})")
-    return "\n".join(lines)
+    # Dates stay out of the prompt: any date line pulled the 135M model off the text in
+    # our trials. The turn's time still becomes each new memory's event_time.
+    return "\n".join(f"{t.speaker}: {t.text}" for t in turns)
 
 
 class PromptedManager:
@@ -84,10 +81,10 @@ class PromptedManager:
 
     def __init__(self, llm: LLM | str = "local", *, adapter: str | None = None,
                  template: str = "manager", version: int | None = None, max_tokens: int = 160,
-                 max_ops: int = 3):
+                 max_ops: int = 3, min_grounding: float = 0.6):
         self.llm = get_llm(llm, adapter=adapter) if adapter else get_llm(llm)
         self.template: Template = load_template(template, version)
-        self.max_tokens, self.max_ops = max_tokens, max_ops
+        self.max_tokens, self.max_ops, self.min_grounding = max_tokens, max_ops, min_grounding
 
     def messages(self, turns: Sequence[Turn], related: Sequence[MemoryRecord]) -> list[dict]:
         return self.template.render(memories=format_memories(related), messages=format_turns(turns))
@@ -98,7 +95,8 @@ class PromptedManager:
         reply = self.llm.chat(self.messages(turns, related),
                               schema=output_schema(len(related), self.max_ops),
                               max_tokens=self.max_tokens)
-        ops, rejected = to_operations(ManagerOutput.model_validate(reply.parsed), turns, related)
+        ops, rejected = to_operations(ManagerOutput.model_validate(reply.parsed), turns, related,
+                                      self.min_grounding)
         for why in rejected:
             log.warning("manager op rejected: %s", why)
         return ManagerDecision(ops=ops, rejected=rejected, usage=reply.usage, raw=reply.text)
@@ -114,9 +112,13 @@ def _content_words(text: str) -> set[str]:
     return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) >= 3 and w not in _STOP}
 
 
-def to_operations(output: ManagerOutput, turns: Sequence[Turn],
-                  related: Sequence[MemoryRecord]) -> tuple[list[Operation], list[str]]:
-    """Map the model's numbered ops to real operations; reject what cannot be applied."""
+def to_operations(output: ManagerOutput, turns: Sequence[Turn], related: Sequence[MemoryRecord],
+                  min_grounding: float = 0.6) -> tuple[list[Operation], list[str]]:
+    """Map the model's numbered ops to real operations; reject what cannot be applied.
+
+    ``min_grounding`` is the share of a new fact's content words (names aside) that
+    must appear in the new messages.
+    """
     ops: list[Operation] = []
     rejected: list[str] = []
     ref = ",".join(t.turn_id for t in turns if t.turn_id) or None
@@ -132,10 +134,14 @@ def to_operations(output: ManagerOutput, turns: Sequence[Turn],
             if fact.lower() in seen:
                 rejected.append(f"op {i} ({o.op}) repeats the fact {fact!r}")
                 continue
-            # A small model pads replies with facts from nowhere: a stored fact must share
-            # at least one content word with the new messages.
-            if not (_content_words(fact) - names) & source_words:
+            # A small model pads replies with facts from nowhere: most content words of a
+            # stored fact must come from the new messages.
+            words = _content_words(fact) - names
+            if not words or len(words & source_words) / len(words) < min_grounding:
                 rejected.append(f"op {i} ({o.op}) {fact!r} is not grounded in the new messages")
+                continue
+            if o.op == "ADD" and any(fact.lower() == r.content.lower() for r in related):
+                rejected.append(f"op {i} (ADD) {fact!r} is already stored")
                 continue
             if o.op == "UPDATE" and 0 <= o.id < len(related):
                 if fact.lower() == related[o.id].content.lower():
