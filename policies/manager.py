@@ -108,8 +108,8 @@ _STOP = frozenset("the and for with that this have has had was were are not but 
 
 
 def _content_words(text: str) -> set[str]:
-    # 5-letter prefixes as a crude stem: "adopted"/"adopt", "switched"/"switching".
-    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) >= 3 and w not in _STOP}
+    # 4-letter prefixes as a crude stem: "likes"/"like", "switched"/"switching".
+    return {w[:4] for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) >= 3 and w not in _STOP}
 
 
 def to_operations(output: ManagerOutput, turns: Sequence[Turn], related: Sequence[MemoryRecord],

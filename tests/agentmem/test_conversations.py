@@ -74,7 +74,11 @@ def test_ingest_raw_and_with_a_manager():
         raw = ingest_sessions(m, sessions, manager=None, user_id="ana")
         assert raw.turns == 6 and raw.usage.calls == 0 and m.stats()["by_kind"] == {"turn": 6}
         assert m.list()[0].provenance.ref == "D1:1"
-    llm = ScriptedLLM(default={"operations": [{"op": "ADD", "fact": "a fact"}]})
+    def grounded(messages):  # restate the first new message as the fact
+        text = messages[-1]["content"].split("New messages:")[-1].strip().splitlines()[0]
+        return {"operations": [{"op": "ADD", "fact": text.split(": ", 1)[-1]}]}
+
+    llm = ScriptedLLM(default=grounded)
     llm._replies = [{"operations": [{"op": "DELETE", "id": 5}]}, "garbage"]
     with Memory(home=":memory:", embedder=HashEmbedder(), user_id="ana") as m:
         rep = ingest_sessions(m, sessions, manager=PromptedManager(llm), batch_size=2,
