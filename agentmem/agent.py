@@ -1,8 +1,7 @@
 """An agent with memory: a LangGraph graph of retrieve -> guard -> answer -> manage -> reflect.
 
-Experimental (0.1): the graph, the checkpointer and the background memory writer
-are in place; the guard and reflect nodes pass through until the consensus guard
-and the lesson/summary structures land.
+The guard node runs the consensus guard when one is given; the reflect node
+passes through until the lesson and summary structures land.
 
 The answer is returned before memory is written: ``manage`` hands the turn to a
 background worker with a bounded queue, and :meth:`Agent.flush` waits for it.
@@ -40,6 +39,7 @@ class _State(TypedDict, total=False):
     answer: str
     cited: list[str]
     usage: dict
+    quarantined: list[str]
 
 
 @dataclass
@@ -50,13 +50,14 @@ class TurnResult:
     cited_ids: list[str]
     retrieved_ids: list[str]
     usage: Usage = field(default_factory=Usage)
+    quarantined_ids: list[str] = field(default_factory=list)
 
 
 class _Writer:
     """A background thread applying manager decisions; the queue is bounded."""
 
-    def __init__(self, memory: Memory, manager: MemoryManager, size: int, k: int):
-        self.memory, self.manager, self.k = memory, manager, k
+    def __init__(self, memory: Memory, manager: MemoryManager, size: int, k: int, guard: Any):
+        self.memory, self.manager, self.k, self.guard = memory, manager, k, guard
         self.queue: queue.Queue = queue.Queue(maxsize=size)
         self.errors: list[str] = []
         self.usage = Usage()
@@ -71,7 +72,7 @@ class _Writer:
                     return
                 turn, user_id = item
                 _, _, usage = manage_turns(self.memory, self.manager, [turn], k=self.k,
-                                           user_id=user_id)
+                                           guard=self.guard, user_id=user_id)
                 self.usage = self.usage + usage
             except AgentMemError as exc:  # one bad turn must not stop the writer
                 self.errors.append(f"{type(exc).__name__}: {exc}")
@@ -106,13 +107,16 @@ class Agent:
         max_message_chars: longer messages are refused before any work is done.
         rerank: retrieve 3k candidates and order them with a per-user re-ranker that learns
             from the answer policy's citations (see :mod:`agentmem.rerank`).
+        guard: ``True`` or a :class:`~agentmem.guard.ConsensusGuard`: retrieved memories that
+            disagree with the consensus are quarantined before the answer, and new facts
+            pass the write check.
     """
 
     def __init__(self, llm: Any = "local", *, memory: Memory | None = None,
                  user_id: str = "default", answerer: AnswerPolicy | None = None,
                  manager: MemoryManager | None = None, manage_memory: bool = True, k: int = 5,
                  checkpoints: str | Path | None = "auto", queue_size: int = 64,
-                 max_message_chars: int = 16_000, rerank: bool = False):
+                 max_message_chars: int = 16_000, rerank: bool = False, guard: Any = None):
         try:
             from langgraph.checkpoint.memory import InMemorySaver
             from langgraph.checkpoint.sqlite import SqliteSaver
@@ -134,7 +138,12 @@ class Agent:
         self.max_message_chars = max_message_chars
         self.rerank = rerank
         self._rerankers: dict[str, Any] = {}
-        self._writer = (_Writer(self.memory, manager, queue_size, k)
+        if guard is True:
+            from agentmem.guard import ConsensusGuard
+
+            guard = ConsensusGuard(self.memory)
+        self.guard = guard or None
+        self._writer = (_Writer(self.memory, manager, queue_size, k, self.guard)
                         if manage_memory and manager else None)
         if checkpoints == "auto":
             checkpoints = (self.memory.home / "threads.db") if self.memory.home else None
@@ -173,7 +182,14 @@ class Agent:
         return {"retrieved": [h.model_dump(mode="json") for h in hits]}
 
     def _guard(self, state: _State) -> _State:
-        return {}  # the consensus guard plugs in here
+        if self.guard is None:
+            return {}
+        from agentmem.operations import SearchHit
+
+        hits = [SearchHit.model_validate(h) for h in state.get("retrieved", [])]
+        decision = self.guard.filter(state["message"], hits, scope={"user_id": state["user_id"]})
+        return {"retrieved": [h.model_dump(mode="json") for h in decision.kept],
+                "quarantined": [h.id for h in decision.quarantined]}
 
     def _answer(self, state: _State) -> _State:
         from agentmem.operations import SearchHit
@@ -205,7 +221,8 @@ class Agent:
         state = self.graph.invoke(inputs, config)
         return TurnResult(answer=state.get("answer", ""), cited_ids=state.get("cited", []),
                           retrieved_ids=[h["record"]["id"] for h in state.get("retrieved", [])],
-                          usage=Usage(**state.get("usage", {})))
+                          usage=Usage(**state.get("usage", {})),
+                          quarantined_ids=state.get("quarantined", []))
 
     def _inputs(self, message: str, user_id: str | None, thread_id: str) -> tuple[dict, dict]:
         if not isinstance(message, str) or not message.strip():

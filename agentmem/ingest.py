@@ -17,12 +17,19 @@ __all__ = ["manage_turns", "ingest_sessions", "IngestReport"]
 
 
 def manage_turns(memory: Memory, manager: MemoryManager, turns: Sequence[Turn], *, k: int = 5,
-                 **scope: Any) -> tuple[list[OpResult], list[str], Usage]:
-    """One manager call for ``turns``: retrieve related memories, decide, apply atomically."""
+                 guard: Any = None, **scope: Any) -> tuple[list[OpResult], list[str], Usage]:
+    """One manager call for ``turns``: retrieve related memories, decide, apply atomically.
+
+    With a :class:`~agentmem.guard.ConsensusGuard`, each new fact passes its write
+    check first; flagged ones are stored with trust 0.1 and the reasons in metadata.
+    """
     query = " ".join(t.text for t in turns)
     related = [h.record for h in memory.search(query, k=k, **scope)]
     decision = manager.decide(turns, related)
-    results = memory.apply(decision.ops, actor="manager", **scope)
+    ops = decision.ops
+    if guard is not None:
+        ops = [guard.screen(op, **scope) for op in ops]
+    results = memory.apply(ops, actor="manager", **scope)
     return results, decision.rejected, decision.usage
 
 

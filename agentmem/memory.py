@@ -311,11 +311,13 @@ class Memory:
                agent_id: str | None = None, session_id: str | None = None, kinds: Any = None,
                since: TimeArg = None, until: TimeArg = None,
                query_embedding: np.ndarray | Sequence[float] | None = None,
-               mode: Literal["hybrid", "vector", "keyword"] = "hybrid") -> list[SearchHit]:
+               mode: Literal["hybrid", "vector", "keyword"] = "hybrid",
+               include_quarantined: bool = False) -> list[SearchHit]:
         """Hybrid search: vector and BM25 rankings fused by reciprocal rank.
 
         Only records whose scope matches every given scope field are returned; time
-        filters apply to ``event_time`` when set, else ``created_at``.
+        filters apply to ``event_time`` when set, else ``created_at``. Memories the
+        consensus guard quarantined are left out unless ``include_quarantined``.
         """
         self._check_open()
         if not isinstance(query, str) or not query.strip():
@@ -337,10 +339,10 @@ class Memory:
             exact = self._exact.query(query_embedding, n, flt) if self._exact else None
             vec_hits = exact if exact is not None else self._index.query(query_embedding, n, flt)
         kw_ids = self._store.keyword_search(query, flt, n) if mode != "vector" else []
-        return self._fuse(vec_hits, kw_ids, flt.scope, k)
+        return self._fuse(vec_hits, kw_ids, flt.scope, k, include_quarantined)
 
     def _fuse(self, vec_hits: list[tuple[str, float]], kw_ids: list[str], scope: Scope,
-              k: int) -> list[SearchHit]:
+              k: int, include_quarantined: bool = False) -> list[SearchHit]:
         rk = self.config.rrf_k
         scores: dict[str, float] = {}
         info: dict[str, dict[str, Any]] = {}
@@ -351,10 +353,12 @@ class Memory:
             scores[mid] = scores.get(mid, 0.0) + 1.0 / (rk + rank)
             info.setdefault(mid, {})["keyword_rank"] = rank
         ranked = sorted(scores, key=lambda m: -scores[m])
-        records = self._store.get_many(ranked[: k * 2])
+        records = self._store.get_many(ranked[: k * 3])
         hits = []
-        for mid in ranked[: k * 2]:
+        for mid in ranked[: k * 3]:
             rec = records.get(mid)
+            if rec is not None and rec.metadata.get("quarantined") and not include_quarantined:
+                continue
             # Scope is checked again here so isolation never rests on the index alone.
             if rec is not None and scope.matches(rec.scope):
                 hits.append(SearchHit(record=rec, score=scores[mid], **info[mid]))

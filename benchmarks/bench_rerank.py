@@ -1,6 +1,7 @@
 """Does the citation-trained re-ranker help retrieval on LoCoMo dev conversations?
 
-    python benchmarks/bench_rerank.py                     # conversations 41, 42, 43
+    python benchmarks/bench_rerank.py                     # 41, 42, 43: first 60 questions each
+    python benchmarks/bench_rerank.py --questions 0       # every question
     python benchmarks/bench_rerank.py --conversations 41 --questions 30
 
 Every turn is stored as it is (kind ``turn``, its dialogue id as provenance), then
@@ -71,7 +72,7 @@ def run_conversation(path: Path, answerer, limit: int | None) -> dict[str, dict[
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", nargs="+", default=["41", "42", "43"])
-    parser.add_argument("--questions", type=int, default=None, help="per conversation")
+    parser.add_argument("--questions", type=int, default=60, help="per conversation (0: all)")
     parser.add_argument("--llm", default="local")
     args = parser.parse_args()
 
@@ -79,7 +80,7 @@ def main() -> None:
     from policies import PromptedAnswerer
 
     answerer = PromptedAnswerer(get_llm(args.llm))
-    per_conv = {c: run_conversation(DATA / f"{c}.json", answerer, args.questions)
+    per_conv = {c: run_conversation(DATA / f"{c}.json", answerer, args.questions or None)
                 for c in args.conversations}
 
     def mean(xs):

@@ -338,6 +338,32 @@ def _exists(m, rid: str) -> bool:
         return False
 
 
+@command()
+def quarantine(home: Home = None, user: User = None, embedder: EmbedderOpt = "minilm",
+               as_json: AsJson = False) -> None:
+    """List memories the guard quarantined or flagged (release them with `release`)."""
+    with _open(home, embedder) as m:
+        records = [r for r in m.list(user_id=user, limit=100_000)
+                   if r.metadata.get("quarantined") or r.metadata.get("guard_flag")]
+    if as_json:
+        _dump([r.model_dump(mode="json") for r in records])
+        return
+    why = [r.metadata.get("guard_reason") or "; ".join(r.metadata.get("guard_flag", []))
+           for r in records]
+    out.print(_records_table(records, f"{len(records)} quarantined or flagged", {"why": why}))
+
+
+@command()
+def release(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm",
+            trust: float = 1.0) -> None:
+    """Lift the guard's quarantine or flag from a memory (history keeps both)."""
+    from agentmem.guard import ConsensusGuard
+
+    with _open(home, embedder) as m:
+        rec = ConsensusGuard(m).release(memory_id, trust=trust, reason="released from the CLI")
+    out.print(f"[green]released[/green] {rec.id} (trust {rec.trust})")
+
+
 @command("mcp")
 def mcp_(home: Home = None, user: User = None, agent: Agent = None, session: Session = None,
          embedder: EmbedderOpt = "minilm") -> None:

@@ -1,0 +1,46 @@
+"""Every example runs as documented, on the embedded local model (short runs)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def run(name: str, tmp_path: Path, *args: str) -> str:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    out = subprocess.run([sys.executable, str(EXAMPLES / name), "--home", str(tmp_path / "h"),
+                          *args], capture_output=True, text=True, timeout=600, cwd=tmp_path, env=env)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out.stdout
+
+
+def test_quickstart(tmp_path):
+    out = run("quickstart.py", tmp_path)
+    assert "stored 6 turns" in out and out.count("Q: ") == 4
+    assert "top memory: [D1:1]" in out  # the dog question retrieves the right turn
+
+
+def test_agent_quickstart(tmp_path):
+    out = run("agent_quickstart.py", tmp_path)
+    assert "memories:" in out
+
+
+def test_multi_session_remembers_across_processes(tmp_path):
+    out = run("multi_session.py", tmp_path)
+    assert "[tell]" in out and "[ask]" in out
+    counts = {m.group(1): int(m.group(2)) for m in re.finditer(r"\[(tell|ask)\] (\d+) memories", out)}
+    assert counts["tell"] >= 1  # session 1 stored something ...
+    assert counts["ask"] >= counts["tell"]  # ... and session 2, a new process, still has it
+
+
+def test_custom_tool(tmp_path):
+    out = run("custom_tool.py", tmp_path)
+    assert "How many days" in out and "memories:" in out
