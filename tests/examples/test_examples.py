@@ -44,3 +44,11 @@ def test_multi_session_remembers_across_processes(tmp_path):
 def test_custom_tool(tmp_path):
     out = run("custom_tool.py", tmp_path)
     assert "How many days" in out and "memories:" in out
+
+
+def test_guard_demo(tmp_path):
+    out = run("guard_demo.py", tmp_path)
+    off, on = out.split("== guard on ==")
+    assert "Berlin" in off.split("context:")[1].split("\n")[0]  # poison reaches the model
+    assert "Berlin" not in on.split("context:")[1].split("\n")[0]  # ... but not with the guard
+    assert "untrusted source" in on and "instruction" in on
