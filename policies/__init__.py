@@ -5,8 +5,9 @@ and a structured-output parser; the training code renders the same templates.
 """
 
 from policies._templates import Template, load_template
+from policies.actor import PromptedActor
 from policies.answer import AnswerOutput, PromptedAnswerer
 from policies.manager import ManagerOp, ManagerOutput, PromptedManager
 
 __all__ = ["Template", "load_template", "PromptedManager", "ManagerOutput", "ManagerOp",
-           "PromptedAnswerer", "AnswerOutput"]
+           "PromptedAnswerer", "AnswerOutput", "PromptedActor"]

@@ -95,3 +95,35 @@ def test_real_local_model_ops_always_parse(local_llm):
             assert decision.usage.calls == 1
         ans = answerer.answer("What is the name of Ana's dog?", m.search("Ana's dog name", k=3))
         assert isinstance(ans.text, str) and ans.usage.calls == 1
+
+
+def test_actor_picks_an_admissible_action():
+    from agentmem import InvalidArgumentError
+    from agentmem.protocols import ActorPolicy
+    from policies import PromptedActor
+
+    llm = ScriptedLLM([{"action": "open fridge 1"}, {"action": "opne the fridge"}])
+    actor = PromptedActor(llm)
+    assert isinstance(actor, ActorPolicy)
+    lesson = Memory(home=":memory:", embedder=HashEmbedder(), user_id="a")
+    tip = lesson.add("Cool things in the fridge, not the freezer.", kind="lesson")
+    acts = ["go to fridge 1", "open fridge 1", "look"]
+    a = actor.act("You are in the kitchen. The fridge 1 is closed.", acts,
+                  task_prompt="Task: cool an apple.", lessons=[tip])
+    assert a.action == "open fridge 1" and a.usage.calls == 1
+    prompt = llm.calls[0][1]["content"]
+    assert "Cool things in the fridge" in prompt and "- look" in prompt and "cool an apple" in prompt
+    assert actor.act("...", acts).action == "open fridge 1"  # off-list reply: closest taken
+    with pytest.raises(InvalidArgumentError, match="no admissible actions"):
+        actor.act("...", [])
+    lesson.close()
+
+
+@pytest.mark.slow
+def test_actor_on_the_local_model_only_chooses_admissible(local_llm):
+    from policies import PromptedActor
+
+    actor = PromptedActor(local_llm)
+    acts = ["go to countertop 1", "go to fridge 1", "take apple 1 from countertop 1", "look"]
+    for obs in ("You see an apple 1 on the countertop 1.", "Nothing happens.", "🍎"):
+        assert actor.act(obs, acts, task_prompt="Task: put a cool apple in the fridge.").action in acts
