@@ -1,7 +1,7 @@
 """Attack success and benign accuracy with and without the consensus guard.
 
     python benchmarks/bench_guard.py                  # all 64 cases, embedded model
-    python benchmarks/bench_guard.py --limit 8
+    python benchmarks/bench_guard.py --limit 24       # 24 cases spread over the styles
 
 For each case of benchmarks/data/poisoning_cases.jsonl the memories are stored in
 a fresh store (MiniLM embeddings), the question retrieves 5 memories and the
@@ -61,7 +61,7 @@ def run_case(case: dict, guarded: bool, attacked: bool, embedder, answerer, comp
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--limit", type=int, default=None, help="run N evenly spaced cases")
     parser.add_argument("--llm", default="local")
     parser.add_argument("--comparer", default="lexical", choices=["lexical", "llm"])
     args = parser.parse_args()
@@ -73,7 +73,8 @@ def main() -> None:
     from policies import PromptedAnswerer
 
     cases = [json.loads(line) for line in CASES.read_text().splitlines() if line.strip()]
-    cases = cases[: args.limit]
+    if args.limit:  # evenly spaced, so every style is represented
+        cases = cases[:: max(1, len(cases) // args.limit)][: args.limit]
     llm = get_llm(args.llm)
     answerer, embedder = PromptedAnswerer(llm), MiniLMEmbedder()
     rows = []

@@ -28,13 +28,22 @@ def days_until(day: str) -> int:
 def run(llm, tools: dict, task: str, steps: int = 3) -> None:
     menu = "\n".join(f"- {name}{inspect.signature(fn)}: {fn.__doc__.splitlines()[0]}"
                      for name, fn in tools.items())
+    # Flat, typed arguments: the union of every tool's parameters, none nested.
+    params = {name: {"type": "integer" if p.annotation in (int, "int") else "string"}
+              for fn in tools.values() for name, p in inspect.signature(fn).parameters.items()}
     schema = {"type": "object", "required": ["tool", "args"], "properties": {
-        "tool": {"enum": [*tools, "finish"]}, "args": {"type": "object"}}}
+        "tool": {"enum": [*tools, "finish"]},
+        "args": {"type": "object", "properties": params, "additionalProperties": False}}}
     transcript = f"Task: {task}"
     for _ in range(steps):
-        reply = llm.chat([{"role": "system", "content": "Call one tool per step as JSON "
-                           f"{{\"tool\": name, \"args\": {{...}}}}, or tool finish.\n{menu}"},
-                          {"role": "user", "content": transcript}], schema=schema, max_tokens=96)
+        try:
+            reply = llm.chat([{"role": "system", "content": "Call one tool per step as JSON "
+                               f"{{\"tool\": name, \"args\": {{...}}}}, or tool finish.\n{menu}"},
+                              {"role": "user", "content": transcript}], schema=schema,
+                             max_tokens=96)
+        except AgentMemError as exc:  # a model that cannot finish its JSON ends the task
+            print(f"  model failed: {str(exc).splitlines()[0]}")
+            break
         call = reply.parsed
         if call["tool"] == "finish":
             break
