@@ -162,6 +162,11 @@ def to_operations(output: ManagerOutput, turns: Sequence[Turn], related: Sequenc
                 rejected.append(f"op {i} ({o.op}) touches memory [{o.id}] a second time")
                 continue
             touched.add(o.id)
+        if o.op == "DELETE" and not (_content_words(related[o.id].content) - names) & source_words:
+            # Deleting needs evidence: the new messages must talk about that memory's content.
+            rejected.append(f"op {i} (DELETE of [{o.id}]) has nothing in common with the new "
+                            "messages")
+            continue
         if o.op in ("ADD", "UPDATE") and not fact:
             rejected.append(f"op {i} ({o.op}) has no fact")
             continue

@@ -165,7 +165,9 @@ class LocalLLM(BaseLLM):
         # Tokens that can end a string, array or object: favoured when the budget runs low.
         if self._closers is None:
             vocab = self.tokenizer.convert_ids_to_tokens(list(range(len(self.tokenizer))))
-            ids = [i for i, t in enumerate(vocab) if t and any(c in t for c in '"}]')]
+            # A backslash would make the quote an escaped one that keeps the string open.
+            ids = [i for i, t in enumerate(vocab)
+                   if t and any(c in t for c in '"}]') and "\\" not in t]
             self._closers = self._torch.tensor(ids, dtype=self._torch.long)
         return self._closers
 
@@ -189,7 +191,7 @@ class LocalLLM(BaseLLM):
         else:
             kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
         if schema is not None:
-            reserve = min(32, max_tokens // 4)
+            reserve = min(48, max_tokens // 3)
             kwargs["logits_processor"] = [_GrammarProcessor(
                 self._compiled(schema), n_prompt, self._closing_ids(), max_tokens - reserve)]
         try:

@@ -127,3 +127,13 @@ def test_actor_on_the_local_model_only_chooses_admissible(local_llm):
     acts = ["go to countertop 1", "go to fridge 1", "take apple 1 from countertop 1", "look"]
     for obs in ("You see an apple 1 on the countertop 1.", "Nothing happens.", "🍎"):
         assert actor.act(obs, acts, task_prompt="Task: put a cool apple in the fridge.").action in acts
+
+
+def test_manager_delete_needs_evidence(bank):
+    related = bank.list()  # [0] marathon, [1] Leeds
+    llm = ScriptedLLM([{"operations": [{"op": "DELETE", "id": 1, "fact": ""},
+                                       {"op": "DELETE", "id": 0, "fact": ""}]}])
+    decision = PromptedManager(llm).decide(
+        [Turn(speaker="Ben", text="I quit the marathon training.")], related)
+    assert [o.id for o in decision.ops] == [related[0].id]  # Leeds was never mentioned
+    assert "nothing in common" in decision.rejected[0]
