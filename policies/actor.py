@@ -12,23 +12,22 @@ import difflib
 from typing import Sequence
 
 from agentmem.errors import InvalidArgumentError
-from agentmem.llm import LLM, get_llm
+from agentmem.llm import LLM
 from agentmem.protocols import Action
 from agentmem.records import MemoryRecord
-from policies._templates import Template, load_template
+from policies.base import PromptedPolicy
 from policies.manager import as_records
 
 __all__ = ["PromptedActor"]
 
 
-class PromptedActor:
+class PromptedActor(PromptedPolicy):
     """A prompt template + an LLM + a parser. Pass ``adapter=`` for the trained variant."""
 
     def __init__(self, llm: LLM | str = "local", *, adapter: str | None = None,
                  template: str = "actor", version: int | None = None, max_tokens: int = 48):
-        self.llm = get_llm(llm, adapter=adapter) if adapter else get_llm(llm)
-        self.template: Template = load_template(template, version)
-        self.max_tokens = max_tokens
+        super().__init__(llm, adapter=adapter, template=template, version=version,
+                         max_tokens=max_tokens)
 
     def messages(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
                  lessons: Sequence[MemoryRecord] = ()) -> list[dict]:

@@ -11,10 +11,10 @@ from typing import Sequence
 
 from pydantic import BaseModel, Field
 
-from agentmem.llm import LLM, get_llm
+from agentmem.llm import LLM
 from agentmem.protocols import Answer
 from agentmem.records import MemoryRecord
-from policies._templates import Template, load_template
+from policies.base import PromptedPolicy
 from policies.manager import as_records
 
 __all__ = ["PromptedAnswerer", "AnswerOutput"]
@@ -25,14 +25,13 @@ class AnswerOutput(BaseModel):
     answer: str = Field(max_length=200)
 
 
-class PromptedAnswerer:
+class PromptedAnswerer(PromptedPolicy):
     """A prompt template + an LLM + a parser. Pass ``adapter=`` for the trained variant."""
 
     def __init__(self, llm: LLM | str = "local", *, adapter: str | None = None,
                  template: str = "answer", version: int | None = None, max_tokens: int = 96):
-        self.llm = get_llm(llm, adapter=adapter) if adapter else get_llm(llm)
-        self.template: Template = load_template(template, version)
-        self.max_tokens = max_tokens
+        super().__init__(llm, adapter=adapter, template=template, version=version,
+                         max_tokens=max_tokens)
 
     def messages(self, question: str, memories: Sequence[MemoryRecord],
                  now: datetime | None = None) -> list[dict]:

@@ -13,11 +13,11 @@ from typing import Literal, Sequence
 
 from pydantic import BaseModel, Field
 
-from agentmem.llm import LLM, get_llm
+from agentmem.llm import LLM
 from agentmem.operations import Operation, OpType
 from agentmem.protocols import ManagerDecision, Turn
 from agentmem.records import MemoryRecord, Provenance, SourceType
-from policies._templates import Template, load_template
+from policies.base import PromptedPolicy
 
 __all__ = ["PromptedManager", "ManagerOutput", "ManagerOp", "format_memories", "format_turns", "as_records"]
 
@@ -69,7 +69,7 @@ def format_turns(turns: Sequence[Turn]) -> str:
     return "\n".join(f"{t.speaker}: {t.text}" for t in turns)
 
 
-class PromptedManager:
+class PromptedManager(PromptedPolicy):
     """A prompt template + an LLM + a parser. Pass ``adapter=`` for the trained variant.
 
     Args:
@@ -82,9 +82,9 @@ class PromptedManager:
     def __init__(self, llm: LLM | str = "local", *, adapter: str | None = None,
                  template: str = "manager", version: int | None = None, max_tokens: int = 160,
                  max_ops: int = 3, min_grounding: float = 0.6):
-        self.llm = get_llm(llm, adapter=adapter) if adapter else get_llm(llm)
-        self.template: Template = load_template(template, version)
-        self.max_tokens, self.max_ops, self.min_grounding = max_tokens, max_ops, min_grounding
+        super().__init__(llm, adapter=adapter, template=template, version=version,
+                         max_tokens=max_tokens)
+        self.max_ops, self.min_grounding = max_ops, min_grounding
 
     def messages(self, turns: Sequence[Turn], related: Sequence[MemoryRecord]) -> list[dict]:
         return self.template.render(memories=format_memories(related), messages=format_turns(turns))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any, Sequence
 
 import numpy as np
 
 from agentmem.embeddings.base import normalize
-from agentmem.errors import ConfigError, LLMError, missing
+from agentmem.errors import ConfigError, LLMError
+from agentmem.llm._sdk import sdk_client
 
 __all__ = ["OpenAIEmbedder"]
 
@@ -27,14 +27,8 @@ class OpenAIEmbedder:
         if not self.dim:
             raise ConfigError(f"unknown vector size for embedding model {model!r}; pass dim=")
         self.batch_size = batch_size
-        if client is None:
-            try:
-                import openai
-            except ImportError:
-                raise missing("openai", "openai", "OpenAI embeddings") from None
-            key = api_key or os.environ.get("OPENAI_API_KEY") or ("local" if base_url else None)
-            client = openai.OpenAI(base_url=base_url, api_key=key)
-        self._client = client
+        self._client = client or sdk_client("openai", "OpenAI", "OpenAI embeddings",
+                                            base_url=base_url, api_key=api_key)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         rows: list[list[float]] = []

@@ -6,7 +6,8 @@ import inspect
 import json
 from typing import Any
 
-from agentmem.errors import LLMError, missing
+from agentmem.errors import LLMError
+from agentmem.llm._sdk import sdk_client
 from agentmem.llm.base import BaseLLM, Usage
 from agentmem.llm.openai import _json_schema
 
@@ -24,16 +25,9 @@ class AnthropicLLM(BaseLLM):
         super().__init__()
         self.name = f"anthropic:{model}"
         self.model = model
-        if client is None:
-            try:
-                import anthropic
-            except ImportError:
-                raise missing("anthropic", "anthropic", "The Anthropic backend") from None
-            import os
-
-            key = api_key or os.environ.get("ANTHROPIC_API_KEY") or ("local" if base_url else None)
-            client = anthropic.Anthropic(base_url=base_url, api_key=key, timeout=timeout,
-                                         max_retries=max_retries)
+        client = client or sdk_client("anthropic", "Anthropic", "The Anthropic backend",
+                                      base_url=base_url, api_key=api_key, timeout=timeout,
+                                      max_retries=max_retries)
         self._client = client
         # Recent SDKs dropped sampling parameters from messages.create; send it only when known.
         try:

@@ -7,7 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from agentmem.errors import LLMError, missing
+from agentmem.errors import LLMError
+from agentmem.llm._sdk import sdk_client
 from agentmem.llm.base import BaseLLM, Usage
 
 __all__ = ["OpenAILLM"]
@@ -37,17 +38,9 @@ class OpenAILLM(BaseLLM):
         self.name = f"openai:{model}"
         self.model = model
         self.json_mode = json_mode
-        if client is None:
-            try:
-                import openai
-            except ImportError:
-                raise missing("openai", "openai", "The OpenAI backend") from None
-            import os
-
-            key = api_key or os.environ.get("OPENAI_API_KEY") or ("local" if base_url else None)
-            client = openai.OpenAI(base_url=base_url, api_key=key, timeout=timeout,
-                                   max_retries=max_retries)
-        self._client = client
+        self._client = client or sdk_client("openai", "OpenAI", "The OpenAI backend",
+                                            base_url=base_url, api_key=api_key, timeout=timeout,
+                                            max_retries=max_retries)
 
     def _complete(self, messages, schema, max_tokens, temperature):
         kwargs: dict[str, Any] = {}
