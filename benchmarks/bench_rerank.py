@@ -35,6 +35,16 @@ def recall(shown, evidence: list[str]) -> float:
     return sum(e in refs for e in evidence) / len(evidence) if evidence else 0.0
 
 
+def ask(answerer, question: str, shown) -> tuple[str, list[str]]:
+    from agentmem import LLMOutputError
+
+    try:
+        ans = answerer.answer(question, [h.record for h in shown])
+    except LLMOutputError:  # counted as an empty answer with no citation
+        return "", []
+    return ans.text, ans.cited_ids
+
+
 def run_conversation(path: Path, answerer, limit: int | None) -> dict[str, dict[str, list]]:
     from tqdm import tqdm
 
@@ -55,14 +65,14 @@ def run_conversation(path: Path, answerer, limit: int | None) -> dict[str, dict[
             hits = m.search(q["question"], k=20)
             gold = str(q["answer"])
             base = hits[:5]
-            ans = answerer.answer(q["question"], [h.record for h in base])
+            text, _ = ask(answerer, q["question"], base)
             out["baseline"]["recall"].append(recall(base, q["evidence"]))
-            out["baseline"]["f1"].append(f1(ans.text, gold))
+            out["baseline"]["f1"].append(f1(text, gold))
             shown = model_rr.rerank(hits, 5)
-            ans = answerer.answer(q["question"], [h.record for h in shown])
+            text, cited = ask(answerer, q["question"], shown)
             out["rerank_model"]["recall"].append(recall(shown, q["evidence"]))
-            out["rerank_model"]["f1"].append(f1(ans.text, gold))
-            model_rr.update(shown, ans.cited_ids)
+            out["rerank_model"]["f1"].append(f1(text, gold))
+            model_rr.update(shown, cited)
             shown = oracle_rr.rerank(hits, 5)
             out["rerank_oracle"]["recall"].append(recall(shown, q["evidence"]))
             oracle_rr.update(hits, [h.id for h in hits if h.record.provenance.ref in q["evidence"]])

@@ -162,13 +162,25 @@ class LocalLLM(BaseLLM):
         return self._grammars[text]
 
     def _closing_ids(self) -> Any:
-        # Tokens that can end a string, array or object: favoured when the budget runs low.
+        """(ids, bonus) for tokens that start by closing something (a quote, a brace, a
+        bracket), larger the more they close. Inside a string only a quote closes (``}`` is
+        just text there), so a leading quote gets extra; outside one the grammar masks it."""
         if self._closers is None:
-            vocab = self.tokenizer.convert_ids_to_tokens(list(range(len(self.tokenizer))))
-            # A backslash would make the quote an escaped one that keeps the string open.
-            ids = [i for i, t in enumerate(vocab)
-                   if t and any(c in t for c in '"}]') and "\\" not in t]
-            self._closers = self._torch.tensor(ids, dtype=self._torch.long)
+            torch = self._torch
+            ids, bonus = [], []
+            for i in range(len(self.tokenizer)):
+                text = self.tokenizer.decode([i]).lstrip()
+                if text[:1] not in ('"', "}", "]"):
+                    continue
+                # The more a token closes, the better; one that opens or continues
+                # (",", "{", ":") is worth little.
+                closes = sum(text.count(c) for c in '"}]')
+                opens = any(c in text for c in ",{:[")
+                ids.append(i)
+                bonus.append(40.0 + 10.0 * min(closes, 4) - (35.0 if opens else 0.0)
+                             + (10.0 if text[0] == '"' else 0.0))
+            self._closers = (torch.tensor(ids, dtype=torch.long),
+                             torch.tensor(bonus, dtype=torch.float32))
         return self._closers
 
     def _complete(self, messages, schema, max_tokens, temperature):
@@ -197,6 +209,15 @@ class LocalLLM(BaseLLM):
         try:
             with self._gen_lock, torch.no_grad():
                 out = self.model.generate(**enc, **kwargs)
+                if schema is not None and not _complete_json(
+                        self.tokenizer.decode(out[0][n_prompt:], skip_special_tokens=True)):
+                    # The budget ran out inside the JSON: finish it, closers favoured from the
+                    # first token, so the reply parses (max_tokens is soft by up to 64 here).
+                    kwargs["logits_processor"] = [_GrammarProcessor(
+                        self._compiled(schema), n_prompt, self._closing_ids(), 0)]
+                    kwargs["max_new_tokens"] = 64
+                    out = self.model.generate(input_ids=out, attention_mask=torch.ones_like(out),
+                                              **kwargs)
         except RuntimeError as exc:
             raise LLMError(f"local generation failed: {exc}") from exc
         new = out[0][n_prompt:]
@@ -230,6 +251,14 @@ def load_adapter(model: Any, adapter: str | Path) -> Any:
                           f"{str(exc).splitlines()[0]}") from None
 
 
+def _complete_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
 class _GrammarProcessor:
     """Masks logits to a JSON grammar; near the token budget it favours closing tokens.
 
@@ -259,7 +288,7 @@ class _GrammarProcessor:
         self.matcher.fill_next_token_bitmask(self.bitmask)
         self._xgr.apply_token_bitmask_inplace(scores, self.bitmask.to(scores.device))
         if self.seen >= self.close_after:
-            closers = self.closers.to(scores.device)
-            closers = closers[closers < scores.shape[-1]]
-            scores[:, closers] += 50.0
+            ids, bonus = (t.to(scores.device) for t in self.closers)
+            keep = ids < scores.shape[-1]
+            scores[:, ids[keep]] += bonus[keep].to(scores.dtype)
         return scores
