@@ -228,7 +228,7 @@ class LocalLLM(BaseLLM):
 def load_adapter(model: Any, adapter: str | Path) -> Any:
     """Apply a peft adapter, refusing one saved for a different base model."""
     try:
-        from peft import PeftConfig, PeftModel
+        from peft import PeftModel
     except ImportError:
         raise missing("peft", "train", "Loading a LoRA adapter") from None
     path = Path(adapter).expanduser()
@@ -243,7 +243,6 @@ def load_adapter(model: Any, adapter: str | Path) -> Any:
         if want != have:
             raise ConfigError(f"adapter {path} was trained on a base model with {have}, but the "
                               f"loaded base model has {want}; load the matching base model")
-    PeftConfig.from_pretrained(str(path))
     try:
         return PeftModel.from_pretrained(model, str(path))
     except (RuntimeError, ValueError, KeyError) as exc:
