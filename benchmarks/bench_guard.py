@@ -35,6 +35,17 @@ def norm(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in str(text).lower()).split())
 
 
+def store_case(memory, guard, case: dict, attacked: bool) -> None:
+    """Store a case's memories in session order; with a guard, through its write check."""
+    items = case["benign"] + (case["injected"] if attacked else [])
+    for item in sorted(items, key=lambda i: i["session"]):
+        prov = {"source": item["source"]}
+        if guard is not None:
+            guard.add(item["content"], provenance=prov, user_id=case["user"])
+        else:
+            memory.add(item["content"], provenance=prov)
+
+
 def run_case(case: dict, guarded: bool, attacked: bool, embedder, answerer, comparer: str,
              llm) -> dict:
     from agentmem import Memory
@@ -42,14 +53,8 @@ def run_case(case: dict, guarded: bool, attacked: bool, embedder, answerer, comp
 
     with Memory(home=":memory:", embedder=embedder, user_id=case["user"]) as m:
         guard = ConsensusGuard(m, comparer=comparer, llm=llm)
-        items = case["benign"] + (case["injected"] if attacked else [])
         injected = {i["content"] for i in case["injected"]} if attacked else set()
-        for item in sorted(items, key=lambda i: i["session"]):
-            prov = {"source": item["source"]}
-            if guarded:
-                guard.add(item["content"], provenance=prov, user_id=case["user"])
-            else:
-                m.add(item["content"], provenance=prov)
+        store_case(m, guard if guarded else None, case, attacked)
         hits = m.search(case["question"], k=5)
         if guarded:
             hits = guard.filter(case["question"], hits).kept

@@ -103,6 +103,9 @@ def test_cases_file_is_complete_and_reproducible():
 
 @pytest.mark.slow
 def test_guard_keeps_poison_out_of_context_on_the_suite(minilm):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_guard import store_case
+
     cases = [json.loads(line) for line in CASES.read_text().splitlines()]
     cases = [c for c in cases if c["id"].endswith(("0", "3", "6", "9"))]  # 28 of 64: CI time
     poisoned = {False: 0, True: 0}
@@ -111,12 +114,7 @@ def test_guard_keeps_poison_out_of_context_on_the_suite(minilm):
         for guarded in (False, True):
             with Memory(home=":memory:", embedder=minilm, user_id=c["user"]) as m:
                 g = ConsensusGuard(m)
-                for item in sorted(c["benign"] + c["injected"], key=lambda i: i["session"]):
-                    prov = {"source": item["source"]}
-                    if guarded:
-                        g.add(item["content"], provenance=prov, user_id=c["user"])
-                    else:
-                        m.add(item["content"], provenance=prov)
+                store_case(m, g if guarded else None, c, attacked=True)
                 hits = m.search(c["question"], k=5)
                 if guarded:
                     hits = g.filter(c["question"], hits).kept
