@@ -30,6 +30,11 @@ _LAZY = {
     "OpResult": "agentmem.operations",
     "HistoryEntry": "agentmem.operations",
     "SearchHit": "agentmem.operations",
+    "LinkedNotes": "agentmem.notes",
+    "TaskTree": "agentmem.tasks",
+    "LessonStore": "agentmem.lessons",
+    "SessionSummarizer": "agentmem.summaries",
+    "ConsensusGuard": "agentmem.guard",
     "get_llm": "agentmem.llm",
     "LLM": "agentmem.llm",
     "ChatResponse": "agentmem.llm",
@@ -83,7 +88,12 @@ if TYPE_CHECKING:  # pragma: no cover
         StoreError,
         StoreLockedError,
     )
+    from agentmem.guard import ConsensusGuard
+    from agentmem.lessons import LessonStore
     from agentmem.llm import LLM, ChatResponse, get_llm
     from agentmem.memory import Memory, ResetResult
+    from agentmem.notes import LinkedNotes
     from agentmem.operations import HistoryEntry, Operation, OpResult, OpType, SearchHit
     from agentmem.records import Kind, MemoryRecord, Provenance, Scope, SourceType
+    from agentmem.summaries import SessionSummarizer
+    from agentmem.tasks import TaskTree

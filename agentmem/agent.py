@@ -1,7 +1,9 @@
 """An agent with memory: a LangGraph graph of retrieve -> guard -> answer -> manage -> reflect.
 
 The guard node runs the consensus guard when one is given; the reflect node
-passes through until the lesson and summary structures land.
+keeps the thread's turns in the checkpointed state, and :meth:`Agent.end_session`
+turns them into topic and session summaries (:mod:`agentmem.summaries`), which
+later retrievals return next to facts, each hit marked with its granularity.
 
 The answer is returned before memory is written: ``manage`` hands the turn to a
 background worker with a bounded queue, and :meth:`Agent.flush` waits for it.
@@ -13,12 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import operator
 import queue
 import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Annotated, Any, TypedDict
 
 from agentmem.errors import AgentMemError, InvalidArgumentError, InvalidContentError, missing
 from agentmem.ingest import manage_turns
@@ -40,6 +43,7 @@ class _State(TypedDict, total=False):
     cited: list[str]
     usage: dict
     quarantined: list[str]
+    turns: Annotated[list[dict], operator.add]
 
 
 @dataclass
@@ -211,7 +215,29 @@ class Agent:
         return {}
 
     def _reflect(self, state: _State) -> _State:
-        return {}  # lessons and summaries plug in here
+        # The thread's transcript, checkpointed with the thread: end_session summarises it.
+        now = utcnow().isoformat()
+        return {"turns": [{"speaker": state["user_id"], "text": state["message"], "time": now},
+                          {"speaker": "assistant", "text": state.get("answer", ""),
+                           "time": now}]}
+
+    def end_session(self, thread_id: str = "default", *, user_id: str | None = None,
+                    llm: Any = None) -> Any:
+        """Summarise the thread's turns into topic and session memories (prospective
+        reflection) and return the :class:`~agentmem.summaries.SessionSummary`.
+
+        ``llm`` writes the summaries (default: the answer policy's model when it has one,
+        else extractive summaries with no model). The thread id becomes the session id.
+        """
+        from agentmem.summaries import SessionSummarizer
+
+        turns = [t for t in self.last_state(thread_id).get("turns", []) if t.get("text")]
+        if not turns:
+            raise InvalidArgumentError(f"thread {thread_id!r} has no turns to summarise")
+        self.flush()
+        model = llm if llm is not None else getattr(self.answerer, "llm", None)
+        summarizer = SessionSummarizer(self.memory, model, user_id=user_id or self.user_id)
+        return summarizer.summarize(turns, session_id=thread_id)
 
     # -- public ------------------------------------------------------------------------------
     def chat(self, message: str, *, user_id: str | None = None,

@@ -250,13 +250,22 @@ class ConsensusGuard:
         if self.lessons:
             # The lesson names sources and ids, never the quarantined claims themselves, so
             # retrieving it cannot bring the poison back into a prompt.
+            from agentmem.lessons import Lesson, task_signature
+
             sources = sorted({h.record.provenance.source.value for h in decision.quarantined})
             ids = ", ".join(h.id for h in decision.quarantined)
+            content = (f"Lesson: for '{query[:120]}', {len(decision.quarantined)} memory(ies) "
+                       f"from {'/'.join(sources)} ({ids}) disagreed with several agreeing "
+                       "memories and were quarantined; prefer corroborated memories for such "
+                       "questions.")
+            # Stored in the lesson store's format, so LessonStore and `agentmem lessons` see it.
+            lesson = Lesson(title="Prefer corroborated memories", content=content,
+                            description="the guard quarantined disagreeing memories",
+                            polarity="failure", task_signature=task_signature(query),
+                            evidence=[f"guard: {ids}"])
             ops.append(Operation.add(
-                f"Lesson: for '{query[:120]}', {len(decision.quarantined)} memory(ies) from "
-                f"{'/'.join(sources)} ({ids}) disagreed with several agreeing memories and were "
-                "quarantined; prefer corroborated memories for such questions.",
-                kind=Kind.LESSON, provenance=Provenance(source=SourceType.SYSTEM, actor="guard"),
+                content, kind=Kind.LESSON, metadata=lesson.metadata(),
+                provenance=Provenance(source=SourceType.SYSTEM, actor="guard"),
                 reason="guard lesson"))
         self.memory.apply(ops, actor="guard", **dict(scope.items()))
 

@@ -312,12 +312,16 @@ class Memory:
                since: TimeArg = None, until: TimeArg = None,
                query_embedding: np.ndarray | Sequence[float] | None = None,
                mode: Literal["hybrid", "vector", "keyword"] = "hybrid",
-               include_quarantined: bool = False) -> list[SearchHit]:
+               include_quarantined: bool = False, expand_links: bool = False) -> list[SearchHit]:
         """Hybrid search: vector and BM25 rankings fused by reciprocal rank.
 
         Only records whose scope matches every given scope field are returned; time
         filters apply to ``event_time`` when set, else ``created_at``. Memories the
         consensus guard quarantined are left out unless ``include_quarantined``.
+        With ``expand_links``, records linked to the top ``k`` (in either direction, see
+        :mod:`agentmem.notes`) follow them, each with ``via`` naming the hit it hangs off;
+        links are followed whatever the linked record's kind (a topic summary brings its
+        turns), within the scope.
         """
         self._check_open()
         if not isinstance(query, str) or not query.strip():
@@ -339,7 +343,37 @@ class Memory:
             exact = self._exact.query(query_embedding, n, flt) if self._exact else None
             vec_hits = exact if exact is not None else self._index.query(query_embedding, n, flt)
         kw_ids = self._store.keyword_search(query, flt, n) if mode != "vector" else []
-        return self._fuse(vec_hits, kw_ids, flt.scope, k, include_quarantined)
+        hits = self._fuse(vec_hits, kw_ids, flt.scope, k, include_quarantined)
+        return self._expand(hits, flt, include_quarantined) if expand_links else hits
+
+    def _expand(self, hits: list[SearchHit], flt: Filter,
+                include_quarantined: bool) -> list[SearchHit]:
+        seen = {h.id: h for h in hits}
+        extra: dict[str, str] = {}
+        for a, b, _ in self._store.links(list(seen), flt.scope):
+            for hit_id, other in ((a, b), (b, a)):
+                if hit_id in seen and other not in seen:
+                    extra.setdefault(other, hit_id)
+        records = self._store.get_many(list(extra))
+        out = list(hits)
+        for mid, via in extra.items():
+            rec = records.get(mid)
+            if rec is None or not flt.scope.matches(rec.scope) or (
+                    rec.metadata.get("quarantined") and not include_quarantined):
+                continue
+            out.append(SearchHit(record=rec, score=seen[via].score / 2, via=via))
+        return out
+
+    def where(self, field: str, value: str, *, user_id: str | None = None,
+              agent_id: str | None = None, session_id: str | None = None,
+              kinds: Any = None) -> list[MemoryRecord]:
+        """Records whose ``metadata[field]`` equals the string ``value``, in insertion order
+        (how structures find their parts: the nodes of one task, the topics of a session)."""
+        self._check_open()
+        if not isinstance(value, str):
+            raise InvalidArgumentError(f"value must be a string, got {type(value).__name__}")
+        flt = self._filter(self._scope(user_id, agent_id, session_id, False), kinds, None, None)
+        return self._store.records_where(flt, field, value)
 
     def _fuse(self, vec_hits: list[tuple[str, float]], kw_ids: list[str], scope: Scope,
               k: int, include_quarantined: bool = False) -> list[SearchHit]:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agentmem.records import Kind, MemoryRecord, Provenance, Scope, utcnow
 
-__all__ = ["OpType", "Operation", "OpResult", "HistoryEntry", "SearchHit"]
+__all__ = ["OpType", "Operation", "OpResult", "HistoryEntry", "SearchHit", "granularity_of"]
 
 
 class OpType(str, Enum):
@@ -91,6 +91,8 @@ class SearchHit(BaseModel):
     vector_rank: int | None = None
     keyword_rank: int | None = None
     distance: float | None = Field(default=None, description="cosine distance, when vector-ranked")
+    via: str | None = Field(default=None, description="reached over a link from this record "
+                            "(one-hop expansion) rather than matched directly")
 
     @property
     def id(self) -> str:
@@ -99,3 +101,18 @@ class SearchHit(BaseModel):
     @property
     def content(self) -> str:
         return self.record.content
+
+    @property
+    def granularity(self) -> str:
+        """What the record stands for: ``turn``, ``topic`` or ``session`` (reflective
+        summaries and the turns they came from), else ``memory``."""
+        return granularity_of(self.record)
+
+
+def granularity_of(record: MemoryRecord) -> str:
+    """``turn`` for stored dialogue turns, ``topic``/``session`` for summaries, else ``memory``."""
+    if record.kind == Kind.TURN:
+        return "turn"
+    if record.kind == Kind.SUMMARY:
+        return str(record.metadata.get("granularity", "topic"))
+    return "memory"

@@ -14,7 +14,7 @@ from agentmem.errors import AgentMemError, MemoryNotFound
 from agentmem.memory import Memory
 from agentmem.operations import Operation
 
-__all__ = ["memory_tools", "reraise_as"]
+__all__ = ["memory_tools", "structure_tools", "reraise_as"]
 
 
 def reraise_as(fn: Callable[..., Any], error: type[Exception]) -> Callable[..., Any]:
@@ -74,3 +74,73 @@ def memory_tools(memory: Memory, *, user_id: str | None = None, agent_id: str | 
                  "content": e.after.content if e.after else None} for e in entries]
 
     return [search_memory, add_memory, update_memory, delete_memory, memory_history]
+
+
+def structure_tools(memory: Memory, llm: Any = None, *, user_id: str | None = None,
+                    agent_id: str | None = None) -> list[Callable[..., Any]]:
+    """Tools over the memory structures, bound to one scope: linked notes, task trees,
+    lessons and session summaries. ``llm`` (optional) fills note attributes and links,
+    distils lessons and writes summaries; without it the structures use no model."""
+    from agentmem.lessons import LessonStore
+    from agentmem.notes import LinkedNotes
+    from agentmem.summaries import SessionSummarizer
+    from agentmem.tasks import TaskTree
+
+    scope = {"user_id": user_id, "agent_id": agent_id}
+    notes = LinkedNotes(memory, llm, **scope)
+    lessons = LessonStore(memory, llm, **scope)
+    summarizer = SessionSummarizer(memory, llm, **scope)
+
+    def add_note(content: str) -> dict[str, Any]:
+        """Add a note; it is linked to related notes and may update their context."""
+        res = notes.add(content)
+        return _brief(res.note) | {"links": res.links, "evolved": [r.id for r in res.evolved]}
+
+    def search_notes(query: str, k: int = 5) -> list[dict[str, Any]]:
+        """Search notes; notes linked to the matches follow them (with 'via')."""
+        return [_brief(h.record) | {"via": h.via} for h in notes.search(query, k)]
+
+    def open_task(goal: str) -> dict[str, Any]:
+        """Start a task tree for a goal; returns the task id and the root step id."""
+        tree = TaskTree.open(memory, goal, **scope)
+        return {"task_id": tree.task_id, "root": tree.root.id}
+
+    def add_subtask(task_id: str, parent_id: str, goal: str, start: bool = False) -> dict:
+        """Add a step under parent_id in task task_id; start=True makes it the active step."""
+        tree = TaskTree.load(memory, task_id, **scope)
+        node = tree.add_subtask(parent_id, goal, status="active" if start else "pending")
+        return node.model_dump(mode="json")
+
+    def set_task_status(task_id: str, node_id: str, status: str, note: str = "") -> dict:
+        """Set a step's status: pending, active, done, failed or skipped."""
+        tree = TaskTree.load(memory, task_id, **scope)
+        return tree.set_status(node_id, status, note=note or None).model_dump(mode="json")
+
+    def record_task_output(task_id: str, node_id: str, outputs: dict[str, Any]) -> dict:
+        """Record what a step produced (merged into its outputs)."""
+        tree = TaskTree.load(memory, task_id, **scope)
+        return tree.record_output(node_id, outputs).model_dump(mode="json")
+
+    def rollback_task(task_id: str) -> dict[str, Any]:
+        """Abandon the steps after the last good one; returns that step."""
+        return TaskTree.load(memory, task_id, **scope).rollback().model_dump(mode="json")
+
+    def task_prompt(task_id: str, budget: int = 256) -> str:
+        """The task's active path and finished steps as text within a token budget."""
+        return TaskTree.load(memory, task_id, **scope).prompt(budget)
+
+    def retrieve_lessons(task: str, k: int = 3) -> list[dict[str, Any]]:
+        """Lessons learnt on similar tasks, best first."""
+        return [x.model_dump(mode="json") for x in lessons.retrieve(task, k)]
+
+    def learn_lessons(task: str, steps: list[str], success: bool) -> list[dict[str, Any]]:
+        """Distil lessons from a finished attempt at a task and store them."""
+        return [x.model_dump(mode="json") for x in lessons.distil(task, steps, success=success)]
+
+    def summarize_session(session_id: str, turns: list[dict[str, str]]) -> dict[str, Any]:
+        """Summarise a finished session (turns: {speaker, text}) into topic memories."""
+        res = summarizer.summarize(turns, session_id=session_id)
+        return {"session": res.session.content, "topics": [t.content for t in res.topics]}
+
+    return [add_note, search_notes, open_task, add_subtask, set_task_status, record_task_output,
+            rollback_task, task_prompt, retrieve_lessons, learn_lessons, summarize_session]

@@ -328,6 +328,94 @@ def chat(home: Home = None, user: User = None, embedder: EmbedderOpt = "minilm",
             err.print(f"[yellow]memory write failed:[/yellow] {escape(e)}")
 
 
+@command()
+def note(content: Annotated[str, typer.Argument(help="the note's text")], home: Home = None,
+         user: User = None, agent: Agent = None,
+         llm: Annotated[Optional[str], typer.Option(
+             help="model that fills attributes and picks links (default: none, by similarity)")
+         ] = None, embedder: EmbedderOpt = "minilm", as_json: AsJson = False) -> None:
+    """Add a linked note (Zettelkasten): attributes, links to related notes, evolution."""
+    from agentmem.notes import LinkedNotes
+
+    with _open(home, embedder) as m:
+        res = LinkedNotes(m, llm, user_id=user, agent_id=agent).add(content)
+    if as_json:
+        _dump({"note": res.note.model_dump(mode="json"), "links": res.links,
+               "evolved": [r.id for r in res.evolved], "batch": res.batch})
+        return
+    out.print(f"[green]added note[/green] {res.note.id} (batch {res.batch})")
+    for link in res.links:
+        out.print(f"  -> {link['to']}: {escape(link['reason'])}")
+    for r in res.evolved:
+        out.print(f"  evolved {r.id}: {escape(r.metadata.get('context', ''))}")
+
+
+@command()
+def graph(dest: Annotated[Path, typer.Argument(
+              help="file to write: .json, .graphml, .png or .html")],
+          home: Home = None, user: User = None, agent: Agent = None,
+          fmt: Annotated[Optional[str], typer.Option(
+              "--format", help="json, graphml, png or html (default: from the suffix)")] = None,
+          embedder: EmbedderOpt = "minilm") -> None:
+    """Export a scope's linked-note graph (JSON, GraphML) or draw it (PNG, HTML page)."""
+    from agentmem.notes import LinkedNotes, export_graph
+
+    with _open(home, embedder) as m:
+        g = LinkedNotes(m, user_id=user, agent_id=agent).graph()
+    export_graph(g, dest, fmt, title=f"memory graph of {user or agent}: "
+                 f"{g.number_of_nodes()} notes, {g.number_of_edges()} links")
+    out.print(f"[green]wrote[/green] {dest} ({g.number_of_nodes()} notes, "
+              f"{g.number_of_edges()} links)")
+
+
+@command()
+def tasks(home: Home = None, user: User = None, agent: Agent = None,
+          task: Annotated[Optional[str], typer.Option(help="show this task's tree")] = None,
+          budget: Annotated[int, typer.Option(help="token budget of the shown prompt")] = 512,
+          embedder: EmbedderOpt = "minilm", as_json: AsJson = False) -> None:
+    """List task trees, or show one (--task ID) as the prompt a policy would see."""
+    from agentmem.tasks import TaskTree
+
+    with _open(home, embedder) as m:
+        if task:
+            tree = TaskTree.load(m, task, user_id=user, agent_id=agent)
+            if as_json:
+                _dump(tree.to_dict())
+            else:
+                out.print(escape(tree.prompt(budget)))
+            return
+        roots = TaskTree.tasks(m, user_id=user, agent_id=agent)
+    if as_json:
+        _dump([r.model_dump(mode="json") for r in roots])
+        return
+    table = Table(title=f"{len(roots)} tasks")
+    for col in ("task", "goal", "status", "started"):
+        table.add_column(col, overflow="fold")
+    for r in roots:
+        table.add_row(r.task, r.goal, r.status, str(r.started_at or ""))
+    out.print(table)
+
+
+@command()
+def lessons(home: Home = None, user: User = None, agent: Agent = None,
+            embedder: EmbedderOpt = "minilm", as_json: AsJson = False) -> None:
+    """List stored lessons with their usage statistics."""
+    from agentmem.lessons import LessonStore
+
+    with _open(home, embedder) as m:
+        items = LessonStore(m, user_id=user, agent_id=agent).lessons()
+    if as_json:
+        _dump([x.model_dump(mode="json") for x in items])
+        return
+    table = Table(title=f"{len(items)} lessons")
+    for col in ("id", "polarity", "title", "content", "used", "ok/fail", "demoted"):
+        table.add_column(col, overflow="fold")
+    for x in items:
+        table.add_row(x.id, x.polarity, x.title, x.content, str(x.retrieved),
+                      f"{x.successes_after_use}/{x.failures_after_use}", str(x.demoted))
+    out.print(table)
+
+
 def _exists(m, rid: str) -> bool:
     from agentmem.errors import MemoryNotFound
 
@@ -374,5 +462,20 @@ def mcp_(home: Home = None, user: User = None, agent: Agent = None, session: Ses
         build_mcp_server(m, user_id=user, agent_id=agent, session_id=session).run("stdio")
 
 
+def _plugins() -> None:
+    """Command groups other packages register (entry-point group ``agentmem.cli``); this
+    distribution registers ``eval`` from ``training`` (agentmem itself never imports it)."""
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group="agentmem.cli"):
+        try:
+            sub = ep.load()
+        except ImportError as exc:  # a plugin with missing extras must not break the CLI
+            err.print(f"[yellow]note:[/yellow] `agentmem {ep.name}` is unavailable: {exc}")
+            continue
+        app.add_typer(sub, name=ep.name)
+
+
 def main() -> None:
+    _plugins()
     app()

@@ -273,6 +273,37 @@ class RecordStore:
                 f"substr({value}, 1, ?) = ? ORDER BY r.rid", (*args, len(prefix), prefix)).fetchall()
         return [_load(r[0]) for r in rows]
 
+    def records_where(self, flt: Filter, field: str, value: str) -> list[MemoryRecord]:
+        """Records matching ``flt`` whose ``metadata[field]`` equals the string ``value``."""
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", field):
+            raise InvalidArgumentError(f"bad metadata field name {field!r}")
+        where, args = _where_sql(flt)
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT data FROM records r WHERE {where} AND "
+                f"json_extract(r.data, '$.metadata.{field}') = ? ORDER BY r.rid",
+                (*args, value)).fetchall()
+        return [_load(r[0]) for r in rows]
+
+    def links(self, ids: Sequence[str], scope: Scope) -> list[tuple[str, str, str]]:
+        """Links touching ``ids`` as ``(from, to, reason)``: the links these records hold in
+        ``metadata.links`` and the links other records of ``scope`` hold to them."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        where, args = _where_sql(Filter(scope=scope))
+        link = "json_each(r.data, '$.metadata.links') j"
+        to, why = "json_extract(j.value, '$.to')", "json_extract(j.value, '$.reason')"
+        with self._lock:
+            out = self._db.execute(
+                f"SELECT r.id, {to}, {why} FROM records r, {link} WHERE r.id IN ({marks})",
+                list(ids)).fetchall()
+            back = self._db.execute(
+                f"SELECT r.id, {to}, {why} FROM records r, {link} WHERE {where} AND "
+                f"json_type(r.data, '$.metadata.links') = 'array' AND {to} IN ({marks})",
+                (*args, *ids)).fetchall()
+        return [(a, b, c or "") for a, b, c in dict.fromkeys(out + back) if b]
+
     def list(self, flt: Filter, limit: int = 100, offset: int = 0) -> list[MemoryRecord]:
         where, args = _where_sql(flt)
         with self._lock:

@@ -113,3 +113,32 @@ def test_cli_ingest_ask_chat_on_the_local_model(home, tmp_path, local_llm):
     assert r.exit_code == 0 and r.output.strip()
     r = run("chat", "--home", home, "-u", "ana", "--show", input="I moved to Porto.\n\n")
     assert r.exit_code == 0 and "agent>" in r.output and "recalled" in r.output
+
+
+def test_cli_structures_note_graph_tasks_lessons(home, tmp_path):
+    from agentmem import Memory
+    from agentmem.lessons import LessonStore
+    from agentmem.tasks import TaskTree
+    from agentmem.testing import HashEmbedder
+
+    first = json.loads(run("note", "Ana adopted a beagle called Biscuit", "--home", home,
+                           "-u", "ana", "--json").output)
+    r = run("note", "Ana walks her beagle Biscuit in the park", "--home", home, "-u", "ana")
+    assert r.exit_code == 0 and "added note" in r.output
+    for suffix in ("json", "graphml", "html", "png"):
+        r = run("graph", str(tmp_path / f"g.{suffix}"), "--home", home, "-u", "ana")
+        assert r.exit_code == 0 and "2 notes" in r.output, r.output
+    graph = json.loads((tmp_path / "g.json").read_text())
+    assert first["note"]["id"] in {n["id"] for n in graph["nodes"]}
+    r = run("graph", str(tmp_path / "g.svg"), "--home", home, "-u", "ana")
+    assert r.exit_code == 2 and "unknown graph format" in r.output
+    with Memory(home=home, embedder=HashEmbedder()) as m:
+        tree = TaskTree.open(m, "water the plants", user_id="ana")
+        tree.add_subtask(tree.root.id, "fill the can", status="active")
+        LessonStore(m, user_id="ana").add("Fill first", "Fill the can before walking.")
+    assert "water the plants" in run("tasks", "--home", home, "-u", "ana").output
+    shown = run("tasks", "--home", home, "-u", "ana", "--task", tree.task_id).output
+    assert "[>] fill the can (active)" in shown
+    assert "Fill the can before walking." in run("lessons", "--home", home, "-u", "ana").output
+    r = run("tasks", "--home", home, "-u", "ana", "--task", "nope")
+    assert r.exit_code == 2 and "no task 'nope'" in r.output
