@@ -1,1 +1,17 @@
-"""envs: see DESIGN.md. Builds on agentmem; grows with the runtime, environment and training issues."""
+"""Multi-turn text environments and their rewards.
+
+Every environment implements :class:`envs.base.TextEnv`: ``reset(seed)`` gives a
+text observation, ``step(action)`` gives ``(observation, reward, done, info)`` with
+the admissible actions in ``info["admissible"]``.
+
+- :class:`envs.household.HouseholdEnv`: ALFWorld-style homes and the six task types.
+- :class:`envs.shop.ShopEnv`: a WebShop-style shop over a generated catalogue.
+- :class:`envs.memqa.MemoryQAEnv`: stream a LoCoMo conversation, then answer questions.
+- :mod:`envs.facts`: synthetic fact streams with the gold memory operation per turn.
+- :class:`envs.textworld_env.TextWorldEnv`: TextWorld games (optional extra).
+- :mod:`envs.adapters`: a Gymnasium wrapper and TRL's ``environment_factory`` interface.
+"""
+
+from envs.base import INVALID_ACTION, EpisodeDoneError, TextEnv, TrajectoryRecorder, replay
+
+__all__ = ["TextEnv", "EpisodeDoneError", "INVALID_ACTION", "TrajectoryRecorder", "replay"]

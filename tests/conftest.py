@@ -112,3 +112,31 @@ def minilm():
     from agentmem.embeddings.minilm import MiniLMEmbedder
 
     return MiniLMEmbedder()
+
+
+@pytest.fixture
+def locomo_file(tmp_path):
+    """Writes a small LoCoMo-format conversation (fields overridable) and returns its path."""
+    import json
+
+    def make(**changes):
+        data = {"speaker_a": "Ana", "speaker_b": "Bo",
+                "session_1_date_time": "1:56 pm on 8 May, 2023",
+                "session_1": [{"speaker": "Ana", "dia_id": "D1:1", "text": "I adopted a beagle."},
+                              {"speaker": "Bo", "dia_id": "D1:2", "text": "What is his name?"},
+                              {"speaker": "Ana", "dia_id": "D1:3", "text": "Biscuit!"}],
+                "session_2_date_time": "10:00 am on 9 June, 2023",
+                "session_2": [{"speaker": "Bo", "dia_id": "D2:1", "text": "I moved to Porto."}],
+                "session_1_summary": "SECRET SUMMARY", "events_session_1": "SECRET EVENTS",
+                "qa": [{"question": "What is Ana's dog called?", "answer": "Biscuit",
+                        "evidence": ["D1:3"], "category": 4},
+                       {"question": "When did Bo move?", "answer": "June 2023",
+                        "evidence": ["D2:1"], "category": 2},
+                       {"question": "What is Bo's cat called?", "evidence": [], "category": 5,
+                        "adversarial_answer": "Miso"}]}
+        data.update(changes)
+        path = tmp_path / "conv.json"
+        path.write_text(json.dumps(data))
+        return path
+
+    return make

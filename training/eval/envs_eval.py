@@ -1,0 +1,100 @@
+"""Household and shop: the same actor with and without memory, episode after episode.
+
+Variants: ``none`` (no memory), ``tasks`` (a task tree per episode only),
+``lessons`` (lessons and remembered notes, no task tree), ``full`` (both).
+Each variant plays the same series of episodes (the same persistent home or
+recurring shopper, the same seeds) with a fresh memory, and its learning curve is
+one row per episode.
+"""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any, Callable, Sequence
+
+from agentmem.memory import Memory
+from envs.base import TextEnv
+from training.eval.episodes import EnvMemory, EpisodeResult, run_series
+
+__all__ = ["VARIANTS", "run_env_eval", "make_env", "make_actor"]
+
+VARIANTS = ("none", "tasks", "lessons", "full")
+
+
+def make_env(name: str, *, unit: int = 1, split: str = "seen", max_steps: int | None = None
+             ) -> Callable[[], TextEnv]:
+    """A factory for ``household`` (persistent home ``unit``) or ``shop`` (shopper ``unit``)."""
+    if name == "household":
+        from envs.household import HouseholdEnv
+
+        return lambda: HouseholdEnv(persistent=True, home=unit, split=split,
+                                    max_steps=max_steps or 50)
+    if name == "shop":
+        from envs.shop import ShopEnv
+
+        return lambda: ShopEnv(shopper=unit, max_steps=max_steps or 15)
+    raise ValueError(f"unknown environment {name!r}: household or shop")
+
+
+def make_actor(kind: str, env_name: str, llm: Any = "local") -> Callable[[], Any]:
+    """``scripted`` (rule-based, no model) or ``llm`` (the prompted actor on ``llm``)."""
+    if kind == "scripted":
+        from policies.scripted import HouseholdExplorer, ShopperActor
+
+        return HouseholdExplorer if env_name == "household" else ShopperActor
+    if kind == "llm":
+        from agentmem.llm import get_llm
+        from policies import PromptedActor
+
+        actor = PromptedActor(get_llm(llm) if isinstance(llm, str) else llm)
+        return lambda: actor
+    raise ValueError(f"unknown actor {kind!r}: scripted or llm")
+
+
+def _summary(rows: list[EpisodeResult]) -> dict[str, float]:
+    steps = [r.steps for r in rows]
+    return {"episodes": len(rows), "success_rate": statistics.mean(r.success for r in rows),
+            "score": statistics.mean(r.reward for r in rows),
+            "avg_steps": statistics.mean(steps),
+            "invalid_rate": sum(r.invalid for r in rows) / max(1, sum(steps)),
+            "llm_calls": sum(r.llm_calls for r in rows),
+            "seconds": sum(r.seconds for r in rows)}
+
+
+def run_env_eval(env_name: str, *, variants: Sequence[str] = VARIANTS, actor: str = "scripted",
+                 llm: Any = "local", episodes: int = 10, units: Sequence[int] = (1,),
+                 embedder: Any = "minilm", seed0: int = 0, max_steps: int | None = None,
+                 split: str = "seen", progress: bool = True,
+                 on_episode: Callable[[str, EpisodeResult], None] | None = None
+                 ) -> dict[str, Any]:
+    """Play ``episodes`` episodes per unit (home or shopper) for every variant."""
+    bad = [v for v in variants if v not in VARIANTS]
+    if bad:
+        raise ValueError(f"unknown variants {bad}; choose from {VARIANTS}")
+    actor_factory = make_actor(actor, env_name, llm)
+    out: dict[str, Any] = {"env": env_name, "actor": actor, "episodes": episodes,
+                           "units": list(units), "variants": {}}
+    for variant in variants:
+        rows: list[EpisodeResult] = []
+        for unit in units:
+            memory = None
+            store = None
+            if variant != "none":
+                store = Memory(home=":memory:", embedder=embedder)
+                memory = EnvMemory(store, lessons=variant in ("lessons", "full"),
+                                   notes=variant in ("lessons", "full"),
+                                   tasks=variant in ("tasks", "full"),
+                                   llm=llm if actor == "llm" else None)
+            callback = (lambda r, v=variant: on_episode(v, r)) if on_episode else None
+            rows += run_series(make_env(env_name, unit=unit, split=split, max_steps=max_steps),
+                               actor_factory, episodes=episodes, memory=memory, seed0=seed0,
+                               progress=progress, on_episode=callback)
+            if store is not None:
+                store.close()
+        curve = [{"episode": i,
+                  "success": statistics.mean(r.success for r in rows if r.episode == i),
+                  "steps": statistics.mean(r.steps for r in rows if r.episode == i)}
+                 for i in range(episodes)]
+        out["variants"][variant] = {"summary": _summary(rows), "curve": curve,
+                                    "episodes": [r.row() for r in rows]}
+    return out

@@ -1,0 +1,297 @@
+"""Memory QA, several systems side by side on the same conversations and the same LLM.
+
+Systems (each answers with the same answer policy and model; only what it is
+shown differs):
+
+============  =====================================================================
+``none``      no memory at all
+``full``      full context: the most recent turns that fit the model's window
+``rag``       naive RAG: every raw turn stored, the top ``k`` retrieved per question
+``agentmem``  the prompted memory manager builds the memory (one call per turn),
+              hybrid retrieval of ``k`` memories per question
+``oracle``    the gold evidence turns: the ceiling for this answer model
+============  =====================================================================
+
+Metrics per system: token F1, BLEU-1 and exact match per category and overall;
+recall@k of the gold evidence turns in what the system showed the answer policy;
+LLM calls and tokens per ingested turn and per question; latency p50/p95.
+Peer systems (Mem0, A-MEM) are listed as skipped unless their packages are
+installed; see docs/eval.md.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from agentmem.conversations import Session
+from agentmem.llm.base import Usage
+from agentmem.memory import Memory
+from agentmem.records import Kind, MemoryRecord, Provenance, Scope, SourceType
+from envs.memqa import CATEGORIES, Question, load_locomo
+from envs.scoring import bleu1, exact_match, token_f1
+
+__all__ = ["SYSTEMS", "run_qa", "QAResult"]
+
+SYSTEMS = ("none", "full", "rag", "agentmem", "oracle")
+PEERS = {"mem0": "mem0", "a-mem": "agentic_memory"}
+
+
+def _turn_record(session: Session, turn: Any) -> MemoryRecord:
+    return MemoryRecord(content=f"{turn.speaker}: {turn.text}", kind=Kind.TURN,
+                        scope=Scope(user_id="qa"), event_time=turn.time or session.time,
+                        provenance=Provenance(source=SourceType.DIALOGUE, ref=turn.turn_id))
+
+
+def _refs(records: Sequence[MemoryRecord]) -> set[str]:
+    return {r for m in records for r in (m.provenance.ref or "").split(",") if r}
+
+
+@dataclass
+class _Prepared:
+    turns: int = 0
+    usage: Usage = field(default_factory=Usage)
+    seconds: list[float] = field(default_factory=list)
+
+
+class _System:
+    name = ""
+
+    def __init__(self, answerer: Any, k: int):
+        self.answerer, self.k = answerer, k
+
+    def prepare(self, sessions: list[Session], memory_factory: Callable[[], Memory],
+                progress: bool) -> _Prepared:
+        return _Prepared()
+
+    def context(self, question: Question) -> list[MemoryRecord]:
+        return []
+
+
+class _NoMemory(_System):
+    name = "none"
+
+
+class _Full(_System):
+    name = "full"
+
+    def __init__(self, answerer: Any, k: int, window_chars: int):
+        super().__init__(answerer, k)
+        self.window_chars = window_chars
+        self.records: list[MemoryRecord] = []
+
+    def prepare(self, sessions, memory_factory, progress):
+        self.records = [_turn_record(s, t) for s in sessions for t in s.turns]
+        return _Prepared(turns=len(self.records))
+
+    def context(self, question):
+        out, used = [], 0
+        for r in reversed(self.records):  # the most recent turns that fit
+            used += len(r.content) + 16
+            if used > self.window_chars:
+                break
+            out.append(r)
+        return out[::-1]
+
+
+class _Rag(_System):
+    name = "rag"
+
+    def prepare(self, sessions, memory_factory, progress):
+        self.memory = memory_factory()
+        records = [_turn_record(s, t) for s in sessions for t in s.turns]
+        start = time.perf_counter()
+        for r in records:
+            self.memory.add(r.content, user_id="qa", kind=Kind.TURN, event_time=r.event_time,
+                            provenance=r.provenance)
+        per = (time.perf_counter() - start) / max(1, len(records))
+        return _Prepared(turns=len(records), seconds=[per] * len(records))
+
+    def context(self, question):
+        return [h.record for h in self.memory.search(question.question, k=self.k, user_id="qa")]
+
+
+class _AgentMem(_System):
+    name = "agentmem"
+
+    def __init__(self, answerer: Any, k: int, manager: Any, limit: int | None):
+        super().__init__(answerer, k)
+        self.manager, self.limit = manager, limit
+
+    def prepare(self, sessions, memory_factory, progress):
+        from tqdm import tqdm
+
+        from agentmem.errors import AgentMemError
+        from agentmem.ingest import manage_turns
+
+        self.memory = memory_factory()
+        prep = _Prepared()
+        turns = [t for s in sessions for t in s.turns][: self.limit]
+        for turn in tqdm(turns, desc="agentmem ingest", disable=not progress, leave=False):
+            start = time.perf_counter()
+            try:
+                _, _, usage = manage_turns(self.memory, self.manager, [turn], k=self.k,
+                                           user_id="qa")
+                prep.usage = prep.usage + usage
+            except AgentMemError:
+                prep.usage = prep.usage + Usage(calls=1)  # a failed call still cost one
+            prep.seconds.append(time.perf_counter() - start)
+            prep.turns += 1
+        return prep
+
+    def context(self, question):
+        return [h.record for h in self.memory.search(question.question, k=self.k, user_id="qa")]
+
+
+class _Oracle(_System):
+    name = "oracle"
+
+    def prepare(self, sessions, memory_factory, progress):
+        self.by_ref = {t.turn_id: _turn_record(s, t) for s in sessions for t in s.turns}
+        return _Prepared()
+
+    def context(self, question):
+        return [self.by_ref[e] for e in question.evidence if e in self.by_ref]
+
+
+@dataclass
+class QAResult:
+    system: str
+    conversation: str
+    rows: list[dict[str, Any]]
+    prepared: _Prepared
+
+
+def _make(name: str, answerer: Any, manager: Any, k: int, window_chars: int,
+          limit: int | None) -> _System:
+    return {"none": lambda: _NoMemory(answerer, k), "full": lambda: _Full(answerer, k, window_chars),
+            "rag": lambda: _Rag(answerer, k),
+            "agentmem": lambda: _AgentMem(answerer, k, manager, limit),
+            "oracle": lambda: _Oracle(answerer, k)}[name]()
+
+
+def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYSTEMS,
+           llm: Any = "local", embedder: Any = "minilm", k: int = 5,
+           categories: Sequence[int] = (1, 2, 3, 4), questions: int | None = None,
+           turns: int | None = None, window_chars: int = 20_000, seed: int = 0,
+           home: str | Path | None = None, progress: bool = True) -> dict[str, Any]:
+    """Run ``systems`` on each conversation; return the per-system summary and rows.
+
+    Args:
+        questions: at most this many questions per conversation (a seeded sample).
+        turns: the agentmem system ingests only the first N turns (a quick run); the
+            questions are then those whose evidence lies within them.
+        window_chars: the full-context system's budget (about 5k tokens by default).
+    """
+    import random
+
+    from tqdm import tqdm
+
+    from agentmem.errors import AgentMemError
+    from agentmem.llm import get_llm
+    from policies import PromptedAnswerer, PromptedManager
+
+    unknown = [s for s in systems if s not in SYSTEMS]
+    if unknown:
+        raise ValueError(f"unknown systems {unknown}; choose from {SYSTEMS}")
+    model = get_llm(llm) if isinstance(llm, str) else llm
+    answerer = PromptedAnswerer(model)
+    manager = PromptedManager(model) if "agentmem" in systems else None
+    results: list[QAResult] = []
+    counter = iter(range(10**6))
+
+    def memory_factory() -> Memory:
+        path = ":memory:" if home is None else Path(home) / f"qa-{next(counter)}"
+        return Memory(home=str(path), embedder=embedder)
+
+    for conv in conversations:
+        sessions, qs = load_locomo(conv, categories)
+        if turns is not None:
+            kept = {t.turn_id for t in [t for s in sessions for t in s.turns][:turns]}
+            qs = [q for q in qs if q.evidence and set(q.evidence) <= kept]
+        if questions is not None and len(qs) > questions:
+            qs = [qs[i] for i in sorted(random.Random(seed).sample(range(len(qs)), questions))]
+        for name in systems:
+            system = _make(name, answerer, manager, k, window_chars, turns)
+            prepared = system.prepare(sessions, memory_factory, progress)
+            rows = []
+            for q in tqdm(qs, desc=f"{Path(conv).stem} {name}", disable=not progress,
+                          leave=False):
+                start = time.perf_counter()
+                context = system.context(q)
+                error = None
+                try:
+                    ans = answerer.answer(q.question, context)
+                    text, usage = ans.text, ans.usage
+                except AgentMemError as exc:  # scored as a wrong answer; the run goes on
+                    text, usage, error = "", Usage(calls=1), str(exc)[:200]
+                seconds = time.perf_counter() - start
+                shown = _refs(context)
+                rows.append({
+                    "question": q.question, "gold": q.answer, "answer": text,
+                    "category": q.category, "f1": token_f1(text, q.answer),
+                    "bleu1": bleu1(text, q.answer), "em": exact_match(text, q.answer),
+                    "recall": (len(shown & set(q.evidence)) / len(q.evidence)) if q.evidence
+                    else None,
+                    "calls": usage.calls, "prompt_tokens": usage.prompt_tokens,
+                    "completion_tokens": usage.completion_tokens, "seconds": seconds,
+                    "error": error})
+            results.append(QAResult(name, Path(conv).stem, rows, prepared))
+            mem = getattr(system, "memory", None)
+            if mem is not None:
+                mem.close()
+    return summarize(results, systems)
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def summarize(results: list[QAResult], systems: Sequence[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {"systems": {}, "skipped": {}}
+    for name in systems:
+        mine = [r for r in results if r.system == name]
+        rows = [row for r in mine for row in r.rows]
+        turns = sum(r.prepared.turns for r in mine)
+        usage = Usage()
+        for r in mine:
+            usage = usage + r.prepared.usage
+        ingest = [s for r in mine for s in r.prepared.seconds]
+        per_cat = {}
+        for cat in sorted({row["category"] for row in rows}):
+            sel = [row for row in rows if row["category"] == cat]
+            per_cat[CATEGORIES[cat]] = {m: statistics.mean(row[m] for row in sel)
+                                        for m in ("f1", "bleu1", "em")} | {"n": len(sel)}
+        recalls = [row["recall"] for row in rows if row["recall"] is not None]
+        out["systems"][name] = {
+            "questions": len(rows),
+            "f1": statistics.mean(r["f1"] for r in rows) if rows else 0.0,
+            "bleu1": statistics.mean(r["bleu1"] for r in rows) if rows else 0.0,
+            "em": statistics.mean(r["em"] for r in rows) if rows else 0.0,
+            "recall_at_k": statistics.mean(recalls) if recalls else 0.0,
+            "by_category": per_cat,
+            "ingest_turns": turns,
+            "calls_per_turn": usage.calls / turns if turns else 0.0,
+            "tokens_per_turn": (usage.prompt_tokens + usage.completion_tokens) / turns
+            if turns else 0.0,
+            "calls_per_question": statistics.mean(r["calls"] for r in rows) if rows else 0.0,
+            "tokens_per_question": statistics.mean(r["prompt_tokens"] + r["completion_tokens"]
+                                                   for r in rows) if rows else 0.0,
+            "ingest_p50_s": _pct(ingest, 0.5), "ingest_p95_s": _pct(ingest, 0.95),
+            "answer_p50_s": _pct([r["seconds"] for r in rows], 0.5),
+            "answer_p95_s": _pct([r["seconds"] for r in rows], 0.95),
+            "rows": rows,
+        }
+    for peer, module in PEERS.items():
+        if importlib.util.find_spec(module) is None:
+            out["skipped"][peer] = f"not installed (pip install {'mem0ai' if peer == 'mem0' else peer})"
+        else:
+            out["skipped"][peer] = "installed, but its adapter is not written yet (docs/eval.md)"
+    return out
