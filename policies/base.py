@@ -12,8 +12,10 @@ class PromptedPolicy:
     """A prompt template + an LLM; subclasses add the parser. ``adapter=`` loads the
     trained variant of the same policy on a local model."""
 
-    def __init__(self, llm: LLM | str, *, adapter: str | None, template: str,
+    def __init__(self, llm: LLM | str | None, *, adapter: str | None, template: str,
                  version: int | None, max_tokens: int):
-        self.llm = get_llm(llm, adapter=adapter) if adapter else get_llm(llm)
+        # llm=None: the template and parser only (training renders prompts this way).
+        self.llm = None if llm is None else (
+            get_llm(llm, adapter=adapter) if adapter else get_llm(llm))
         self.template: Template = load_template(template, version)
         self.max_tokens = max_tokens

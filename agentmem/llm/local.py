@@ -184,6 +184,15 @@ class LocalLLM(BaseLLM):
         return self._closers
 
     def _complete(self, messages, schema, max_tokens, temperature):
+        prompt_ids, new = self.generate_ids(messages, schema, max_tokens, temperature)
+        text = self.tokenizer.decode(new, skip_special_tokens=True)
+        return text, Usage(calls=1, prompt_tokens=len(prompt_ids), completion_tokens=len(new))
+
+    def generate_ids(self, messages: list[dict[str, str]], schema: Any = None,
+                     max_tokens: int = 256, temperature: float = 0.0
+                     ) -> tuple[list[int], list[int]]:
+        """Prompt and completion token ids of one reply, under the same constrained decoding
+        as :meth:`chat` (training rollouts use this so they match inference)."""
         torch = self._torch
         enc = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True,
                                                  return_tensors="pt", return_dict=True)
@@ -220,9 +229,7 @@ class LocalLLM(BaseLLM):
                                               **kwargs)
         except RuntimeError as exc:
             raise LLMError(f"local generation failed: {exc}") from exc
-        new = out[0][n_prompt:]
-        text = self.tokenizer.decode(new, skip_special_tokens=True)
-        return text, Usage(calls=1, prompt_tokens=n_prompt, completion_tokens=int(len(new)))
+        return out[0][:n_prompt].tolist(), out[0][n_prompt:].tolist()
 
 
 def load_adapter(model: Any, adapter: str | Path) -> Any:

@@ -1,0 +1,163 @@
+"""One config dataclass per trainer; every field documented; CLI flags generated from it.
+
+Each field's ``help`` metadata is its documentation and its ``--flag`` help. A
+config checks itself (:meth:`check`) before any model is loaded, so an
+inconsistent one fails in a second with a message that names the fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from agentmem.errors import ConfigError
+
+__all__ = ["GRPOConfig", "PPOConfig", "parse_args", "POLICIES"]
+
+POLICIES = ("answer", "manager", "actor")
+
+
+def _f(default: Any, help: str, **kw: Any) -> Any:
+    return field(default=default, metadata={"help": help}, **kw)
+
+
+@dataclass
+class _Common:
+    policy: Literal["answer", "manager", "actor"] = _f(
+        "answer", "which policy to train: answer, manager or actor")
+    env: str = _f(None, "data/environment: locomo (answer, the default), facts (manager, the "
+                  "default), household (actor, the default) or shop (actor)")
+    data: list[str] = _f(None, "LoCoMo .json files to train on (answer policy); default: "
+                         "../shared/data/locomo/26.json", )
+    output_dir: str = _f("runs/answer-grpo", "where checkpoints, logs, plots and the final "
+                         "adapter (output_dir/adapter) go")
+    model: str = _f("smollm2", "base model: smollm2 (the packaged SmolLM2-135M-Instruct) or a "
+                    "local Hugging Face model directory")
+    lora_r: int = _f(16, "LoRA rank")
+    lora_alpha: int = _f(32, "LoRA alpha")
+    lora_dropout: float = _f(0.05, "LoRA dropout")
+    lora_targets: list[str] = _f(None, "module names LoRA adapts (default: q_proj, v_proj)")
+    learning_rate: float = _f(5e-5, "optimizer learning rate")
+    steps: int = _f(50, "optimizer steps")
+    batch_size: int = _f(4, "completions per optimizer step (per device)")
+    max_completion_tokens: int = _f(48, "tokens generated per completion")
+    temperature: float = _f(1.0, "sampling temperature during rollouts")
+    beta: float = _f(0.04, "weight of the KL penalty to the reference (adapter-off) model")
+    k: int = _f(5, "memories retrieved per question/turn when building prompts")
+    examples: int = _f(64, "training prompts to build (questions, turns or episodes)")
+    seed: int = _f(0, "random seed (data order, sampling, LoRA init)")
+    save_steps: int = _f(10, "save a checkpoint every N steps (resume picks the last)")
+    resume: bool = _f(True, "continue from the last checkpoint in output_dir when there is one")
+    format_reward: float = _f(0.1, "reward for a reply that parses, added to the outcome")
+    invalid_penalty: float = _f(0.1, "actor: reward subtracted per invalid action")
+    max_episode_steps: int = _f(12, "actor: step limit per training episode")
+    tensorboard: bool = _f(True, "also log to TensorBoard when it is installed")
+
+    def __post_init__(self) -> None:
+        if self.env is None:
+            self.env = {"answer": "locomo", "manager": "facts", "actor": "household"}.get(
+                self.policy, "locomo")
+        if self.lora_targets is None:
+            self.lora_targets = ["q_proj", "v_proj"]
+
+    def check(self) -> None:
+        """Raise :class:`ConfigError` naming the first inconsistent field."""
+        if self.policy not in POLICIES:
+            raise ConfigError(f"policy={self.policy!r}: choose one of {', '.join(POLICIES)}")
+        envs = {"answer": ("locomo",), "manager": ("facts",), "actor": ("household", "shop")}
+        if self.env not in envs[self.policy]:
+            raise ConfigError(f"env={self.env!r} does not train the {self.policy} policy; use "
+                              f"{' or '.join(envs[self.policy])}")
+        for name in ("steps", "batch_size", "max_completion_tokens", "examples", "save_steps",
+                     "lora_r", "k"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.learning_rate <= 0 or self.temperature <= 0 or self.beta < 0:
+            raise ConfigError("learning_rate and temperature must be > 0 and beta >= 0")
+        for path in self.data or []:
+            if not Path(path).is_file():
+                raise ConfigError(f"data file {path} does not exist; pass --data with LoCoMo "
+                                  ".json files (e.g. ../shared/data/locomo/26.json)")
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), indent=1)
+
+
+@dataclass
+class GRPOConfig(_Common):
+    """GRPO through TRL's GRPOTrainer with LoRA."""
+
+    num_generations: int = _f(4, "completions sampled per prompt (the group)")
+    use_vllm: bool = _f(False, "generate with vLLM (GPU, `pip install vllm`) through TRL instead "
+                        "of the runtime's constrained decoding; replies are then unconstrained")
+
+    def check(self) -> None:
+        super().check()
+        if self.num_generations < 2:
+            raise ConfigError(f"num_generations must be >= 2 (GRPO compares a group), got "
+                              f"{self.num_generations}")
+        if self.use_vllm:
+            import importlib.util
+
+            if importlib.util.find_spec("vllm") is None:
+                raise ConfigError("--use-vllm needs vLLM (pip install vllm, on a GPU machine); "
+                                  "without it, leave the flag off")
+        if self.batch_size % self.num_generations:
+            raise ConfigError(f"batch_size ({self.batch_size}) must be a multiple of "
+                              f"num_generations ({self.num_generations}): each prompt's group "
+                              f"fills the batch; try --batch-size "
+                              f"{self.num_generations * max(1, self.batch_size // self.num_generations)}")
+
+
+@dataclass
+class PPOConfig(_Common):
+    """PPO with a value head, our own loop on torch + peft."""
+
+    output_dir: str = _f("runs/answer-ppo", "where checkpoints, logs, plots and the final "
+                         "adapter (output_dir/adapter) go")
+    ppo_epochs: int = _f(2, "passes over each rollout batch")
+    clip: float = _f(0.2, "PPO ratio clip range")
+    value_clip: float = _f(0.2, "value prediction clip range")
+    value_coef: float = _f(0.5, "weight of the value loss")
+    gamma: float = _f(1.0, "discount over tokens")
+    lam: float = _f(0.95, "GAE lambda")
+    minibatch_size: int = _f(2, "sequences per gradient step within a rollout batch")
+
+    def check(self) -> None:
+        super().check()
+        if not 0 < self.clip < 1 or not 0 < self.lam <= 1 or not 0 < self.gamma <= 1:
+            raise ConfigError("need 0 < clip < 1, 0 < lam <= 1 and 0 < gamma <= 1")
+        if self.minibatch_size < 1 or self.batch_size % self.minibatch_size:
+            raise ConfigError(f"batch_size ({self.batch_size}) must be a multiple of "
+                              f"minibatch_size ({self.minibatch_size})")
+
+
+def parse_args(cls: type, argv: list[str] | None = None, **defaults: Any) -> Any:
+    """Build an argparse CLI from ``cls``'s fields (``--batch-size``...) and parse ``argv``."""
+    parser = argparse.ArgumentParser(description=(cls.__doc__ or "").strip(),
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        flag = "--" + f.name.replace("_", "-")
+        kind = hints[f.name]
+        default = defaults.get(f.name, f.default)
+        help_ = f.metadata.get("help", "")
+        origin = typing.get_origin(kind)
+        if kind is bool:
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=default,
+                                help=help_)
+        elif origin is list:
+            parser.add_argument(flag, nargs="+", default=default, help=help_)
+        elif origin is Literal:
+            parser.add_argument(flag, choices=typing.get_args(kind), default=default, help=help_)
+        else:
+            parser.add_argument(flag, type=kind, default=default, help=help_)
+    ns = parser.parse_args(argv)
+    config = cls(**vars(ns))
+    config.check()
+    return config

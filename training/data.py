@@ -1,0 +1,88 @@
+"""Training prompts, rendered with the same templates the runtime policies use.
+
+* answer policy: LoCoMo questions, each with the top-``k`` memories retrieved from
+  the conversation's turns (hybrid search, MiniLM), rendered by
+  :class:`policies.PromptedAnswerer`; the gold answer rides along for the reward.
+* memory manager: turns of synthetic fact streams (:mod:`envs.facts`), each with
+  the related memories a correct manager would have at that point, rendered by
+  :class:`policies.PromptedManager`; the gold operation rides along.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any, Sequence
+
+from agentmem.errors import ConfigError
+from agentmem.memory import Memory
+from agentmem.records import Kind
+from envs.memqa import load_locomo
+
+__all__ = ["answer_examples", "manager_examples", "DEFAULT_TRAIN"]
+
+DEFAULT_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "data" / "locomo" / "26.json"
+
+
+def answer_examples(paths: Sequence[str | Path] | None, *, k: int = 5, limit: int | None = None,
+                    seed: int = 0, embedder: Any = "minilm",
+                    categories: Sequence[int] = (1, 2, 3, 4)) -> list[dict[str, Any]]:
+    """``{"prompt": messages, "gold": answer, "category": c, "evidence": [...]}`` rows."""
+    from policies import PromptedAnswerer
+
+    paths = list(paths or [DEFAULT_TRAIN])
+    for p in paths:
+        if not Path(p).is_file():
+            raise ConfigError(f"training data {p} does not exist; pass LoCoMo .json files")
+    render = PromptedAnswerer(None)
+    rows: list[dict[str, Any]] = []
+    for path in paths:
+        sessions, questions = load_locomo(path, categories)
+        with Memory(home=":memory:", embedder=embedder) as memory:
+            turns = [t for s in sessions for t in s.turns]
+            memory.add_many([f"{t.speaker}: {t.text}" for t in turns], user_id="train",
+                            kind=Kind.TURN)
+            # Event times per turn, so the prompt shows dates as at inference time.
+            for rec, turn in zip(memory.list(user_id="train", limit=len(turns)), turns,
+                                 strict=True):
+                if turn.time is not None:
+                    memory.update(rec.id, event_time=turn.time)
+            for q in questions:
+                hits = memory.search(q.question, k=k, user_id="train")
+                rows.append({"prompt": render.messages(q.question, [h.record for h in hits]),
+                             "gold": q.answer, "category": q.category,
+                             "evidence": list(q.evidence)})
+    random.Random(seed).shuffle(rows)
+    return rows[:limit] if limit else rows
+
+
+def manager_examples(*, streams: int = 4, turns: int = 30, k: int = 5, limit: int | None = None,
+                     seed: int = 0, embedder: Any = "minilm") -> list[dict[str, Any]]:
+    """Manager prompts over synthetic fact streams, with the bank a correct manager keeps."""
+    from agentmem.operations import Operation
+    from envs.facts import fact_stream
+    from policies import PromptedManager
+
+    render = PromptedManager(None)
+    rows: list[dict[str, Any]] = []
+    for s in range(streams):
+        stream = fact_stream(seed * 1000 + s, turns=turns)
+        with Memory(home=":memory:", embedder=embedder) as memory:
+            for t in stream:
+                related = [h.record for h in memory.search(t.text, k=k, user_id="train")]
+                rows.append({"prompt": render.messages([t.turn()], related),
+                             "gold_op": t.gold_op, "old_value": t.old_value or "",
+                             "shown": [r.content for r in related]})
+                # Keep the bank as a correct manager would, for the next turn's context.
+                if t.gold_op == "ADD":
+                    memory.add(f"{t.speaker}: {t.text}", user_id="train")
+                elif t.gold_op in ("UPDATE", "DELETE"):
+                    target = next((r for r in memory.list(user_id="train", limit=10_000)
+                                   if t.speaker in r.content and t.old_value
+                                   and t.old_value.split()[-1] in r.content), None)
+                    if target is not None:
+                        op = (Operation.update(target.id, f"{t.speaker}: {t.text}")
+                              if t.gold_op == "UPDATE" else Operation.delete(target.id))
+                        memory.apply([op], user_id="train")
+    random.Random(seed).shuffle(rows)
+    return rows[:limit] if limit else rows

@@ -1,0 +1,61 @@
+"""The trainable policy model: the base model with a LoRA adapter, and saving it.
+
+The adapter is saved with ``agentmem-adapter.json`` (the base model's shape and
+the policy it was trained for) so :func:`agentmem.llm.local.load_adapter`
+refuses it on a different base model.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from agentmem.errors import missing
+
+__all__ = ["load_policy_model", "save_adapter", "lora_params"]
+
+
+def load_policy_model(model: str, *, r: int, alpha: int, dropout: float, targets: list[str],
+                      seed: int, adapter: str | Path | None = None) -> tuple[Any, Any]:
+    """Base model (float32) + a fresh (or loaded) LoRA adapter, and the tokenizer."""
+    try:
+        import torch
+        from peft import LoraConfig, PeftModel, get_peft_model
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+    except ImportError:
+        raise missing("peft", "train", "Training") from None
+    from agentmem.llm.local import resolve_model_dir
+
+    torch.manual_seed(seed)
+    path = resolve_model_dir(None if model == "smollm2" else model)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    base = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+    if adapter is not None:
+        peft_model = PeftModel.from_pretrained(base, str(adapter), is_trainable=True)
+    else:
+        config = LoraConfig(r=r, lora_alpha=alpha, lora_dropout=dropout,
+                            target_modules=list(targets), task_type="CAUSAL_LM")
+        peft_model = get_peft_model(base, config)
+    return peft_model, tokenizer
+
+
+def lora_params(model: Any) -> dict[str, Any]:
+    """A copy of the LoRA weights (to check that training changed them)."""
+    return {n: p.detach().clone() for n, p in model.named_parameters() if "lora_" in n}
+
+
+def save_adapter(model: Any, tokenizer: Any, path: str | Path, *, policy: str,
+                 extra: dict[str, Any] | None = None) -> Path:
+    """Save the LoRA adapter where the agent can load it by path."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(str(path))
+    cfg = model.config if not hasattr(model, "get_base_model") else model.get_base_model().config
+    meta = {k: getattr(cfg, k, None) for k in ("model_type", "hidden_size", "num_hidden_layers",
+                                               "vocab_size")}
+    meta.update({"policy": policy, **(extra or {})})
+    (path / "agentmem-adapter.json").write_text(json.dumps(meta, indent=1, default=str))
+    return path

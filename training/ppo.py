@@ -1,0 +1,357 @@
+"""PPO with a value head, on torch + peft (TRL 1.16 no longer ships a PPO trainer).
+
+    python -m training.ppo --policy answer --env locomo --steps 30 --output-dir runs/answer-ppo
+    python -m training.ppo --policy actor --env household --steps 30
+    agentmem train ppo ...                                   (the same flags)
+
+The pieces, each small and tested on its own:
+
+* **rollout**: sample completions for a batch of prompts (for the LLM policies under
+  the runtime's constrained decoding), keeping the behaviour log-probs;
+* **reward**: an outcome reward per sequence, placed on its last token, minus
+  ``beta`` x the per-token KL to the reference policy (the same model with the
+  adapter disabled);
+* **advantage**: GAE over the completion tokens with the value head's estimates;
+* **loss**: the clipped policy loss plus ``value_coef`` x the clipped value loss.
+
+For the actor, each turn of an episode is one sample (prompt: what the actor saw;
+completion: its action), rewarded with the episode's outcome discounted from the
+end, minus ``invalid_penalty`` for an invalid action (turn-level outcome rewards;
+observations are prompt tokens, so they never enter the loss).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from agentmem.errors import ConfigError
+from training.config import PPOConfig, parse_args
+
+__all__ = ["Sample", "ValueHead", "gae", "ppo_losses", "token_rewards", "PPOLoop", "train_ppo",
+           "main"]
+
+
+@dataclass
+class Sample:
+    """One sequence: prompt and completion token ids, behaviour log-probs, outcome reward."""
+
+    prompt_ids: list[int]
+    completion_ids: list[int]
+    logprobs: list[float]
+    reward: float = 0.0
+
+
+def _torch():
+    import torch
+
+    return torch
+
+
+class ValueHead(_torch().nn.Module):
+    """A scalar value per position from the policy's last hidden state."""
+
+    def __init__(self, hidden: int):
+        super().__init__()
+        torch = _torch()
+        self.linear = torch.nn.Linear(hidden, 1)
+        torch.nn.init.zeros_(self.linear.weight)
+        torch.nn.init.zeros_(self.linear.bias)
+
+    def forward(self, hidden_states):
+        return self.linear(hidden_states.float()).squeeze(-1)
+
+
+def token_rewards(outcome: float, kl: Sequence[float], beta: float) -> list[float]:
+    """Per-token rewards: ``-beta * kl`` everywhere, plus the outcome on the last token."""
+    out = [-beta * k for k in kl]
+    if out:
+        out[-1] += outcome
+    return out
+
+
+def gae(rewards: Sequence[float], values: Sequence[float], gamma: float, lam: float
+        ) -> tuple[list[float], list[float]]:
+    """Generalised advantage estimates and returns over one sequence (terminal at the end)."""
+    adv = [0.0] * len(rewards)
+    last = 0.0
+    for t in reversed(range(len(rewards))):
+        next_value = values[t + 1] if t + 1 < len(values) else 0.0
+        delta = rewards[t] + gamma * next_value - values[t]
+        last = delta + gamma * lam * last
+        adv[t] = last
+    return adv, [a + v for a, v in zip(adv, values, strict=True)]
+
+
+def ppo_losses(new_logp, old_logp, advantages, values, old_values, returns, clip: float,
+               value_clip: float):
+    """Clipped policy loss and clipped value loss (means over tokens)."""
+    torch = _torch()
+    ratio = torch.exp(new_logp - old_logp)
+    pg = -torch.min(ratio * advantages, torch.clamp(ratio, 1 - clip, 1 + clip) * advantages)
+    v_clipped = old_values + torch.clamp(values - old_values, -value_clip, value_clip)
+    vf = 0.5 * torch.max((values - returns) ** 2, (v_clipped - returns) ** 2)
+    return pg.mean(), vf.mean(), ((ratio - 1).abs() > clip).float().mean()
+
+
+class PPOLoop:
+    """The optimisation part of PPO for a peft model; rollouts and rewards come from outside.
+
+    Args:
+        model: a peft model (the reference policy is the same model, adapter disabled).
+        config: a :class:`PPOConfig` (clip, value_clip, value_coef, gamma, lam, beta,
+            ppo_epochs, minibatch_size, learning_rate).
+    """
+
+    def __init__(self, model: Any, config: PPOConfig):
+        torch = _torch()
+        self.model, self.config = model, config
+        model.eval()  # no dropout anywhere in PPO (see update)
+        hidden = model.config.hidden_size if hasattr(model.config, "hidden_size") else \
+            model.config.n_embd
+        self.device = next(model.parameters()).device
+        self.value_head = ValueHead(hidden).to(self.device)
+        params = [p for p in model.parameters() if p.requires_grad] + list(
+            self.value_head.parameters())
+        self.optimizer = torch.optim.AdamW(params, lr=config.learning_rate)
+        self.step = 0
+
+    def _forward(self, sample: Sample, adapter: bool = True):
+        torch = _torch()
+        ids = torch.tensor([sample.prompt_ids + sample.completion_ids], device=self.device)
+        n = len(sample.prompt_ids)
+        if adapter:
+            out = self.model(input_ids=ids, output_hidden_states=True)
+        else:
+            with self.model.disable_adapter():
+                out = self.model(input_ids=ids, output_hidden_states=True)
+        logits = out.logits[0, n - 1:-1].float()
+        logp = torch.log_softmax(logits / self.config.temperature, -1).gather(
+            -1, ids[0, n:, None])[:, 0]
+        values = self.value_head(out.hidden_states[-1][0, n - 1:-1])
+        return logp, values
+
+    def update(self, samples: list[Sample]) -> dict[str, float]:
+        """One PPO update on a rollout batch; returns the metrics logged for it."""
+        torch = _torch()
+        cfg = self.config
+        prepared = []
+        # Dropout stays off throughout (gradients flow in eval mode too): the ratio
+        # new/old and the KL to the reference must measure policy change, not noise.
+        self.model.eval()
+        with torch.no_grad():
+            for s in samples:
+                logp, values = self._forward(s)
+                ref_logp, _ = self._forward(s, adapter=False)
+                old = torch.tensor(s.logprobs, device=self.device) if s.logprobs else logp
+                kl = (logp - ref_logp).tolist()
+                rewards = token_rewards(s.reward, kl, cfg.beta)
+                adv, ret = gae(rewards, values.tolist(), cfg.gamma, cfg.lam)
+                prepared.append((s, old, values, torch.tensor(adv, device=self.device),
+                                 torch.tensor(ret, device=self.device), sum(kl)))
+        all_adv = torch.cat([p[3] for p in prepared])
+        mean, std = all_adv.mean(), all_adv.std().clamp_min(1e-6) if len(all_adv) > 1 else 1.0
+        metrics = {"pg_loss": 0.0, "vf_loss": 0.0, "clipfrac": 0.0}
+        updates = 0
+        for _ in range(cfg.ppo_epochs):
+            order = list(range(len(prepared)))
+            random.shuffle(order)
+            for start in range(0, len(order), cfg.minibatch_size):
+                self.optimizer.zero_grad()
+                total = 0.0
+                for i in order[start:start + cfg.minibatch_size]:
+                    s, old, old_values, adv, ret, _ = prepared[i]
+                    logp, values = self._forward(s)
+                    pg, vf, cf = ppo_losses(logp, old, (adv - mean) / std, values, old_values,
+                                            ret, cfg.clip, cfg.value_clip)
+                    loss = (pg + cfg.value_coef * vf) / cfg.minibatch_size
+                    loss.backward()
+                    total += float(loss.detach())
+                    metrics["pg_loss"] += float(pg.detach())
+                    metrics["vf_loss"] += float(vf.detach())
+                    metrics["clipfrac"] += float(cf)
+                    updates += 1
+                torch.nn.utils.clip_grad_norm_(
+                    [p for g in self.optimizer.param_groups for p in g["params"]], 1.0)
+                self.optimizer.step()
+        self.step += 1
+        n = max(1, updates)
+        return {"pg_loss": metrics["pg_loss"] / n, "vf_loss": metrics["vf_loss"] / n,
+                "clipfrac": metrics["clipfrac"] / n,
+                "reward": sum(s.reward for s in samples) / len(samples),
+                "kl": sum(p[5] for p in prepared) / len(prepared)}
+
+    def state(self) -> dict[str, Any]:
+        return {"value_head": self.value_head.state_dict(), "optimizer": self.optimizer.state_dict(),
+                "step": self.step}
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        self.value_head.load_state_dict(state["value_head"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.step = state["step"]
+
+
+def sample_tokens(model: Any, prompt_ids: list[int], max_new: int, temperature: float,
+                  eos: int | None = None) -> Sample:
+    """Plain ancestral sampling (no grammar): for models without a chat template."""
+    torch = _torch()
+    device = next(model.parameters()).device
+    ids = list(prompt_ids)
+    logps = []
+    with torch.no_grad():
+        for _ in range(max_new):
+            logits = model(input_ids=torch.tensor([ids], device=device)).logits[0, -1].float()
+            probs = torch.softmax(logits / temperature, -1)
+            tok = int(torch.multinomial(probs, 1))
+            logps.append(float(torch.log(probs[tok])))
+            ids.append(tok)
+            if eos is not None and tok == eos:
+                break
+    return Sample(list(prompt_ids), ids[len(prompt_ids):], logps)
+
+
+# -- the LLM policies -------------------------------------------------------------------------
+def _policy_rollouts(config: PPOConfig, llm: Any, model: Any, tokenizer: Any
+                     ) -> Callable[[int], list[Sample]]:
+    """A function giving the next rollout batch for the configured policy."""
+    torch = _torch()
+    from training.grpo import _schema_for
+
+    def score(messages: list[dict], prompt: list[int], completion: list[int]) -> Sample:
+        with torch.no_grad():
+            ids = torch.tensor([prompt + completion], device=next(model.parameters()).device)
+            logits = model(input_ids=ids).logits[0, len(prompt) - 1:-1].float()
+            lp = torch.log_softmax(logits / config.temperature, -1).gather(
+                -1, ids[0, len(prompt):, None])[:, 0]
+        return Sample(prompt, completion, lp.tolist())
+
+    if config.policy in ("answer", "manager"):
+        from training.data import answer_examples, manager_examples
+        from training.rewards import answer_reward, checked_reward, manager_reward
+
+        rows = (answer_examples(config.data, k=config.k, limit=config.examples, seed=config.seed)
+                if config.policy == "answer" else
+                manager_examples(k=config.k, limit=config.examples, seed=config.seed))
+        reward = checked_reward(answer_reward(config.format_reward) if config.policy == "answer"
+                                else manager_reward(config.format_reward))
+        schema_for = _schema_for(config.policy)
+
+        def batch(step: int) -> list[Sample]:
+            out = []
+            for j in range(config.batch_size):
+                row = rows[(step * config.batch_size + j) % len(rows)]
+                model.eval()
+                p, c = llm.generate_ids(row["prompt"], schema_for(row["prompt"]),
+                                        config.max_completion_tokens, config.temperature)
+                s = score(row["prompt"], p, c or [tokenizer.eos_token_id])
+                text = tokenizer.decode(c, skip_special_tokens=True)
+                cols = {k: [v] for k, v in row.items() if k != "prompt"}
+                s.reward = reward([row["prompt"]], [text], **cols)[0]
+                out.append(s)
+            return out
+
+        return batch
+
+    from policies import PromptedActor
+    from training.eval.envs_eval import make_env
+
+    actor = PromptedActor(llm)
+    make = make_env(config.env, unit=1, max_steps=config.max_episode_steps)
+
+    def episodes(step: int) -> list[Sample]:
+        out: list[Sample] = []
+        env = make()
+        seed = config.seed * 100_000 + step
+        while len(out) < config.batch_size:
+            obs, turns = env.reset(seed), []
+            info = env.info()
+            done = False
+            while not done:
+                messages = actor.messages(obs, info["admissible"], f"Task: {env.task}")
+                schema = {"title": "Action", "type": "object", "additionalProperties": False,
+                          "required": ["action"],
+                          "properties": {"action": {"enum": list(dict.fromkeys(
+                              info["admissible"]))}}}
+                model.eval()
+                p, c = llm.generate_ids(messages, schema, 48, config.temperature)
+                text = tokenizer.decode(c, skip_special_tokens=True)
+                try:
+                    action = json.loads(text)["action"]
+                except (ValueError, KeyError, TypeError):
+                    action = text
+                obs, _, done, info = env.step(action)
+                turns.append((score(messages, p, c or [tokenizer.eos_token_id]),
+                              bool(info.get("invalid"))))
+            outcome = float(env.total_reward)
+            for t, (s, invalid) in enumerate(turns):
+                s.reward = outcome * config.gamma ** (len(turns) - 1 - t) - (
+                    config.invalid_penalty if invalid else 0.0)
+                out.append(s)
+            seed += 7919
+        return out[: max(config.batch_size, len(out))]
+
+    return episodes
+
+
+def train_ppo(config: PPOConfig, *, progress: bool = True) -> dict[str, Any]:
+    """Train with PPO; checkpoints every ``save_steps`` and resumes from the last one."""
+    config.check()
+    torch = _torch()
+    from tqdm import tqdm
+
+    from agentmem.llm.local import LocalLLM
+    from training.grpo import plot_log
+    from training.model import load_policy_model, lora_params, save_adapter
+
+    out = Path(config.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "config.json").write_text(config.to_json())
+    random.seed(config.seed)
+    ckpt = out / "checkpoint"
+    resume = config.resume and (ckpt / "ppo_state.pt").exists()
+    model, tokenizer = load_policy_model(config.model, r=config.lora_r, alpha=config.lora_alpha,
+                                         dropout=config.lora_dropout, targets=config.lora_targets,
+                                         seed=config.seed, adapter=ckpt if resume else None)
+    before = lora_params(model)
+    loop = PPOLoop(model, config)
+    if resume:
+        loop.load_state(torch.load(ckpt / "ppo_state.pt", weights_only=False))
+    llm = LocalLLM(model_obj=model, tokenizer=tokenizer)
+    next_batch = _policy_rollouts(config, llm, model, tokenizer)
+    start = time.perf_counter()
+    bar = tqdm(range(loop.step, config.steps), desc=f"PPO {config.policy}", disable=not progress,
+               initial=loop.step, total=config.steps)
+    for step in bar:
+        metrics = loop.update(next_batch(step))
+        with (out / "log.jsonl").open("a") as fh:
+            fh.write(json.dumps({"step": loop.step, "time": time.time(), **metrics}) + "\n")
+        bar.set_postfix(reward=f"{metrics['reward']:.3f}", kl=f"{metrics['kl']:.3f}")
+        if loop.step % config.save_steps == 0 or loop.step == config.steps:
+            save_adapter(model, tokenizer, ckpt, policy=config.policy)
+            torch.save(loop.state(), ckpt / "ppo_state.pt")
+    adapter = save_adapter(model, tokenizer, out / "adapter", policy=config.policy,
+                           extra={"trainer": "ppo", "steps": loop.step})
+    after = lora_params(model)
+    plot_log(out / "log.jsonl", out / "training.png", f"PPO, {config.policy} policy")
+    summary = {"adapter": str(adapter), "seconds": time.perf_counter() - start,
+               "steps": loop.step, "resumed": bool(resume),
+               "lora_tensors_changed": sum(not torch.equal(before[k], after[k]) for k in before),
+               "lora_tensors": len(before)}
+    (out / "summary.json").write_text(json.dumps(summary, indent=1))
+    return summary
+
+
+def main(argv: list[str] | None = None) -> None:
+    config = parse_args(PPOConfig, argv)
+    if config.policy == "actor" and config.env not in ("household", "shop"):
+        raise ConfigError("the actor trains on --env household or --env shop")
+    print(json.dumps(train_ppo(config), indent=1))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
