@@ -52,3 +52,23 @@ def test_guard_demo(tmp_path):
     assert "Berlin" in off.split("context:")[1].split("\n")[0]  # poison reaches the model
     assert "Berlin" not in on.split("context:")[1].split("\n")[0]  # ... but not with the guard
     assert "untrusted source" in on and "instruction" in on
+
+
+def test_structures_demo(tmp_path):
+    out = run("structures_demo.py", tmp_path)
+    assert out.count("\n+ ") >= 5  # four notes and at least one lesson
+    assert "[x] find the mug -> mug=cabinet 2" in out
+    assert "rollback -> last good step: 'find the mug'" in out
+    assert "session:" in out and (tmp_path / "h" / "graph.html").exists()
+    assert (tmp_path / "h" / "graph.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("demo", ["household_demo.py", "shop_demo.py"])
+def test_env_demos_show_a_learning_curve(tmp_path, demo):
+    # Short runs: the scripted actor for the curve, one LLM episode to prove the model path.
+    out = run(demo, tmp_path, "--actor", "scripted", "--episodes", "4")
+    assert out.count("episode ") >= 8 and "| memory |" in out and "| none |" in out
+    name = demo.split("_")[0]
+    assert (tmp_path / "h" / f"{name}.png").stat().st_size > 1000
+    llm = run(demo, tmp_path, "--actor", "llm", "--episodes", "1", "--max-steps", "3")
+    assert "episode 1:" in llm and "learning curve" in llm

@@ -22,8 +22,10 @@ def test_grpo_and_ppo_steps_change_lora_and_the_adapter_loads(tmp_path, locomo_f
     from training.ppo import train_ppo
 
     data = locomo_file()
+    # Four sampled answers per question, so the group's rewards differ (GRPO learns
+    # nothing from a group whose rewards tie: every advantage is zero).
     grpo = train_grpo(parse_args(GRPOConfig, [*_common(data, tmp_path / "grpo"),
-                                              "--num-generations", "2"]))
+                                              "--num-generations", "4", "--batch-size", "4"]))
     assert grpo["steps"] == 2 and grpo["lora_tensors_changed"] > 0
     logs = [json.loads(x) for x in (tmp_path / "grpo" / "log.jsonl").read_text().splitlines()]
     losses = [r["loss"] for r in logs if "loss" in r]

@@ -16,7 +16,7 @@ Metrics per system: token F1, BLEU-1 and exact match per category and overall;
 recall@k of the gold evidence turns in what the system showed the answer policy;
 LLM calls and tokens per ingested turn and per question; latency p50/p95.
 Peer systems (Mem0, A-MEM) are listed as skipped unless their packages are
-installed; see docs/eval.md.
+installed; see docs/environments.md.
 """
 
 from __future__ import annotations
@@ -293,5 +293,5 @@ def summarize(results: list[QAResult], systems: Sequence[str]) -> dict[str, Any]
         if importlib.util.find_spec(module) is None:
             out["skipped"][peer] = f"not installed (pip install {'mem0ai' if peer == 'mem0' else peer})"
         else:
-            out["skipped"][peer] = "installed, but its adapter is not written yet (docs/eval.md)"
+            out["skipped"][peer] = "installed, but its adapter is not written yet (docs/environments.md)"
     return out
