@@ -108,7 +108,7 @@ def plot(result: dict[str, Any], path: Path) -> None:
         rows = [json.loads(x) for x in log.read_text().splitlines()] if log.exists() else []
         pts = [(r["step"], r["reward"]) for r in rows if "reward" in r and "step" in r]
         if pts:
-            ax1.plot(*zip(*pts), label=f"seed {seed}", alpha=0.8)
+            ax1.plot(*zip(*pts, strict=True), label=f"seed {seed}", alpha=0.8)
     ax1.set(xlabel="GRPO step", ylabel="mean reward (F1 + format)",
             title="training reward, conversation 26")
     ax1.legend()

@@ -19,7 +19,7 @@ from typing import Any
 from agentmem.errors import InvalidArgumentError
 from agentmem.protocols import Turn
 
-__all__ = ["FactTurn", "fact_stream", "final_questions", "score_manager"]
+__all__ = ["FactTurn", "fact_stream", "final_questions", "question_for", "score_manager"]
 
 _NAMES = ("Ana", "Bruno", "Chen", "Dara", "Emeka", "Farah", "Goran", "Hana", "Ivo", "Jade")
 _CITIES = ("Lisbon", "Porto", "Berlin", "Osaka", "Lima", "Nairobi", "Oslo", "Quito", "Hanoi",
@@ -146,13 +146,23 @@ def final_questions(stream: list[FactTurn]) -> list[dict[str, str]]:
             state[t.key] = None
     out = []
     for key, value in state.items():
-        name, attr = key.split(".", 1)
-        q = {"city": f"Where does {name} live now?", "job": f"What is {name}'s job now?",
-             "food": f"What is {name}'s favourite food now?",
-             "pet": f"What pet does {name} have now?"}.get(attr)
+        q = question_for(key) if not key.split(".")[1] == "hobby" else None
         if q:
             out.append({"question": q, "answer": value or "none", "key": key})
     return out
+
+
+_QUESTIONS = {"city": "Where does {name} live now?", "job": "What is {name}'s job now?",
+              "food": "What is {name}'s favourite food now?",
+              "pet": "What pet does {name} have now?",
+              "hobby": "Which hobby did {name} start?"}
+
+
+def question_for(key: str) -> str | None:
+    """The question whose answer a fact ``key`` (``"Ana.city"``) decides, if any."""
+    name, _, attr = key.partition(".")
+    template = _QUESTIONS.get(attr.split(".")[0])
+    return template.format(name=name) if template else None
 
 
 def score_manager(manager: Any, stream: list[FactTurn], memory: Any, *, k: int = 5,

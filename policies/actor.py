@@ -18,7 +18,14 @@ from agentmem.records import MemoryRecord
 from policies.base import PromptedPolicy
 from policies.manager import as_records
 
-__all__ = ["PromptedActor"]
+__all__ = ["PromptedActor", "action_schema"]
+
+
+def action_schema(admissible: Sequence[str]) -> dict:
+    """The JSON schema of a reply that names one of ``admissible`` (duplicates dropped)."""
+    return {"title": "Action", "type": "object", "additionalProperties": False,
+            "required": ["action"],
+            "properties": {"action": {"enum": list(dict.fromkeys(admissible))}}}
 
 
 class PromptedActor(PromptedPolicy):
@@ -42,10 +49,8 @@ class PromptedActor(PromptedPolicy):
         if not actions:
             raise InvalidArgumentError("no admissible actions were given; the actor needs at "
                                        "least one to choose from")
-        schema = {"title": "Action", "type": "object", "additionalProperties": False,
-                  "required": ["action"], "properties": {"action": {"enum": actions}}}
         reply = self.llm.chat(self.messages(observation, actions, task_prompt, lessons),
-                              schema=schema, max_tokens=self.max_tokens)
+                              schema=action_schema(actions), max_tokens=self.max_tokens)
         chosen = str(reply.parsed.get("action", ""))
         raw = reply.text
         if chosen not in actions:  # only a backend without constrained decoding gets here

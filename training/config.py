@@ -54,6 +54,12 @@ class _Common:
     save_steps: int = _f(10, "save a checkpoint every N steps (resume picks the last)")
     resume: bool = _f(True, "continue from the last checkpoint in output_dir when there is one")
     format_reward: float = _f(0.1, "reward for a reply that parses, added to the outcome")
+    manager_reward: Literal["answer", "op"] = _f(
+        "answer", "manager: answer (Memory-R1: the ops are applied to a copy of the bank and a "
+        "frozen answer policy answers the question the turn decides; F1, mixed with the "
+        "operation check by op_weight) or op (the operation check alone, no answer calls)")
+    op_weight: float = _f(0.5, "manager, --manager-reward answer: weight of the operation check "
+                          "next to the answer's F1 (0..1)")
     invalid_penalty: float = _f(0.1, "actor: reward subtracted per invalid action")
     max_episode_steps: int = _f(12, "actor: step limit per training episode")
     tensorboard: bool = _f(True, "also log to TensorBoard when it is installed")
@@ -77,6 +83,10 @@ class _Common:
                      "lora_r", "k"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.manager_reward not in ("answer", "op"):
+            raise ConfigError(f"manager_reward={self.manager_reward!r}: answer or op")
+        if not 0.0 <= self.op_weight <= 1.0:
+            raise ConfigError(f"op_weight must be within 0..1, got {self.op_weight}")
         if self.learning_rate <= 0 or self.temperature <= 0 or self.beta < 0:
             raise ConfigError("learning_rate and temperature must be > 0 and beta >= 0")
         for path in self.data or []:

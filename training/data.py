@@ -60,7 +60,7 @@ def manager_examples(*, streams: int = 4, turns: int = 30, k: int = 5, limit: in
                      seed: int = 0, embedder: Any = "minilm") -> list[dict[str, Any]]:
     """Manager prompts over synthetic fact streams, with the bank a correct manager keeps."""
     from agentmem.operations import Operation
-    from envs.facts import fact_stream
+    from envs.facts import fact_stream, question_for
     from policies import PromptedManager
 
     render = PromptedManager(None)
@@ -70,9 +70,14 @@ def manager_examples(*, streams: int = 4, turns: int = 30, k: int = 5, limit: in
         with Memory(home=":memory:", embedder=embedder) as memory:
             for t in stream:
                 related = [h.record for h in memory.search(t.text, k=k, user_id="train")]
+                # The question this turn decides, answered as a correct memory would
+                # after it (Memory-R1's downstream reward); small talk has none.
+                question = question_for(t.key) if t.key else None
                 rows.append({"prompt": render.messages([t.turn()], related),
                              "gold_op": t.gold_op, "old_value": t.old_value or "",
-                             "shown": [r.content for r in related]})
+                             "shown": [r.content for r in related],
+                             "question": question or "",
+                             "answer": (t.value or "none") if question else ""})
                 # Keep the bank as a correct manager would, for the next turn's context.
                 if t.gold_op == "ADD":
                     memory.add(f"{t.speaker}: {t.text}", user_id="train")

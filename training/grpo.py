@@ -1,8 +1,10 @@
-"""GRPO for the answer policy and the memory manager, with TRL's GRPOTrainer and LoRA.
+"""GRPO for the answer policy, the memory manager and the actor, with TRL's GRPOTrainer
+and LoRA.
 
     python -m training.grpo --policy answer --env locomo --data ../shared/data/locomo/26.json \\
         --steps 50 --output-dir runs/answer-grpo
     python -m training.grpo --policy manager --env facts --steps 50
+    python -m training.grpo --policy actor --env household --steps 30 --max-episode-steps 8
     agentmem train grpo --policy answer ...            (the same flags)
 
 Rollouts go through ``rollout_func`` and use the runtime's own constrained
@@ -12,6 +14,14 @@ policy classes and template files the agent uses. The result is a LoRA adapter a
 ``OUTPUT_DIR/adapter``: ``PromptedAnswerer("local", adapter=...)`` loads it.
 Logs: ``OUTPUT_DIR/log.jsonl`` (+ TensorBoard when installed) and
 ``OUTPUT_DIR/training.png`` (reward and KL over steps).
+
+For the actor a rollout is a whole episode, returned to TRL as one sequence: the
+actor's first prompt, then its replies interleaved with the environment's
+observations and the next prompts. ``env_mask`` marks the observation tokens, so
+only the actor's own tokens enter the loss; the reward is the episode's outcome
+minus ``invalid_penalty`` per invalid action. Within the sequence the actor sees
+the earlier turns as chat history (at inference it sees only the current turn's
+prompt, which has the same format).
 """
 
 from __future__ import annotations
@@ -25,9 +35,10 @@ from typing import Any, Callable
 
 from agentmem.errors import ConfigError
 from training.config import GRPOConfig, parse_args
-from training.rewards import answer_reward, checked_reward, manager_reward
+from training.rewards import checked_reward, reward_for
 
-__all__ = ["train_grpo", "main", "make_rollout"]
+__all__ = ["train_grpo", "main", "make_rollout", "make_actor_rollout", "play_episode",
+           "TurnJoiner", "episode_rows", "episode_reward"]
 
 
 def _schema_for(policy: str) -> Callable[[list[dict]], Any]:
@@ -88,20 +99,166 @@ def _dataset(config: GRPOConfig) -> list[dict[str, Any]]:
         return answer_examples(config.data, k=config.k, limit=config.examples, seed=config.seed)
     if config.policy == "manager":
         return manager_examples(k=config.k, limit=config.examples, seed=config.seed)
-    raise ConfigError("GRPO for the actor runs multi-turn episodes: use python -m training.ppo "
-                      "--policy actor (GRPO for the actor is not wired yet)")
+    return episode_rows(config)
 
 
 def _reward(config: GRPOConfig) -> Callable:
-    fn = answer_reward(config.format_reward) if config.policy == "answer" else \
-        manager_reward(config.format_reward)
-    return checked_reward(fn)
+    if config.policy == "actor":
+        return checked_reward(episode_reward)
+    return reward_for(config)
+
+
+# -- the actor: multi-turn episodes, observations masked out of the loss ----------------------
+def episode_rows(config: GRPOConfig) -> list[dict[str, Any]]:
+    """One row per training episode. The row's prompt only names the environment and
+    its seed; the rollout resets the environment with them and returns the real
+    prompt tokens (the actor's first turn). The group of ``num_generations``
+    rollouts of a row plays the same episode, so their outcomes are comparable."""
+    return [{"prompt": [{"role": "user", "content": json.dumps(
+        {"env": config.env, "seed": config.seed * 100_000 + i})}]}
+        for i in range(config.examples)]
+
+
+def episode_reward(prompts: list, completions: list, env_reward: list[float], **_: Any
+                   ) -> list[float]:
+    """The episode's outcome, computed by the rollout (reward minus invalid-action penalty)."""
+    return [float(r) for r in env_reward]
+
+
+episode_reward.__name__ = "episode_outcome"
+
+
+class TurnJoiner:
+    """The tokens between one reply and the next generation of a multi-turn chat (the end
+    of the assistant turn, the next user turn, the generation prompt), rendered by the
+    tokenizer's own chat template, so the sequence is what the template would produce
+    while every generated token stays exactly as sampled."""
+
+    def __init__(self, tokenizer: Any):
+        self.tokenizer = tokenizer
+
+    def _render(self, chat: list[dict], generation: bool) -> str:
+        return self.tokenizer.apply_chat_template(chat, add_generation_prompt=generation,
+                                                  tokenize=False)
+
+    def prompt_ids(self, chat: list[dict]) -> list[int]:
+        return self.tokenizer(self._render(chat, True), add_special_tokens=False)["input_ids"]
+
+    def between(self, chat: list[dict], reply_ids: list[int], next_user: str) -> list[int]:
+        tok = self.tokenizer
+        text = tok.decode(reply_ids, skip_special_tokens=True)
+        replied = chat + [{"role": "assistant", "content": text}]
+        opened, closed = self._render(chat, True), self._render(replied, False)
+        full = self._render(replied + [{"role": "user", "content": next_user}], True)
+        at = closed.find(text, len(opened)) if closed.startswith(opened) else -1
+        if at < 0 or not full.startswith(closed):
+            raise ConfigError("the model's chat template does not extend earlier turns unchanged; "
+                              "multi-turn GRPO needs one that does (ChatML templates do)")
+        tail = closed[at + len(text):]
+        eos = tok.eos_token or ""
+        if reply_ids and reply_ids[-1] == tok.eos_token_id and eos and tail.startswith(eos):
+            tail = tail[len(eos):]  # the model already closed its turn
+        return tok(tail + full[len(closed):], add_special_tokens=False)["input_ids"]
+
+
+def play_episode(llm: Any, joiner: TurnJoiner, env: Any, seed: int, *, max_tokens: int,
+                 temperature: float, invalid_penalty: float) -> dict[str, Any]:
+    """One episode as a single token sequence: the actor's first prompt, then its
+    replies (mask 1) interleaved with the observations and the next prompts (mask 0).
+    The actor sees each turn's prompt rendered by :class:`policies.PromptedActor`."""
+    from agentmem.errors import InvalidContentError
+    from policies import PromptedActor
+    from policies.actor import action_schema
+
+    actor = PromptedActor(None)
+    obs = env.reset(seed)
+    info = env.info()
+    chat = actor.messages(obs, info["admissible"], f"Task: {env.task}")
+    prompt = joiner.prompt_ids(chat)
+    completion: list[int] = []
+    mask: list[int] = []
+    invalid, done = 0, False
+    eos = joiner.tokenizer.eos_token_id
+    while not done:
+        try:
+            _, reply = llm.generate_ids(None, action_schema(info["admissible"]), max_tokens,
+                                        temperature, prompt_ids=prompt + completion)
+        except InvalidContentError:  # the context window is full: the episode ends here
+            break
+        reply = reply or [eos]
+        text = joiner.tokenizer.decode(reply, skip_special_tokens=True)
+        try:
+            action = json.loads(text)["action"]
+        except (ValueError, KeyError, TypeError):
+            action = text
+        obs, _, done, info = env.step(action)
+        invalid += bool(info.get("invalid"))
+        completion += reply
+        mask += [1] * len(reply)
+        if not done:
+            user = actor.messages(obs, info["admissible"], f"Task: {env.task}")[-1]["content"]
+            between = joiner.between(chat, reply, user)
+            chat = chat + [{"role": "assistant", "content": text},
+                           {"role": "user", "content": user}]
+            completion += between
+            mask += [0] * len(between)
+    if not completion:
+        completion, mask = [eos], [1]
+    return {"prompt_ids": prompt, "completion_ids": completion, "env_mask": mask,
+            "env_reward": float(env.total_reward) - invalid_penalty * invalid,
+            "success": bool(getattr(env, "won", env.total_reward >= 1.0)),
+            "steps": env.steps}
+
+
+def make_actor_rollout(config: GRPOConfig) -> Callable:
+    """A TRL ``rollout_func`` that plays whole episodes; observation tokens get
+    ``env_mask`` 0, so only the actor's own tokens enter the loss."""
+    cache: dict[str, Any] = {}
+
+    def rollout(prompts: list, trainer: Any) -> dict[str, list]:
+        import torch
+
+        from agentmem.llm.local import LocalLLM
+        from training.eval.envs_eval import make_env
+
+        model, tok = trainer.model, trainer.processing_class
+        if "llm" not in cache:
+            cache["llm"] = LocalLLM(model_obj=model, tokenizer=tok)
+            cache["joiner"] = TurnJoiner(tok)
+        was_training = model.training
+        model.eval()
+        out: dict[str, list] = {k: [] for k in ("prompt_ids", "completion_ids", "logprobs",
+                                                "env_mask", "env_reward")}
+        try:
+            for messages in prompts:
+                spec = json.loads(messages[-1]["content"])
+                env = make_env(spec["env"], unit=1, max_steps=config.max_episode_steps)()
+                ep = play_episode(cache["llm"], cache["joiner"], env, spec["seed"],
+                                  max_tokens=config.max_completion_tokens,
+                                  temperature=config.temperature,
+                                  invalid_penalty=config.invalid_penalty)
+                p, c = ep["prompt_ids"], ep["completion_ids"]
+                with torch.no_grad():
+                    ids = torch.tensor([p + c], device=next(model.parameters()).device)
+                    logits = model(input_ids=ids).logits[0, len(p) - 1:-1].float()
+                    lp = torch.log_softmax(logits / config.temperature, -1).gather(
+                        -1, ids[0, len(p):, None])[:, 0]
+                out["logprobs"].append(lp.tolist())
+                for key in ("prompt_ids", "completion_ids", "env_mask", "env_reward"):
+                    out[key].append(ep[key])
+        finally:
+            model.train(was_training)
+        return out
+
+    return rollout
 
 
 def _preflight(reward: Callable, rows: list[dict[str, Any]]) -> None:
     """Call the reward once on a made-up completion, so a broken reward fails now."""
     row = rows[0]
     columns = {k: [v] for k, v in row.items() if k != "prompt"}
+    if reward.__name__ == "episode_outcome":  # the actor's outcome comes from its rollout
+        columns["env_reward"] = [0.0]
     value = reward([row["prompt"]], [[{"role": "assistant", "content": "{}"}]], **columns)
     if not isinstance(value, list) or len(value) != 1:
         raise ConfigError(f"the reward returned {value!r} for one completion; it must return "
@@ -184,8 +341,14 @@ def train_grpo(config: GRPOConfig) -> dict[str, Any]:
         gradient_accumulation_steps=1, disable_tqdm=False, save_total_limit=2,
         gradient_checkpointing=False,  # a 135M model fits; checkpointing only costs time
         use_vllm=config.use_vllm, **({"vllm_mode": "colocate"} if config.use_vllm else {}))
-    rollout = None if config.use_vllm else make_rollout(
-        config.policy, config.max_completion_tokens, config.temperature)
+    if config.policy == "actor":
+        if config.use_vllm:
+            raise ConfigError("GRPO for the actor plays episodes through the local model; "
+                              "--use-vllm is for the answer and manager policies")
+        rollout = make_actor_rollout(config)
+    else:
+        rollout = None if config.use_vllm else make_rollout(
+            config.policy, config.max_completion_tokens, config.temperature)
     trainer = GRPOTrainer(model=model, reward_funcs=[reward], args=args,
                           train_dataset=Dataset.from_list(rows), processing_class=tokenizer,
                           rollout_func=rollout, callbacks=[_Log()])

@@ -232,13 +232,12 @@ def _policy_rollouts(config: PPOConfig, llm: Any, model: Any, tokenizer: Any
 
     if config.policy in ("answer", "manager"):
         from training.data import answer_examples, manager_examples
-        from training.rewards import answer_reward, checked_reward, manager_reward
+        from training.rewards import reward_for
 
         rows = (answer_examples(config.data, k=config.k, limit=config.examples, seed=config.seed)
                 if config.policy == "answer" else
                 manager_examples(k=config.k, limit=config.examples, seed=config.seed))
-        reward = checked_reward(answer_reward(config.format_reward) if config.policy == "answer"
-                                else manager_reward(config.format_reward))
+        reward = reward_for(config)
         schema_for = _schema_for(config.policy)
 
         def batch(step: int) -> list[Sample]:
@@ -258,6 +257,7 @@ def _policy_rollouts(config: PPOConfig, llm: Any, model: Any, tokenizer: Any
         return batch
 
     from policies import PromptedActor
+    from policies.actor import action_schema
     from training.eval.envs_eval import make_env
 
     actor = PromptedActor(llm)
@@ -273,12 +273,9 @@ def _policy_rollouts(config: PPOConfig, llm: Any, model: Any, tokenizer: Any
             done = False
             while not done:
                 messages = actor.messages(obs, info["admissible"], f"Task: {env.task}")
-                schema = {"title": "Action", "type": "object", "additionalProperties": False,
-                          "required": ["action"],
-                          "properties": {"action": {"enum": list(dict.fromkeys(
-                              info["admissible"]))}}}
                 model.eval()
-                p, c = llm.generate_ids(messages, schema, 48, config.temperature)
+                p, c = llm.generate_ids(messages, action_schema(info["admissible"]), 48,
+                                        config.temperature)
                 text = tokenizer.decode(c, skip_special_tokens=True)
                 try:
                     action = json.loads(text)["action"]

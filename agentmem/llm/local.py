@@ -188,14 +188,22 @@ class LocalLLM(BaseLLM):
         text = self.tokenizer.decode(new, skip_special_tokens=True)
         return text, Usage(calls=1, prompt_tokens=len(prompt_ids), completion_tokens=len(new))
 
-    def generate_ids(self, messages: list[dict[str, str]], schema: Any = None,
-                     max_tokens: int = 256, temperature: float = 0.0
-                     ) -> tuple[list[int], list[int]]:
+    def generate_ids(self, messages: list[dict[str, str]] | None, schema: Any = None,
+                     max_tokens: int = 256, temperature: float = 0.0, *,
+                     prompt_ids: list[int] | None = None) -> tuple[list[int], list[int]]:
         """Prompt and completion token ids of one reply, under the same constrained decoding
-        as :meth:`chat` (training rollouts use this so they match inference)."""
+        as :meth:`chat` (training rollouts use this so they match inference).
+
+        ``prompt_ids`` continues an exact token sequence instead of templating
+        ``messages`` (multi-turn rollouts, where earlier turns must keep their tokens).
+        """
         torch = self._torch
-        enc = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True,
-                                                 return_tensors="pt", return_dict=True)
+        if prompt_ids is not None:
+            ids = torch.tensor([list(prompt_ids)])
+            enc = {"input_ids": ids, "attention_mask": torch.ones_like(ids)}
+        else:
+            enc = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True,
+                                                     return_tensors="pt", return_dict=True)
         n_prompt = int(enc["input_ids"].shape[1])
         if n_prompt + max_tokens > self.context_window:
             raise InvalidContentError(

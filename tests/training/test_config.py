@@ -73,3 +73,13 @@ def test_adapter_for_another_base_model_is_refused(tmp_path):
 
     with pytest.raises(ConfigError, match="trained on a base model with"):
         load_adapter(Model(), tmp_path)
+
+
+def test_manager_reward_fields_are_checked():
+    from agentmem.errors import ConfigError
+    from training.config import GRPOConfig
+
+    with pytest.raises(ConfigError, match="op_weight"):
+        GRPOConfig(policy="manager", op_weight=1.5).check()
+    with pytest.raises(ConfigError, match="manager_reward"):
+        GRPOConfig(policy="manager", manager_reward="judge").check()

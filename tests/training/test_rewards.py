@@ -26,3 +26,42 @@ def test_manager_reward_checks_the_operation_and_its_target():
     got = r(["p"] * 4, replies, gold_op=["UPDATE", "UPDATE", "NOOP", "NOOP"],
             old_value=["Lisbon", "Lisbon", "", ""], shown=shown)
     assert got == [1.0, 0.0, 1.0, 0.0]
+
+
+def test_apply_to_bank_follows_the_operations():
+    from training.rewards import apply_to_bank
+
+    bank = ["Ana: I live in Lisbon.", "Ana: I have a dog called Rex."]
+    reply = ('{"operations": [{"fact": "Ana lives in Porto", "op": "UPDATE", "id": 0}, '
+             '{"fact": "", "op": "DELETE", "id": 1}, {"fact": "Ana is a nurse", "op": "ADD", '
+             '"id": -1}, {"fact": "bad id", "op": "UPDATE", "id": 7}]}')
+    assert apply_to_bank(bank, reply) == ["Ana lives in Porto", "Ana is a nurse"]
+    assert apply_to_bank(bank, "not json") is None
+    assert bank == ["Ana: I live in Lisbon.", "Ana: I have a dog called Rex."]  # a copy
+
+
+def test_manager_answer_reward_asks_a_frozen_answerer_about_the_edited_bank():
+    """Memory-R1's reward: the answer from the bank after the ops decides the reward."""
+    from agentmem.testing import ScriptedLLM
+    from policies import PromptedAnswerer
+    from training.rewards import manager_answer_reward
+
+    def answer_from_bank(messages):  # a frozen answerer that reads the city off the bank
+        text = messages[-1]["content"]
+        city = "Porto" if "Porto" in text else "Lisbon" if "Lisbon" in text else "unknown"
+        return {"selected": [0], "answer": city}
+
+    llm = ScriptedLLM(default=answer_from_bank)
+    r = manager_answer_reward(PromptedAnswerer(llm), format_reward=0.1, op_weight=0.5)
+    shown = [["Ana: I live in Lisbon."]] * 3 + [[]]
+    update = '{"operations": [{"fact": "Ana moved to Porto", "op": "UPDATE", "id": 0}]}'
+    add = '{"operations": [{"fact": "Ana moved to Porto", "op": "ADD", "id": -1}]}'
+    noop = '{"operations": [{"fact": "", "op": "NOOP", "id": -1}]}'
+    got = r(["p"] * 4, [update, add, noop, noop], gold_op=["UPDATE"] * 3 + ["NOOP"],
+            old_value=["Lisbon"] * 3 + [""], shown=shown,
+            question=["Where does Ana live now?"] * 3 + [""], answer=["Porto"] * 3 + [""])
+    # UPDATE: right op and right answer. ADD: the bank holds both cities; this answerer
+    # reads Porto, so the answer scores but the op check does not. NOOP: neither.
+    # Small talk (no question): the op check alone.
+    assert got == pytest.approx([1.1, 0.6, 0.1, 1.1])
+    assert len(llm.calls) == 3  # one frozen answer per completion with a question

@@ -54,3 +54,45 @@ def test_grpo_and_ppo_steps_change_lora_and_the_adapter_loads(tmp_path, locomo_f
         reply = agent.chat("What is Ana's dog called?")
         assert isinstance(reply.answer, str) and reply.usage.calls == 1
     memory.close()
+
+
+def test_grpo_actor_plays_episodes_with_observations_masked(tmp_path):
+    """Multi-turn GRPO: one sequence per episode, the environment's tokens masked out."""
+    from agentmem.llm import get_llm
+    from policies import PromptedActor
+    from training.config import GRPOConfig, parse_args
+    from training.eval.envs_eval import make_env
+    from training.grpo import TurnJoiner, play_episode, train_grpo
+
+    llm = get_llm("local")
+    tok = llm.tokenizer
+    env = make_env("household", unit=1, max_steps=3)()
+    ep = play_episode(llm, TurnJoiner(tok), env, 5, max_tokens=48, temperature=1.0,
+                      invalid_penalty=0.1)
+    ids, mask = ep["completion_ids"], ep["env_mask"]
+    assert len(ids) == len(mask) and ep["steps"] == 3
+    # Split into runs of the same mask value: replies (1) and what came between (0).
+    runs: list[tuple[int, list[int]]] = []
+    for token, m in zip(ids, mask, strict=True):
+        if runs and runs[-1][0] == m:
+            runs[-1][1].append(token)
+        else:
+            runs.append((m, [token]))
+    replies = [tok.decode(r, skip_special_tokens=True) for m, r in runs if m == 1]
+    between = [tok.decode(r) for m, r in runs if m == 0]
+    assert len(replies) == 3 and len(between) == 2
+    for reply in replies:  # every reply is an admissible action, as constrained
+        assert json.loads(reply)["action"]
+    for text in between:  # the next prompt: observation and actions, then the reply opens
+        assert "Admissible actions" in text and text.rstrip().endswith("assistant")
+
+    summary = train_grpo(parse_args(GRPOConfig, [
+        "--policy", "actor", "--env", "household", "--examples", "1", "--steps", "1",
+        "--batch-size", "2", "--num-generations", "2", "--max-episode-steps", "2",
+        "--output-dir", str(tmp_path / "actor"), "--no-tensorboard"]))
+    assert summary["steps"] == 1
+    logs = [json.loads(x) for x in (tmp_path / "actor" / "log.jsonl").read_text().splitlines()]
+    assert any("loss" in r and r["loss"] == r["loss"] for r in logs)
+    actor = PromptedActor("local", adapter=summary["adapter"])
+    action = actor.act("You are in a kitchen.", ["look", "inventory"])
+    assert action.action in ("look", "inventory")
