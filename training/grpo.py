@@ -61,9 +61,8 @@ def make_rollout(policy: str, max_tokens: int, temperature: float) -> Callable:
     cache: dict[str, Any] = {}
 
     def rollout(prompts: list, trainer: Any) -> dict[str, list]:
-        import torch
-
         from agentmem.llm.local import LocalLLM
+        from training.model import completion_logprobs
 
         model = trainer.model
         if "llm" not in cache:
@@ -77,14 +76,9 @@ def make_rollout(policy: str, max_tokens: int, temperature: float) -> Callable:
                 p, c = llm.generate_ids(messages, schema_for(messages), max_tokens, temperature)
                 if not c:
                     c = [trainer.processing_class.eos_token_id]
-                with torch.no_grad():
-                    ids = torch.tensor([p + c], device=next(model.parameters()).device)
-                    logits = model(input_ids=ids).logits[0, len(p) - 1:-1].float()
-                    lp = torch.log_softmax(logits / temperature, -1)
-                    chosen = lp.gather(-1, ids[0, len(p):, None])[:, 0]
                 prompt_ids.append(p)
                 completion_ids.append(c)
-                logprobs.append(chosen.tolist())
+                logprobs.append(completion_logprobs(model, p, c, temperature))
         finally:
             model.train(was_training)
         return {"prompt_ids": prompt_ids, "completion_ids": completion_ids, "logprobs": logprobs}
@@ -216,10 +210,9 @@ def make_actor_rollout(config: GRPOConfig) -> Callable:
     cache: dict[str, Any] = {}
 
     def rollout(prompts: list, trainer: Any) -> dict[str, list]:
-        import torch
-
         from agentmem.llm.local import LocalLLM
         from training.eval.envs_eval import make_env
+        from training.model import completion_logprobs
 
         model, tok = trainer.model, trainer.processing_class
         if "llm" not in cache:
@@ -237,13 +230,8 @@ def make_actor_rollout(config: GRPOConfig) -> Callable:
                                   max_tokens=config.max_completion_tokens,
                                   temperature=config.temperature,
                                   invalid_penalty=config.invalid_penalty)
-                p, c = ep["prompt_ids"], ep["completion_ids"]
-                with torch.no_grad():
-                    ids = torch.tensor([p + c], device=next(model.parameters()).device)
-                    logits = model(input_ids=ids).logits[0, len(p) - 1:-1].float()
-                    lp = torch.log_softmax(logits / config.temperature, -1).gather(
-                        -1, ids[0, len(p):, None])[:, 0]
-                out["logprobs"].append(lp.tolist())
+                out["logprobs"].append(completion_logprobs(
+                    model, ep["prompt_ids"], ep["completion_ids"], config.temperature))
                 for key in ("prompt_ids", "completion_ids", "env_mask", "env_reward"):
                     out[key].append(ep[key])
         finally:

@@ -13,7 +13,7 @@ from typing import Any
 
 from agentmem.errors import missing
 
-__all__ = ["load_policy_model", "save_adapter", "lora_params"]
+__all__ = ["load_policy_model", "save_adapter", "lora_params", "completion_logprobs"]
 
 
 def load_policy_model(model: str, *, r: int, alpha: int, dropout: float, targets: list[str],
@@ -40,6 +40,19 @@ def load_policy_model(model: str, *, r: int, alpha: int, dropout: float, targets
                             target_modules=list(targets), task_type="CAUSAL_LM")
         peft_model = get_peft_model(base, config)
     return peft_model, tokenizer
+
+
+def completion_logprobs(model: Any, prompt_ids: list[int], completion_ids: list[int],
+                        temperature: float) -> list[float]:
+    """Log-probabilities of the completion tokens under ``model`` (sampling at
+    ``temperature``), without gradients: the behaviour log-probs of a rollout."""
+    import torch
+
+    with torch.no_grad():
+        ids = torch.tensor([prompt_ids + completion_ids], device=next(model.parameters()).device)
+        logits = model(input_ids=ids).logits[0, len(prompt_ids) - 1:-1].float()
+        logp = torch.log_softmax(logits / temperature, -1)
+        return logp.gather(-1, ids[0, len(prompt_ids):, None])[:, 0].tolist()
 
 
 def lora_params(model: Any) -> dict[str, Any]:

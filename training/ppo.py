@@ -219,16 +219,12 @@ def sample_tokens(model: Any, prompt_ids: list[int], max_new: int, temperature: 
 def _policy_rollouts(config: PPOConfig, llm: Any, model: Any, tokenizer: Any
                      ) -> Callable[[int], list[Sample]]:
     """A function giving the next rollout batch for the configured policy."""
-    torch = _torch()
     from training.grpo import _schema_for
+    from training.model import completion_logprobs
 
-    def score(messages: list[dict], prompt: list[int], completion: list[int]) -> Sample:
-        with torch.no_grad():
-            ids = torch.tensor([prompt + completion], device=next(model.parameters()).device)
-            logits = model(input_ids=ids).logits[0, len(prompt) - 1:-1].float()
-            lp = torch.log_softmax(logits / config.temperature, -1).gather(
-                -1, ids[0, len(prompt):, None])[:, 0]
-        return Sample(prompt, completion, lp.tolist())
+    def score(prompt: list[int], completion: list[int]) -> Sample:
+        return Sample(prompt, completion,
+                      completion_logprobs(model, prompt, completion, config.temperature))
 
     if config.policy in ("answer", "manager"):
         from training.data import answer_examples, manager_examples
@@ -247,7 +243,7 @@ def _policy_rollouts(config: PPOConfig, llm: Any, model: Any, tokenizer: Any
                 model.eval()
                 p, c = llm.generate_ids(row["prompt"], schema_for(row["prompt"]),
                                         config.max_completion_tokens, config.temperature)
-                s = score(row["prompt"], p, c or [tokenizer.eos_token_id])
+                s = score(p, c or [tokenizer.eos_token_id])
                 text = tokenizer.decode(c, skip_special_tokens=True)
                 cols = {k: [v] for k, v in row.items() if k != "prompt"}
                 s.reward = reward([row["prompt"]], [text], **cols)[0]
@@ -282,7 +278,7 @@ def _policy_rollouts(config: PPOConfig, llm: Any, model: Any, tokenizer: Any
                 except (ValueError, KeyError, TypeError):
                     action = text
                 obs, _, done, info = env.step(action)
-                turns.append((score(messages, p, c or [tokenizer.eos_token_id]),
+                turns.append((score(p, c or [tokenizer.eos_token_id]),
                               bool(info.get("invalid"))))
             outcome = float(env.total_reward)
             for t, (s, invalid) in enumerate(turns):
