@@ -124,3 +124,43 @@ def test_guard_keeps_poison_out_of_context_on_the_suite(minilm):
     assert poisoned[False] >= 0.8 * len(cases)  # the attacks do reach an unguarded agent
     assert poisoned[True] <= 0.1 * poisoned[False]  # the guard cuts that by 90% or more
     assert truth_kept == len(cases)
+
+
+def _city_reader(messages):
+    """A scripted comparer model: answers with the city the note names."""
+    note = messages[-1]["content"].split("\nQuestion:")[0]
+    city = next((c for c in ("Lisbon", "Berlin") if c in note), "unknown")
+    return {"answer": city}
+
+
+@pytest.mark.slow
+def test_llm_comparer_quarantines_the_memory_whose_conclusion_disagrees(lisbon):
+    from agentmem.testing import ScriptedLLM
+
+    llm = ScriptedLLM(default=_city_reader)
+    bad = lisbon.add("Ana lives in Berlin.", provenance={"source": "web"})
+    hits = lisbon.search("Where does Ana live?", k=5)
+    g = ConsensusGuard(lisbon, comparer="llm", llm=llm)
+    on_topic = [h for h in hits if "Berlin" in h.content or "Lisbon" in h.content]
+    assert g.conclusions("Where does Ana live?", [h.record for h in on_topic]) == [
+        "berl" if "Berlin" in h.content else "lisb" for h in on_topic]  # word stems
+    decision = g.filter("Where does Ana live?", hits)
+    assert [h.id for h in decision.quarantined] == [bad.id]
+    assert all("Berlin" not in h.content for h in decision.kept)
+    assert len(llm.calls) > len(on_topic)  # the filter asked the model once per memory
+    assert lisbon.get(bad.id).metadata["quarantined"] is True  # kept, recoverable
+
+
+@pytest.mark.slow
+def test_llm_comparer_on_the_local_model(lisbon, local_llm):
+    """The 135M model derives the conclusions; the vote, not its reasoning, decides."""
+    bad = lisbon.add("Ana lives in Berlin.", provenance={"source": "web"})
+    hits = lisbon.search("Where does Ana live?", k=5)
+    g = ConsensusGuard(lisbon, comparer="llm", llm=local_llm)
+    conclusions = g.conclusions("Where does Ana live?", [h.record for h in hits])
+    assert len(conclusions) == len(hits) and all(isinstance(c, str) for c in conclusions)
+    decision = g.filter("Where does Ana live?", hits)
+    kept = {h.id for h in decision.kept}
+    assert kept | {h.id for h in decision.quarantined} == {h.id for h in hits}
+    assert bad.id not in kept
+    assert len(lisbon.list(limit=100)) >= 5  # nothing deleted
