@@ -1,7 +1,7 @@
 """Does GRPO training of the memory manager raise its operation accuracy on held-out fact streams?
 
-    python benchmarks/bench_train_manager.py                          # 1 seed, 12 steps
-    python benchmarks/bench_train_manager.py --reward op --steps 5    # the operation check only
+    python benchmarks/bench_train_manager.py                          # 3 seeds, 12 steps each
+    python benchmarks/bench_train_manager.py --seeds 0 --reward op --steps 5   # quick look
 
 Train: the memory manager (LoRA on the embedded SmolLM2-135M) with GRPO on turns of
 synthetic fact streams (seeds 0-3), reward ``--reward answer`` (Memory-R1: the ops
@@ -10,7 +10,13 @@ turn decides; F1 mixed with the operation check) or ``op`` (the check alone).
 Evaluate: the prompted manager (no adapter) against the trained one, each running
 over held-out streams (other seeds) on a fresh memory (MiniLM), scored turn by turn
 with :func:`envs.facts.score_manager`; paired bootstrap 95% interval of the
-difference in accuracy. Writes benchmarks/out/bench_train_manager.{json,md}.
+difference in accuracy; and downstream on LoCoMo: each manager builds the memory
+from the first ``--locomo-turns`` turns of conversation ``--locomo`` and the same
+prompted answer policy answers the questions whose evidence lies in them (token F1,
+paired bootstrap against the prompted manager). Writes
+benchmarks/out/bench_train_manager.{json,md,png}; the runs go to
+benchmarks/out/train-manager/REWARD-seedN (a finished run is reused, a crashed one
+resumes).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _common import OUT, machine, write_results  # noqa: E402
+from bench_runtime import DATA  # noqa: E402
 from bench_train_answer import bootstrap_ci  # noqa: E402
 
 
@@ -47,9 +54,67 @@ def evaluate(adapter: str | None, streams: list[int], turns: int) -> dict[str, A
             "correct": [float(r["correct"]) for r in rows], "seconds": time.perf_counter() - start}
 
 
+def locomo(adapter: str | None, conv: str, turns: int) -> dict[str, Any]:
+    """Downstream: the manager builds the memory from the first ``turns`` turns of ``conv``;
+    the prompted answer policy answers the questions those turns decide."""
+    from policies import PromptedManager
+    from training.eval.qa import run_qa
+
+    manager = PromptedManager("local", adapter=adapter) if adapter else PromptedManager("local")
+    start = time.perf_counter()
+    result = run_qa([DATA / f"{conv}.json"], systems=["agentmem"], manager=manager, turns=turns,
+                    progress=True)["systems"]["agentmem"]
+    return {"f1": result["f1"], "recall_at_k": result["recall_at_k"],
+            "rows": [r["f1"] for r in result["rows"]], "questions": result["questions"],
+            "seconds": time.perf_counter() - start}
+
+
+def train(seed: int, args: argparse.Namespace) -> tuple[str, float | None]:
+    """Train (or reuse) one seed; returns the adapter and the training wall time."""
+    from training.config import GRPOConfig
+    from training.grpo import train_grpo
+
+    out = OUT / "train-manager" / f"{args.reward}-seed{seed}"
+    wall_file = out / "bench_wall.json"
+    config = GRPOConfig(policy="manager", output_dir=str(out), steps=args.steps, seed=seed,
+                        learning_rate=args.lr, batch_size=args.batch_size,
+                        num_generations=args.num_generations, manager_reward=args.reward,
+                        max_completion_tokens=96, save_steps=4, tensorboard=False)
+    start = time.perf_counter()
+    summary = train_grpo(config)
+    wall = time.perf_counter() - start
+    if wall_file.is_file() and json.loads(wall_file.read_text())["steps"] == args.steps:
+        wall = json.loads(wall_file.read_text())["train_wall_s"]  # a finished run, reused
+    else:
+        wall_file.write_text(json.dumps({"steps": args.steps, "train_wall_s": wall}))
+    return summary["adapter"], wall
+
+
+def _plot(result: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = ["prompted"] + [f"seed {s}" for s in result["seeds"]]
+    panels = [("operation accuracy (fact streams)", lambda r: r["accuracy"])]
+    if result["args"]["locomo"]:
+        panels.append((f"F1 on LoCoMo {result['args']['locomo']}", lambda r: r["locomo"]["f1"]))
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.5 * len(panels), 3.4), squeeze=False)
+    for ax, (label, get) in zip(axes[0], panels, strict=True):
+        values = [get(result["prompted"])] + [get(result["trained"][str(s)])
+                                              for s in result["seeds"]]
+        ax.bar(names, values, color=["#999"] + ["#3a7"] * len(result["seeds"]))
+        ax.set_title(label, fontsize=10)
+        ax.set_ylim(0, max(values) * 1.3 + 1e-3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--steps", type=int, default=12)
     ap.add_argument("--reward", choices=["answer", "op"], default="answer")
     ap.add_argument("--lr", type=float, default=2e-4)
@@ -58,39 +123,74 @@ def main() -> None:
     ap.add_argument("--streams", type=int, nargs="+", default=[500, 501],
                     help="held-out fact-stream seeds (training uses 0-3)")
     ap.add_argument("--turns", type=int, default=30, help="turns per held-out stream")
+    ap.add_argument("--locomo", default="30", help="LoCoMo conversation for the downstream F1 "
+                    "('' to skip)")
+    ap.add_argument("--locomo-turns", type=int, default=80)
     args = ap.parse_args()
 
-    from training.config import GRPOConfig
-    from training.grpo import train_grpo
+    def downstream(adapter: str | None) -> dict[str, Any] | None:
+        return locomo(adapter, args.locomo, args.locomo_turns) if args.locomo else None
 
     base = evaluate(None, args.streams, args.turns)
-    out = OUT / "train-manager" / f"{args.reward}-seed{args.seed}"
-    config = GRPOConfig(policy="manager", output_dir=str(out), steps=args.steps, seed=args.seed,
-                        learning_rate=args.lr, batch_size=args.batch_size,
-                        num_generations=args.num_generations, manager_reward=args.reward,
-                        max_completion_tokens=96, save_steps=4, tensorboard=False)
-    start = time.perf_counter()
-    summary = train_grpo(config)
-    train_s = time.perf_counter() - start
-    trained = evaluate(summary["adapter"], args.streams, args.turns)
-    diffs = [a - b for a, b in zip(trained["correct"], base["correct"], strict=True)]
-    ci = bootstrap_ci(diffs)
-    result = {"machine": machine(), "args": vars(args), "prompted": base, "trained": trained,
-              "gain": sum(diffs) / len(diffs), "ci95": ci, "train_wall_s": train_s,
-              "summary": summary}
-    ops = sorted(set(base["by_op"]) | set(trained["by_op"]))
-    lines = [f"## Memory manager: GRPO on fact streams (reward {args.reward}), held-out "
-             f"operation accuracy", "",
-             f"{args.steps} GRPO steps x {args.batch_size} completions, seed {args.seed}, LoRA lr "
-             f"{args.lr}; {len(diffs)} held-out turns (streams {args.streams}); training took "
-             f"{train_s / 60:.1f} min.", "",
-             "| manager | accuracy | " + " | ".join(ops) + " |", "|---" * (2 + len(ops)) + "|"]
-    for name, r in (("prompted (no adapter)", base), ("GRPO", trained)):
-        lines.append(f"| {name} | {r['accuracy']:.3f} | "
-                     + " | ".join(f"{r['by_op'].get(o, 0):.2f}" for o in ops) + " |")
-    lines += ["", f"Gain {result['gain']:+.3f}, paired bootstrap 95% CI "
-                  f"[{ci[0]:+.3f}, {ci[1]:+.3f}]."]
-    (OUT / "train-manager").mkdir(parents=True, exist_ok=True)
+    base["locomo"] = downstream(None)
+    trained: dict[str, Any] = {}
+    for seed in args.seeds:
+        adapter, wall = train(seed, args)
+        r = evaluate(adapter, args.streams, args.turns)
+        r["locomo"], r["train_wall_s"] = downstream(adapter), wall
+        diffs = [a - b for a, b in zip(r["correct"], base["correct"], strict=True)]
+        r["gain"], r["ci95"] = sum(diffs) / len(diffs), bootstrap_ci(diffs)
+        if r["locomo"]:
+            d = [a - b for a, b in zip(r["locomo"]["rows"], base["locomo"]["rows"], strict=True)]
+            r["locomo"]["gain"], r["locomo"]["ci95"] = sum(d) / len(d), bootstrap_ci(d)
+        trained[str(seed)] = r
+
+    def mean_gain(get: Any) -> tuple[float, tuple[float, float]]:
+        per = [[a - b for a, b in zip(get(trained[str(s)]), get(base), strict=True)]
+               for s in args.seeds]
+        diffs = [sum(col) / len(col) for col in zip(*per, strict=True)]
+        return sum(diffs) / len(diffs), bootstrap_ci(diffs)
+
+    result: dict[str, Any] = {"machine": machine(), "args": vars(args), "seeds": args.seeds,
+                              "prompted": base, "trained": trained,
+                              "mean_gain": mean_gain(lambda r: r["correct"])}
+    if args.locomo:
+        result["mean_locomo_gain"] = mean_gain(lambda r: r["locomo"]["rows"])
+
+    ops = sorted(base["by_op"])
+    loc = bool(args.locomo)
+    lines = [f"## Memory manager: GRPO on fact streams (reward {args.reward})", "",
+             f"{args.steps} GRPO steps x {args.batch_size} completions per seed, LoRA lr "
+             f"{args.lr}; {len(base['correct'])} held-out turns (streams {args.streams})"
+             + (f"; LoCoMo {args.locomo}, first {args.locomo_turns} turns, "
+                f"{base['locomo']['questions']} questions" if loc else "") + ".", "",
+             "| manager | op accuracy | " + " | ".join(ops) + " | gain [95% CI] |"
+             + (" LoCoMo F1 | F1 gain [95% CI] |" if loc else "") + " train wall time |",
+             "|---" * (4 + len(ops) + (2 if loc else 0)) + "|"]
+
+    def row(name: str, r: dict[str, Any], gain: str, lgain: str, wall: str) -> str:
+        return (f"| {name} | {r['accuracy']:.3f} | "
+                + " | ".join(f"{r['by_op'].get(o, 0):.2f}" for o in ops) + f" | {gain} |"
+                + (f" {r['locomo']['f1']:.3f} | {lgain} |" if loc else "") + f" {wall} |")
+
+    def ci(g: float, c: tuple[float, float]) -> str:
+        return f"{g:+.3f} [{c[0]:+.3f}, {c[1]:+.3f}]"
+
+    lines.append(row("prompted (no adapter)", base, "—", "—", "—"))
+    for s in args.seeds:
+        r = trained[str(s)]
+        lines.append(row(f"GRPO seed {s}", r, ci(r["gain"], r["ci95"]),
+                         ci(r["locomo"]["gain"], r["locomo"]["ci95"]) if loc else "",
+                         f"{r['train_wall_s'] / 60:.1f} min" if r["train_wall_s"] else "?"))
+    mean = {"accuracy": sum(trained[str(s)]["accuracy"] for s in args.seeds) / len(args.seeds),
+            "by_op": {o: sum(trained[str(s)]["by_op"].get(o, 0) for s in args.seeds)
+                      / len(args.seeds) for o in ops},
+            "locomo": {"f1": sum(trained[str(s)]["locomo"]["f1"] for s in args.seeds)
+                       / len(args.seeds)} if loc else None}
+    lines.append(row("**mean over the seeds**", mean, ci(*result["mean_gain"]),
+                     ci(*result["mean_locomo_gain"]) if loc else "", "—"))
+    OUT.mkdir(parents=True, exist_ok=True)
+    _plot(result, OUT / "bench_train_manager.png")
     write_results("bench_train_manager", json.loads(json.dumps(result, default=str)),
                   "\n".join(lines))
 

@@ -178,10 +178,14 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
            llm: Any = "local", embedder: Any = "minilm", k: int = 5,
            categories: Sequence[int] = (1, 2, 3, 4), questions: int | None = None,
            turns: int | None = None, window_chars: int = 20_000, seed: int = 0,
-           home: str | Path | None = None, progress: bool = True) -> dict[str, Any]:
+           home: str | Path | None = None, progress: bool = True,
+           manager: Any = None) -> dict[str, Any]:
     """Run ``systems`` on each conversation; return the per-system summary and rows.
 
     Args:
+        manager: the agentmem system's memory manager (default: the prompted manager
+            on ``llm``); pass e.g. ``PromptedManager("local", adapter=DIR)`` to
+            evaluate a trained one with everything else unchanged.
         questions: at most this many questions per conversation (a seeded sample).
         turns: the agentmem system ingests only the first N turns (a quick run); the
             questions are then those whose evidence lies within them.
@@ -200,7 +204,8 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
         raise ValueError(f"unknown systems {unknown}; choose from {SYSTEMS}")
     model = get_llm(llm) if isinstance(llm, str) else llm
     answerer = PromptedAnswerer(model)
-    manager = PromptedManager(model) if "agentmem" in systems else None
+    if manager is None and "agentmem" in systems:
+        manager = PromptedManager(model)
     results: list[QAResult] = []
     counter = iter(range(10**6))
 
