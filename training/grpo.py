@@ -286,11 +286,23 @@ def plot_log(log: Path, out: Path, title: str) -> Path | None:
     return out
 
 
+def _finished(out: Path, steps: int) -> dict[str, Any] | None:
+    """The summary of a run in ``out`` that already reached ``steps`` (with its adapter)."""
+    path = out / "summary.json"
+    if not path.is_file() or not (out / "adapter").is_dir():
+        return None
+    summary = json.loads(path.read_text())
+    return summary | {"reused": True} if summary.get("steps", 0) >= steps else None
+
+
 def train_grpo(config: GRPOConfig) -> dict[str, Any]:
     """Train; return a summary (steps, wall time, final adapter path, last metrics)."""
     config.check()
     os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
     out = Path(config.output_dir)
+    finished = _finished(out, config.steps) if config.resume else None
+    if finished is not None:  # resuming a finished run would train one step past the end
+        return finished
     out.mkdir(parents=True, exist_ok=True)
     (out / "config.json").write_text(config.to_json())
     rows = _dataset(config)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -83,3 +84,17 @@ def test_manager_reward_fields_are_checked():
         GRPOConfig(policy="manager", op_weight=1.5).check()
     with pytest.raises(ConfigError, match="manager_reward"):
         GRPOConfig(policy="manager", manager_reward="judge").check()
+
+
+def test_a_finished_run_is_reused_not_trained_past_its_end(tmp_path, locomo_file):
+    from training.grpo import _finished, train_grpo
+
+    out = tmp_path / "run"
+    (out / "adapter").mkdir(parents=True)
+    (out / "summary.json").write_text(json.dumps({"adapter": str(out / "adapter"), "steps": 4}))
+    config = GRPOConfig(policy="answer", data=[str(locomo_file())], output_dir=str(out), steps=4)
+    # Returns before a dataset is built or a model loads.
+    assert train_grpo(config) == {"adapter": str(out / "adapter"), "steps": 4, "reused": True}
+    assert not (out / "config.json").exists()
+    assert _finished(out, 6) is None  # more steps asked for: the run resumes and trains
+    assert _finished(tmp_path / "elsewhere", 4) is None

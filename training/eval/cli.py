@@ -29,7 +29,9 @@ def _list(value: str) -> list[str]:
 
 @app.command()
 def qa(conversations: Annotated[list[Path], typer.Argument(help="LoCoMo .json files")],
-       systems: Annotated[str, typer.Option(help="comma-separated")] =
+       systems: Annotated[str, typer.Option(
+           help="comma-separated: none, full, rag, agentmem, oracle; peers mem0, a-mem "
+                "when installed")] =
        "none,full,rag,agentmem,oracle",
        llm: Llm = "local",
        embedder: Annotated[str, typer.Option(help="minilm, hash, openai")] = "minilm",  # noqa
@@ -44,7 +46,8 @@ def qa(conversations: Annotated[list[Path], typer.Argument(help="LoCoMo .json fi
        window_chars: Annotated[int, typer.Option(
            help="the full-context system's budget in characters")] = 20_000,
        seed: int = 0, out: Out = Path("eval-out/qa")) -> None:
-    """Memory QA: no memory, full context, naive RAG, agentmem and the oracle, side by side."""
+    """Memory QA: no memory, full context, naive RAG, agentmem, the oracle (and the peers
+    Mem0 / A-MEM when installed), side by side."""
     from training.eval.qa import run_qa
     from training.eval.report import qa_table, write_qa
 

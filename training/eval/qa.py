@@ -10,18 +10,20 @@ shown differs):
 ``agentmem``  the prompted memory manager builds the memory (one call per turn),
               hybrid retrieval of ``k`` memories per question
 ``oracle``    the gold evidence turns: the ceiling for this answer model
+``mem0``      the peer Mem0 (``mem0ai``), same LLM (served over local HTTP) and embedder
+``a-mem``     the peer A-MEM (``a-mem``), same LLM and the same MiniLM weights
 ============  =====================================================================
 
 Metrics per system: token F1, BLEU-1 and exact match per category and overall;
 recall@k of the gold evidence turns in what the system showed the answer policy;
 LLM calls and tokens per ingested turn and per question; latency p50/p95.
-Peer systems (Mem0, A-MEM) are listed as skipped unless their packages are
-installed; see docs/environments.md.
+The peers run only when asked for (``systems=[..., "mem0", "a-mem"]``) and their
+packages are installed (see :mod:`training.eval.peers` and docs/environments.md);
+otherwise the summary lists them under ``skipped`` with the reason.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -34,11 +36,11 @@ from agentmem.memory import Memory
 from agentmem.records import Kind, MemoryRecord, Provenance, Scope, SourceType
 from envs.memqa import CATEGORIES, Question, load_locomo
 from envs.scoring import bleu1, exact_match, token_f1
+from training.eval.peers import PEERS, PeerServer, peer_installed, require_peer
 
 __all__ = ["SYSTEMS", "run_qa", "QAResult"]
 
 SYSTEMS = ("none", "full", "rag", "agentmem", "oracle")
-PEERS = {"mem0": "mem0", "a-mem": "agentic_memory"}
 
 
 def _turn_record(session: Session, turn: Any) -> MemoryRecord:
@@ -56,6 +58,7 @@ class _Prepared:
     turns: int = 0
     usage: Usage = field(default_factory=Usage)
     seconds: list[float] = field(default_factory=list)
+    failures: int = 0  # turns whose ingestion raised inside a peer system
 
 
 class _System:
@@ -167,7 +170,11 @@ class QAResult:
 
 
 def _make(name: str, answerer: Any, manager: Any, k: int, window_chars: int,
-          limit: int | None) -> _System:
+          limit: int | None, server: Any = None) -> _System:
+    if name in PEERS:
+        from training.eval.peers import AMemSystem, Mem0System
+
+        return {"mem0": Mem0System, "a-mem": AMemSystem}[name](answerer, k, server, limit)
     return {"none": lambda: _NoMemory(answerer, k), "full": lambda: _Full(answerer, k, window_chars),
             "rag": lambda: _Rag(answerer, k),
             "agentmem": lambda: _AgentMem(answerer, k, manager, limit),
@@ -199,13 +206,17 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
     from agentmem.llm import get_llm
     from policies import PromptedAnswerer, PromptedManager
 
-    unknown = [s for s in systems if s not in SYSTEMS]
+    unknown = [s for s in systems if s not in SYSTEMS and s not in PEERS]
     if unknown:
-        raise ValueError(f"unknown systems {unknown}; choose from {SYSTEMS}")
+        raise ValueError(f"unknown systems {unknown}; choose from {SYSTEMS + tuple(PEERS)}")
+    for name in systems:
+        if name in PEERS:
+            require_peer(name)  # before any model loads
     model = get_llm(llm) if isinstance(llm, str) else llm
     answerer = PromptedAnswerer(model)
     if manager is None and "agentmem" in systems:
         manager = PromptedManager(model)
+    server = PeerServer(model, embedder) if any(s in PEERS for s in systems) else None
     results: list[QAResult] = []
     counter = iter(range(10**6))
 
@@ -221,7 +232,7 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
         if questions is not None and len(qs) > questions:
             qs = [qs[i] for i in sorted(random.Random(seed).sample(range(len(qs)), questions))]
         for name in systems:
-            system = _make(name, answerer, manager, k, window_chars, turns)
+            system = _make(name, answerer, manager, k, window_chars, turns, server)
             prepared = system.prepare(sessions, memory_factory, progress)
             rows = []
             for q in tqdm(qs, desc=f"{Path(conv).stem} {name}", disable=not progress,
@@ -246,9 +257,14 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
                     "completion_tokens": usage.completion_tokens, "seconds": seconds,
                     "error": error})
             results.append(QAResult(name, Path(conv).stem, rows, prepared))
-            mem = getattr(system, "memory", None)
-            if mem is not None:
-                mem.close()
+            if hasattr(system, "failures"):
+                prepared.failures = system.failures
+            closer = getattr(system, "close", None) or getattr(
+                getattr(system, "memory", None), "close", None)
+            if closer is not None:
+                closer()
+    if server is not None:
+        server.close()
     return summarize(results, systems)
 
 
@@ -283,6 +299,7 @@ def summarize(results: list[QAResult], systems: Sequence[str]) -> dict[str, Any]
             "recall_at_k": statistics.mean(recalls) if recalls else 0.0,
             "by_category": per_cat,
             "ingest_turns": turns,
+            "ingest_failures": sum(r.prepared.failures for r in mine),
             "calls_per_turn": usage.calls / turns if turns else 0.0,
             "tokens_per_turn": (usage.prompt_tokens + usage.completion_tokens) / turns
             if turns else 0.0,
@@ -294,9 +311,10 @@ def summarize(results: list[QAResult], systems: Sequence[str]) -> dict[str, Any]
             "answer_p95_s": _pct([r["seconds"] for r in rows], 0.95),
             "rows": rows,
         }
-    for peer, module in PEERS.items():
-        if importlib.util.find_spec(module) is None:
-            out["skipped"][peer] = f"not installed (pip install {'mem0ai' if peer == 'mem0' else peer})"
-        else:
-            out["skipped"][peer] = "installed, but its adapter is not written yet (docs/environments.md)"
+    for peer, (_, requirement) in PEERS.items():
+        if peer in systems:
+            continue
+        out["skipped"][peer] = (f"not asked for (add {peer} to --systems)" if peer_installed(peer)
+                                else f"not installed (pip install {requirement} in a separate "
+                                     "virtualenv; docs/environments.md)")
     return out

