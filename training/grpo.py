@@ -304,7 +304,8 @@ def train_grpo(config: GRPOConfig) -> dict[str, Any]:
     if finished is not None:  # resuming a finished run would train one step past the end
         return finished
     out.mkdir(parents=True, exist_ok=True)
-    (out / "config.json").write_text(config.to_json())
+    if int(os.environ.get("RANK", "0")) == 0:
+        (out / "config.json").write_text(config.to_json())
     rows = _dataset(config)
     if not rows:
         raise ConfigError("no training examples were built; check --data and --examples")
@@ -327,7 +328,7 @@ def train_grpo(config: GRPOConfig) -> dict[str, Any]:
 
     class _Log(TrainerCallback):
         def on_log(self, args, state, control, logs=None, **kw):
-            if logs:
+            if logs and state.is_world_process_zero:  # one log line per step, not per process
                 log(dict(logs), state.global_step)
 
     report = ["tensorboard"] if config.tensorboard and _has("tensorboard") else ["none"]
@@ -356,15 +357,19 @@ def train_grpo(config: GRPOConfig) -> dict[str, Any]:
     start = time.perf_counter()
     trainer.train(resume_from_checkpoint=True if resume else None)
     seconds = time.perf_counter() - start
-    adapter = save_adapter(trainer.model, tokenizer, out / "adapter", policy=config.policy,
-                           extra={"trainer": "grpo", "steps": config.steps})
     after = lora_params(trainer.model)
     changed = sum(not torch.equal(before[k], after[k]) for k in before if k in after)
-    plot_log(out / "log.jsonl", out / "training.png", f"GRPO, {config.policy} policy")
-    summary = {"adapter": str(adapter), "seconds": seconds, "steps": trainer.state.global_step,
-               "lora_tensors_changed": changed, "lora_tensors": len(before),
-               "resumed": bool(resume), "last_log": trainer.state.log_history[-1:]}
-    (out / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
+    summary = {"adapter": str(out / "adapter"), "seconds": seconds,
+               "steps": trainer.state.global_step, "lora_tensors_changed": changed,
+               "lora_tensors": len(before), "resumed": bool(resume),
+               "processes": trainer.accelerator.num_processes,
+               "last_log": trainer.state.log_history[-1:]}
+    if trainer.is_world_process_zero():  # under accelerate launch, one process writes
+        save_adapter(trainer.model, tokenizer, out / "adapter", policy=config.policy,
+                     extra={"trainer": "grpo", "steps": config.steps})
+        plot_log(out / "log.jsonl", out / "training.png", f"GRPO, {config.policy} policy")
+        (out / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
+    trainer.accelerator.wait_for_everyone()
     return summary
 
 
