@@ -1,7 +1,10 @@
-"""GRPO under ``accelerate launch`` with two data-parallel CPU processes.
+"""GRPO with two data-parallel CPU processes (torchrun + accelerate on gloo).
 
 The multi-GPU and ZeRO-2 configurations need GPUs; this runs the same distributed
-code path (two ranks, gradient all-reduce, one writer) on CPU with gloo.
+code path (two ranks, gradient all-reduce, one writer) on CPU. ``accelerate
+launch`` itself starts several CPU processes only through mpirun, so the ranks are
+started with ``torch.distributed.run`` and accelerate picks them up from the
+environment.
 """
 
 from __future__ import annotations
@@ -23,13 +26,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_grpo_runs_on_two_processes_and_one_writes(tmp_path, locomo_file):
     out = tmp_path / "run"
-    cmd = [sys.executable, "-m", "accelerate.commands.launch", "--config_file",
-           str(ROOT / "training" / "configs" / "cpu_2proc.yaml"), "-m", "training.grpo",
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2",
+           "--master_port", "29517", "-m", "training.grpo",
            "--policy", "answer", "--data", str(locomo_file()), "--examples", "4",
            "--steps", "2", "--batch-size", "2", "--num-generations", "2",
            "--max-completion-tokens", "16", "--k", "2", "--save-steps", "1",
            "--no-tensorboard", "--output-dir", str(out)]
-    env = dict(os.environ, OMP_NUM_THREADS="1", HF_HUB_OFFLINE="1")
+    env = dict(os.environ, OMP_NUM_THREADS="1", HF_HUB_OFFLINE="1", ACCELERATE_USE_CPU="1")
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     summary = json.loads((out / "summary.json").read_text())
