@@ -106,3 +106,31 @@ def test_real_peer_on_the_embedded_model(peer, locomo_file, monkeypatch, tmp_pat
     assert r["ingest_turns"] == 4 and r["ingest_failures"] == 0
     assert r["calls_per_turn"] >= 1.0  # the peer really called the served model per turn
     assert r["questions"] == 2 and all(row["error"] is None for row in r["rows"])
+
+
+@pytest.mark.skipif(not peer_installed("mem0"), reason="mem0ai is not installed here (CI runs "
+                    "this in the peers venv)")
+def test_mem0_adapter_stores_what_mem0_decides_and_finds_it_with_its_turn_id(tmp_path,
+                                                                               monkeypatch):
+    # Well-formed replies to Mem0's two prompts (fact extraction, then the update
+    # decision), so what is stored is decided by Mem0's pipeline, not by a weak model.
+    monkeypatch.setenv("MEM0_DIR", str(tmp_path / "mem0"))
+
+    def reply(messages):
+        if "facts" in messages[0]["content"].lower() and "memory" not in str(messages[-1]):
+            return {"facts": ["Ana adopted a beagle called Biscuit"]}
+        return {"memory": [{"id": "0", "text": "Ana adopted a beagle called Biscuit",
+                            "event": "ADD"}]}
+
+    from training.eval.peers import Mem0System
+
+    server = PeerServer(ScriptedLLM(default=reply), "hash")
+    system = Mem0System(None, 3, server, None)
+    try:
+        system._open(tmp_path)
+        system._add("Ana: I adopted a beagle called Biscuit.", "D1:1", "8 May 2023")
+        assert server.llm.usage.calls == 2  # extraction + update, as in the Mem0 paper
+        assert system._search("What is Ana's dog called?") == [
+            ("Ana adopted a beagle called Biscuit", "D1:1")]
+    finally:
+        server.close()
