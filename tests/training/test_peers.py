@@ -8,6 +8,7 @@ this file there, see .ci/run), on the embedded SmolLM2 and MiniLM.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -100,8 +101,11 @@ def test_real_peer_on_the_embedded_model(peer, locomo_file, monkeypatch, tmp_pat
     if not peer_installed(peer):
         pytest.skip(f"{PEERS[peer][1]} is not installed here (CI runs this in the peers venv)")
     monkeypatch.setenv("MEM0_DIR", str(tmp_path / "mem0"))
+    monkeypatch.setenv("OPENAI_BASE_URL", "https://example.invalid/v1")
     result = run_qa([locomo_file()], systems=[peer], llm="local", embedder="minilm", k=3,
                     progress=False)
+    # The peer was pointed at the local server without changing the process's settings.
+    assert os.environ["OPENAI_BASE_URL"] == "https://example.invalid/v1"
     r = result["systems"][peer]
     assert r["ingest_turns"] == 4 and r["ingest_failures"] == 0
     assert r["calls_per_turn"] >= 1.0  # the peer really called the served model per turn

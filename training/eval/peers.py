@@ -187,16 +187,26 @@ class AMemSystem(_PeerSystem):
     name = "a-mem"
 
     def _open(self, folder: Path) -> None:
-        os.environ["OPENAI_BASE_URL"] = self.server.base_url
-        os.environ.setdefault("OPENAI_API_KEY", "local")
         os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no fetch at import
         from agentic_memory.memory_system import AgenticMemorySystem
 
         from agentmem.embeddings.minilm import minilm_path
 
-        self.memory = AgenticMemorySystem(model_name=str(minilm_path()), llm_backend="openai",
-                                          llm_model=self.server.llm.name,
-                                          storage_path=str(folder / "chroma"))
+        # A-MEM's OpenAI client takes its endpoint from the environment when it is
+        # built; set it for that moment only, so other clients in the process keep theirs.
+        saved = {k: os.environ.get(k) for k in ("OPENAI_BASE_URL", "OPENAI_API_KEY")}
+        os.environ.update(OPENAI_BASE_URL=self.server.base_url, OPENAI_API_KEY="local")
+        try:
+            self.memory = AgenticMemorySystem(model_name=str(minilm_path()),
+                                              llm_backend="openai",
+                                              llm_model=self.server.llm.name,
+                                              storage_path=str(folder / "chroma"))
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
         self.refs: dict[str, str] = {}
 
     def _add(self, text: str, turn_id: str, when: str | None) -> None:
