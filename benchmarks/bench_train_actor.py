@@ -29,7 +29,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _common import OUT, machine, write_results  # noqa: E402
-from bench_train_answer import bootstrap_ci  # noqa: E402
+from bench_train_answer import paired_gain  # noqa: E402
 
 EVAL_SEED = 900_000  # training episodes use seeds seed * 100_000 + i, i < examples
 
@@ -88,11 +88,10 @@ def main() -> None:
     # GRPO learns nothing from a group whose episodes all score the same.
     flat = [r["frac_reward_zero_std"] for r in log if "frac_reward_zero_std" in r]
     trained = evaluate(summary["adapter"], args.env, args.episodes, args.max_episode_steps)
-    diffs = [a["success"] - b["success"] for a, b in zip(trained["rows"], base["rows"],
-                                                          strict=True)]
-    ci = bootstrap_ci(diffs)
+    gain, ci = paired_gain([r["success"] for r in trained["rows"]],
+                           [r["success"] for r in base["rows"]])
     result = {"machine": machine(), "args": vars(args), "prompted": base, "trained": trained,
-              "gain": sum(diffs) / len(diffs), "ci95": ci, "train_wall_s": train_s,
+              "gain": gain, "ci95": ci, "train_wall_s": train_s,
               "training_reward_per_step": rewards, "groups_without_signal_per_step": flat,
               "summary": summary}
     lines = [f"## Actor: GRPO in the {args.env} environment", "",

@@ -39,6 +39,12 @@ def bootstrap_ci(diffs: list[float], n: int = 2000, seed: int = 0) -> tuple[floa
     return means[int(0.025 * n)], means[int(0.975 * n) - 1]
 
 
+def paired_gain(after: list[float], before: list[float]) -> tuple[float, tuple[float, float]]:
+    """Mean of the paired differences ``after - before`` and its bootstrap 95% interval."""
+    diffs = [a - b for a, b in zip(after, before, strict=True)]
+    return sum(diffs) / len(diffs), bootstrap_ci(diffs)
+
+
 def eval_rows(questions: int, k: int) -> dict[str, list[dict[str, Any]]]:
     from training.data import answer_examples
 
@@ -159,18 +165,16 @@ def main() -> None:
         entry: dict[str, Any] = {"train_wall_s": summary.get("wall_s", summary.get("seconds")),
                                  "eval_s": time.perf_counter() - t, "steps": summary["steps"]}
         for name, f1s in scores.items():
-            diffs = [a - b for a, b in zip(f1s, base[name], strict=True)]
-            entry[name] = {"mean_f1": sum(f1s) / len(f1s), "f1": f1s,
-                           "gain": sum(diffs) / len(diffs), "ci95": bootstrap_ci(diffs)}
+            gain, ci = paired_gain(f1s, base[name])
+            entry[name] = {"mean_f1": sum(f1s) / len(f1s), "f1": f1s, "gain": gain, "ci95": ci}
         result["trained"][str(seed)] = entry
     # The mean over seeds, per question, against the prompted policy.
     pooled = {}
     for name in rows:
         per_q = [sum(result["trained"][str(s)][name]["f1"][i] for s in args.seeds)
                  / len(args.seeds) for i in range(len(rows[name]))]
-        diffs = [a - b for a, b in zip(per_q, base[name], strict=True)]
-        pooled[name] = {"mean_f1": sum(per_q) / len(per_q), "gain": sum(diffs) / len(diffs),
-                        "ci95": bootstrap_ci(diffs)}
+        gain, ci = paired_gain(per_q, base[name])
+        pooled[name] = {"mean_f1": sum(per_q) / len(per_q), "gain": gain, "ci95": ci}
     result["mean_over_seeds"] = pooled
 
     lines = ["## Answer policy: GRPO on conversation 26, held-out F1 (embedded SmolLM2-135M)",

@@ -32,15 +32,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _common import OUT, machine, write_results  # noqa: E402
 from bench_runtime import DATA  # noqa: E402
-from bench_train_answer import bootstrap_ci  # noqa: E402
+from bench_train_answer import paired_gain  # noqa: E402
 
 
-def evaluate(adapter: str | None, streams: list[int], turns: int) -> dict[str, Any]:
+def evaluate(manager: Any, streams: list[int], turns: int) -> dict[str, Any]:
     from agentmem import Memory
     from envs.facts import fact_stream, score_manager
-    from policies import PromptedManager
 
-    manager = PromptedManager("local", adapter=adapter) if adapter else PromptedManager("local")
     rows, start = [], time.perf_counter()
     for seed in streams:
         with Memory(home=":memory:", embedder="minilm") as memory:
@@ -54,13 +52,11 @@ def evaluate(adapter: str | None, streams: list[int], turns: int) -> dict[str, A
             "correct": [float(r["correct"]) for r in rows], "seconds": time.perf_counter() - start}
 
 
-def locomo(adapter: str | None, conv: str, turns: int) -> dict[str, Any]:
+def locomo(manager: Any, conv: str, turns: int) -> dict[str, Any]:
     """Downstream: the manager builds the memory from the first ``turns`` turns of ``conv``;
     the prompted answer policy answers the questions those turns decide."""
-    from policies import PromptedManager
     from training.eval.qa import run_qa
 
-    manager = PromptedManager("local", adapter=adapter) if adapter else PromptedManager("local")
     start = time.perf_counter()
     result = run_qa([DATA / f"{conv}.json"], systems=["agentmem"], manager=manager, turns=turns,
                     progress=True)["systems"]["agentmem"]
@@ -83,8 +79,8 @@ def train(seed: int, args: argparse.Namespace) -> tuple[str, float | None]:
     start = time.perf_counter()
     summary = train_grpo(config)
     wall = time.perf_counter() - start
-    if wall_file.is_file() and json.loads(wall_file.read_text())["steps"] == args.steps:
-        wall = json.loads(wall_file.read_text())["train_wall_s"]  # a finished run, reused
+    if summary.get("reused") and wall_file.is_file():  # a finished run: its own wall time
+        wall = json.loads(wall_file.read_text())["train_wall_s"]
     else:
         wall_file.write_text(json.dumps({"steps": args.steps, "train_wall_s": wall}))
     return summary["adapter"], wall
@@ -128,28 +124,32 @@ def main() -> None:
     ap.add_argument("--locomo-turns", type=int, default=80)
     args = ap.parse_args()
 
-    def downstream(adapter: str | None) -> dict[str, Any] | None:
-        return locomo(adapter, args.locomo, args.locomo_turns) if args.locomo else None
+    from policies import PromptedManager
 
-    base = evaluate(None, args.streams, args.turns)
-    base["locomo"] = downstream(None)
+    def measure(adapter: str | None) -> dict[str, Any]:
+        """Both evaluations with one loaded manager."""
+        manager = PromptedManager("local", adapter=adapter)
+        r = evaluate(manager, args.streams, args.turns)
+        r["locomo"] = locomo(manager, args.locomo, args.locomo_turns) if args.locomo else None
+        return r
+
+    base = measure(None)
     trained: dict[str, Any] = {}
     for seed in args.seeds:
         adapter, wall = train(seed, args)
-        r = evaluate(adapter, args.streams, args.turns)
-        r["locomo"], r["train_wall_s"] = downstream(adapter), wall
-        diffs = [a - b for a, b in zip(r["correct"], base["correct"], strict=True)]
-        r["gain"], r["ci95"] = sum(diffs) / len(diffs), bootstrap_ci(diffs)
+        r = measure(adapter)
+        r["train_wall_s"] = wall
+        r["gain"], r["ci95"] = paired_gain(r["correct"], base["correct"])
         if r["locomo"]:
-            d = [a - b for a, b in zip(r["locomo"]["rows"], base["locomo"]["rows"], strict=True)]
-            r["locomo"]["gain"], r["locomo"]["ci95"] = sum(d) / len(d), bootstrap_ci(d)
+            r["locomo"]["gain"], r["locomo"]["ci95"] = paired_gain(r["locomo"]["rows"],
+                                                                   base["locomo"]["rows"])
         trained[str(seed)] = r
 
     def mean_gain(get: Any) -> tuple[float, tuple[float, float]]:
-        per = [[a - b for a, b in zip(get(trained[str(s)]), get(base), strict=True)]
-               for s in args.seeds]
-        diffs = [sum(col) / len(col) for col in zip(*per, strict=True)]
-        return sum(diffs) / len(diffs), bootstrap_ci(diffs)
+        """The mean over seeds, per item, against the prompted manager."""
+        per_item = [sum(col) / len(col)
+                    for col in zip(*(get(trained[str(s)]) for s in args.seeds), strict=True)]
+        return paired_gain(per_item, get(base))
 
     result: dict[str, Any] = {"machine": machine(), "args": vars(args), "seeds": args.seeds,
                               "prompted": base, "trained": trained,

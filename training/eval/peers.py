@@ -101,7 +101,6 @@ class _PeerSystem:
     def __init__(self, answerer: Any, k: int, server: PeerServer, limit: int | None):
         self.answerer, self.k, self.server, self.limit = answerer, k, server, limit
         self.tmp = tempfile.TemporaryDirectory(prefix=f"agentmem-{self.name}-")
-        self.failures = 0
 
     def prepare(self, sessions: list, memory_factory: Any, progress: bool) -> Any:
         from tqdm import tqdm
@@ -117,7 +116,7 @@ class _PeerSystem:
             try:
                 self._add(f"{turn.speaker}: {turn.text}", turn.turn_id, turn.time or session.time)
             except Exception:  # noqa: BLE001 - the peer's own failure; counted, the run goes on
-                self.failures += 1
+                prep.failures += 1
             prep.seconds.append(time.perf_counter() - start)
             after = self.server.llm.usage
             prep.usage = prep.usage + Usage(after.calls - before.calls,

@@ -36,7 +36,14 @@ from agentmem.memory import Memory
 from agentmem.records import Kind, MemoryRecord, Provenance, Scope, SourceType
 from envs.memqa import CATEGORIES, Question, load_locomo
 from envs.scoring import bleu1, exact_match, token_f1
-from training.eval.peers import PEERS, PeerServer, peer_installed, require_peer
+from training.eval.peers import (
+    PEERS,
+    AMemSystem,
+    Mem0System,
+    PeerServer,
+    peer_installed,
+    require_peer,
+)
 
 __all__ = ["SYSTEMS", "run_qa", "QAResult"]
 
@@ -73,6 +80,11 @@ class _System:
 
     def context(self, question: Question) -> list[MemoryRecord]:
         return []
+
+    def close(self) -> None:
+        memory = getattr(self, "memory", None)
+        if memory is not None:
+            memory.close()
 
 
 class _NoMemory(_System):
@@ -172,8 +184,6 @@ class QAResult:
 def _make(name: str, answerer: Any, manager: Any, k: int, window_chars: int,
           limit: int | None, server: Any = None) -> _System:
     if name in PEERS:
-        from training.eval.peers import AMemSystem, Mem0System
-
         return {"mem0": Mem0System, "a-mem": AMemSystem}[name](answerer, k, server, limit)
     return {"none": lambda: _NoMemory(answerer, k), "full": lambda: _Full(answerer, k, window_chars),
             "rag": lambda: _Rag(answerer, k),
@@ -257,12 +267,7 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
                     "completion_tokens": usage.completion_tokens, "seconds": seconds,
                     "error": error})
             results.append(QAResult(name, Path(conv).stem, rows, prepared))
-            if hasattr(system, "failures"):
-                prepared.failures = system.failures
-            closer = getattr(system, "close", None) or getattr(
-                getattr(system, "memory", None), "close", None)
-            if closer is not None:
-                closer()
+            system.close()
     if server is not None:
         server.close()
     return summarize(results, systems)
