@@ -39,23 +39,45 @@ class OpenedHome:
             self.lock.release()
 
 
+_OWN = ("agentmem.lock", "agentmem.init.lock")
+
+
+def _foreign_files(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    names = [p.name for p in path.iterdir()]
+    if (path / MARKER).exists():  # another process made it a home meanwhile
+        return []
+    return sorted(n for n in names if n not in _OWN and not n.startswith(MARKER + "."))
+
+
+def _refuse_foreign(path: Path) -> None:
+    others = _foreign_files(path)
+    if others:
+        shown = ", ".join(others[:5]) + (" ..." if len(others) > 5 else "")
+        raise StoreError(
+            f"{path} is not an agentmem home: it holds {shown} but no {MARKER}. Pass an "
+            "empty or new directory as home (--home / AGENTMEM_HOME), or the right one")
+
+
 def _check_marker(path: Path, spec: dict[str, Any]) -> None:
     marker = path / MARKER
     if path.exists() and not path.is_dir():
         raise StoreError(f"home {path} is a file, not a directory; pass a directory path")
     if not marker.exists():
-        others = sorted(p.name for p in path.iterdir()) if path.exists() else []
-        others = [o for o in others if o not in ("agentmem.lock",)]
-        if others:
-            shown = ", ".join(others[:5]) + (" ..." if len(others) > 5 else "")
-            raise StoreError(
-                f"{path} is not an agentmem home: it holds {shown} but no {MARKER}. Pass an "
-                "empty or new directory as home (--home / AGENTMEM_HOME), or the right one")
+        from filelock import FileLock
+
+        _refuse_foreign(path)
         path.mkdir(parents=True, exist_ok=True)
-        tmp = path / (MARKER + ".tmp")
-        tmp.write_text(json.dumps({"format": HOME_FORMAT, "embedder": spec}, indent=2))
-        os.replace(tmp, marker)
-        return
+        # Several processes may create the same new home at once: one writes the marker,
+        # the others wait for it and then read it like any existing home.
+        with FileLock(str(path / "agentmem.init.lock"), timeout=60):
+            if not marker.exists():
+                _refuse_foreign(path)
+                tmp = path / f"{MARKER}.{os.getpid()}.tmp"
+                tmp.write_text(json.dumps({"format": HOME_FORMAT, "embedder": spec}, indent=2))
+                os.replace(tmp, marker)
+                return
     try:
         info = json.loads(marker.read_text())
         fmt, stored = info["format"], info["embedder"]

@@ -13,6 +13,7 @@ import hashlib
 import re
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,7 +22,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from agentmem.errors import InvalidArgumentError, StoreError
+from agentmem.errors import InvalidArgumentError, StoreError, StoreLockedError
 from agentmem.operations import HistoryEntry
 from agentmem.records import Kind, MemoryRecord, Scope
 
@@ -112,6 +113,11 @@ def _where_sql(flt: Filter, alias: str = "r") -> tuple[str, list]:
     return (" AND ".join(clauses) or "1"), args
 
 
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
 def _dump(record: MemoryRecord | None) -> str | None:
     return None if record is None else record.model_dump_json()
 
@@ -123,30 +129,56 @@ def _load(text: str | None) -> MemoryRecord | None:
 class RecordStore:
     """Records, history, full-text index and outbox in one SQLite file (WAL mode)."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, timeout: float = 30.0):
         self.path = str(path)
         self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
+                                   check_same_thread=False)
         try:
-            self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None,
-                                       check_same_thread=False)
-            if self.path != ":memory:":
-                self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL" if self.path == ":memory:" else
-                             "PRAGMA synchronous=FULL")
-            self._db.executescript(_SCHEMA)
-            self._check_schema()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"{self.path} is not a usable agentmem database ({exc}); it may be corrupt or "
-                "belong to another program. Point home at an empty directory, or restore the "
-                "file from a backup or an `agentmem export`"
-            ) from None
+            self._initialise(timeout)
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _initialise(self, timeout: float) -> None:
+        # Several processes may open a new file at the same moment (server mode). Switching
+        # to WAL can report "locked" without waiting, and the schema must be created once, so
+        # both happen under a write lock and a lock conflict is retried, never taken for a
+        # foreign file.
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if self.path != ":memory:":
+                    self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL" if self.path == ":memory:" else
+                                 "PRAGMA synchronous=FULL")
+                self._db.executescript("BEGIN IMMEDIATE;\n" + _SCHEMA + "\n" + (
+                    "INSERT OR IGNORE INTO meta VALUES ('schema_version', "
+                    f"'{SCHEMA_VERSION}');\nCOMMIT;"))
+                break
+            except sqlite3.OperationalError as exc:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                if not _busy(exc):
+                    raise self._unusable(exc) from None
+                if time.monotonic() > deadline:
+                    raise StoreLockedError(
+                        f"{self.path} stayed locked by another process for {timeout:.0f} s while "
+                        "opening it; close the other process or retry") from None
+                time.sleep(0.05)
+            except sqlite3.DatabaseError as exc:
+                raise self._unusable(exc) from None
+        self._check_schema()
+
+    def _unusable(self, exc: Exception) -> StoreError:
+        return StoreError(
+            f"{self.path} is not a usable agentmem database ({exc}); it may be corrupt or "
+            "belong to another program. Point home at an empty directory, or restore the "
+            "file from a backup or an `agentmem export`")
 
     def _check_schema(self) -> None:
         row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        if row is None:
-            self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-        elif int(row[0]) > SCHEMA_VERSION:
+        if int(row[0]) > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path} uses schema version {row[0]}, newer than this agentmem "
                 f"({SCHEMA_VERSION}); upgrade agentmem")

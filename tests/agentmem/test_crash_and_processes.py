@@ -132,3 +132,53 @@ def test_server_mode_many_processes(tmp_path, chroma_server):
         for who in ("p1", "p2", "p3"):
             hits = m.search("note about kites", user_id=who, k=100)
             assert len(hits) == 40 and all(h.record.scope.user_id == who for h in hits)
+
+
+def _open_new_home(home, barrier, results):
+    from agentmem.store.home import _check_marker
+    from agentmem.store.sqlite import RecordStore
+
+    barrier.wait()
+    try:
+        _check_marker(home, HashEmbedder().spec())
+        RecordStore(home / "agentmem.db").close()
+        results.put("ok")
+    except Exception as exc:  # reported to the parent, which asserts on it
+        results.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_processes_creating_one_new_home_at_once_all_succeed(tmp_path):
+    # Regression: a half-created marker or database was taken for a foreign file, and two
+    # processes inserting the schema version collided.
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    for attempt in range(8):
+        home = tmp_path / f"home{attempt}"
+        barrier, results = ctx.Barrier(5), ctx.Queue()
+        procs = [ctx.Process(target=_open_new_home, args=(home, barrier, results))
+                 for _ in range(5)]
+        for p in procs:
+            p.start()
+        outcomes = [results.get(timeout=60) for _ in procs]
+        for p in procs:
+            p.join()
+        assert outcomes == ["ok"] * 5, outcomes
+        with Memory(home=home, embedder=HashEmbedder(), user_id="u") as m:
+            assert m.add("the home opens normally afterwards").content
+
+
+def test_a_database_locked_too_long_is_reported_as_locked_not_foreign(tmp_path):
+    import sqlite3
+
+    from agentmem.store.sqlite import RecordStore
+
+    path = tmp_path / "agentmem.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE kept (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    with pytest.raises(StoreLockedError, match="stayed locked by another process"):
+        RecordStore(path, timeout=0.3)
+    holder.execute("ROLLBACK")
+    RecordStore(path).close()  # once released it opens, and the other table is untouched
+    assert holder.execute("SELECT count(*) FROM kept").fetchone() == (0,)
