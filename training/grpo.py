@@ -382,7 +382,8 @@ def _has(module: str) -> bool:
 def main(argv: list[str] | None = None) -> None:
     config = parse_args(GRPOConfig, argv)
     summary = train_grpo(config)
-    print(json.dumps(summary, indent=1, default=str))
+    if int(os.environ.get("RANK", "0")) == 0:  # one summary, not one per process
+        print(json.dumps(summary, indent=1, default=str))
 
 
 if __name__ == "__main__":

@@ -98,3 +98,23 @@ def test_a_finished_run_is_reused_not_trained_past_its_end(tmp_path, locomo_file
     assert not (out / "config.json").exists()
     assert _finished(out, 6) is None  # more steps asked for: the run resumes and trains
     assert _finished(tmp_path / "elsewhere", 4) is None
+
+
+def test_shipped_accelerate_configs_load_with_accelerate():
+    # The GPU configs cannot run here; at least accelerate's own loader must accept them.
+    from pathlib import Path
+
+    from accelerate.commands.config.config_args import load_config_from_file
+    from accelerate.utils import DistributedType
+
+    configs = Path(__file__).resolve().parents[2] / "training" / "configs"
+    expected = {"cpu.yaml": DistributedType.NO,
+                "accelerate_multi_gpu.yaml": DistributedType.MULTI_GPU,
+                "accelerate_zero2.yaml": DistributedType.DEEPSPEED}
+    assert sorted(p.name for p in configs.glob("*.yaml")) == sorted(expected)
+    for name, kind in expected.items():
+        loaded = load_config_from_file(str(configs / name))
+        assert loaded.distributed_type == kind, name
+        assert f"--config_file training/configs/{name}" in (configs / name).read_text()
+    zero2 = load_config_from_file(str(configs / "accelerate_zero2.yaml")).deepspeed_config
+    assert zero2["zero_stage"] == 2 and zero2["gradient_accumulation_steps"] == 1  # as grpo.py
