@@ -132,8 +132,11 @@ class RecordStore:
     def __init__(self, path: str | Path, timeout: float = 30.0):
         self.path = str(path)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
-                                   check_same_thread=False)
+        try:
+            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
+                                       check_same_thread=False)
+        except sqlite3.DatabaseError as exc:  # e.g. the path is a directory
+            raise self._unusable(exc) from None
         try:
             self._initialise(timeout)
         except BaseException:

@@ -201,3 +201,11 @@ def test_invalid_config_is_a_config_error():
     with pytest.raises(ConfigError):
         Memory(home=":memory:", embedder=HashEmbedder(), vector_store={"host": "x"})
     assert issubclass(ConfigError, AgentMemError) and issubclass(ConfigError, ValueError)
+
+
+def test_a_database_path_that_cannot_be_opened_is_a_clear_error(tmp_path):
+    from agentmem.store.sqlite import RecordStore
+
+    (tmp_path / "agentmem.db").mkdir()
+    with pytest.raises(StoreError, match="not a usable agentmem database"):
+        RecordStore(tmp_path / "agentmem.db")
