@@ -295,6 +295,12 @@ def _finished(out: Path, steps: int) -> dict[str, Any] | None:
     return summary | {"reused": True} if summary.get("steps", 0) >= steps else None
 
 
+def _rank_zero() -> bool:
+    """True in a single process and in rank 0 of a distributed launch (before the
+    trainer, and so its accelerator, exists)."""
+    return int(os.environ.get("RANK", "0")) == 0
+
+
 def train_grpo(config: GRPOConfig) -> dict[str, Any]:
     """Train; return a summary (steps, wall time, final adapter path, last metrics)."""
     config.check()
@@ -304,7 +310,7 @@ def train_grpo(config: GRPOConfig) -> dict[str, Any]:
     if finished is not None:  # resuming a finished run would train one step past the end
         return finished
     out.mkdir(parents=True, exist_ok=True)
-    if int(os.environ.get("RANK", "0")) == 0:
+    if _rank_zero():
         (out / "config.json").write_text(config.to_json())
     rows = _dataset(config)
     if not rows:
@@ -382,7 +388,7 @@ def _has(module: str) -> bool:
 def main(argv: list[str] | None = None) -> None:
     config = parse_args(GRPOConfig, argv)
     summary = train_grpo(config)
-    if int(os.environ.get("RANK", "0")) == 0:  # one summary, not one per process
+    if _rank_zero():  # one summary, not one per process
         print(json.dumps(summary, indent=1, default=str))
 
 

@@ -24,14 +24,18 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _grpo_args(data: Path, out: Path, steps: int) -> list[str]:
+    """A tiny GRPO run of the answer policy, the same for both launchers."""
+    return ["-m", "training.grpo", "--policy", "answer", "--data", str(data),
+            "--examples", "4", "--steps", str(steps), "--batch-size", "2",
+            "--num-generations", "2", "--max-completion-tokens", "16", "--k", "2",
+            "--save-steps", "1", "--no-tensorboard", "--output-dir", str(out)]
+
+
 def test_grpo_runs_on_two_processes_and_one_writes(tmp_path, locomo_file):
     out = tmp_path / "run"
     cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2",
-           "--master_port", "29517", "-m", "training.grpo",
-           "--policy", "answer", "--data", str(locomo_file()), "--examples", "4",
-           "--steps", "2", "--batch-size", "2", "--num-generations", "2",
-           "--max-completion-tokens", "16", "--k", "2", "--save-steps", "1",
-           "--no-tensorboard", "--output-dir", str(out)]
+           "--master_port", "29517", *_grpo_args(locomo_file(), out, 2)]
     env = dict(os.environ, OMP_NUM_THREADS="1", HF_HUB_OFFLINE="1", ACCELERATE_USE_CPU="1")
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -59,16 +63,12 @@ def test_grpo_runs_under_the_shipped_zero2_config_on_two_cpu_ranks(tmp_path, loc
     assert cpu.count("num_processes: 2") == 1 and "use_cpu: true" in cpu
     config = tmp_path / "zero2-cpu.yaml"
     config.write_text(cpu)
-    out = tmp_path / "run"
+    out, data = tmp_path / "run", locomo_file()
     env = dict(os.environ, OMP_NUM_THREADS="1", HF_HUB_OFFLINE="1")
 
     def launch(steps: int) -> dict:
         cmd = [sys.executable, "-m", "accelerate.commands.launch", "--config_file", str(config),
-               "--main_process_port", "29519", "-m", "training.grpo",
-               "--policy", "answer", "--data", str(locomo_file()), "--examples", "4",
-               "--steps", str(steps), "--batch-size", "2", "--num-generations", "2",
-               "--max-completion-tokens", "16", "--k", "2", "--save-steps", "1",
-               "--no-tensorboard", "--output-dir", str(out)]
+               "--main_process_port", "29519", *_grpo_args(data, out, steps)]
         proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
                               timeout=900)
         assert proc.returncode == 0, proc.stderr[-3000:]
