@@ -17,6 +17,7 @@ _LAZY = {
     "TurnResult": "agentmem.agent",
     "ResetResult": "agentmem.memory",
     "AsyncMemory": "agentmem.aio",
+    "ScopedMemory": "agentmem.view",
     "MemoryConfig": "agentmem.config",
     "EmbedderConfig": "agentmem.config",
     "VectorStoreConfig": "agentmem.config",
@@ -30,10 +31,10 @@ _LAZY = {
     "OpResult": "agentmem.operations",
     "HistoryEntry": "agentmem.operations",
     "SearchHit": "agentmem.operations",
-    "LinkedNotes": "agentmem.notes",
-    "TaskTree": "agentmem.tasks",
-    "LessonStore": "agentmem.lessons",
-    "SessionSummarizer": "agentmem.summaries",
+    "LinkedNotes": "agentmem.structures.notes",
+    "TaskTree": "agentmem.structures.tasks",
+    "LessonStore": "agentmem.structures.lessons",
+    "SessionSummarizer": "agentmem.structures.summaries",
     "ConsensusGuard": "agentmem.guard",
     "get_llm": "agentmem.llm",
     "LLM": "agentmem.llm",
@@ -89,11 +90,12 @@ if TYPE_CHECKING:  # pragma: no cover
         StoreLockedError,
     )
     from agentmem.guard import ConsensusGuard
-    from agentmem.lessons import LessonStore
     from agentmem.llm import LLM, ChatResponse, get_llm
     from agentmem.memory import Memory, ResetResult
-    from agentmem.notes import LinkedNotes
     from agentmem.operations import HistoryEntry, Operation, OpResult, OpType, SearchHit
     from agentmem.records import Kind, MemoryRecord, Provenance, Scope, SourceType
-    from agentmem.summaries import SessionSummarizer
-    from agentmem.tasks import TaskTree
+    from agentmem.structures.lessons import LessonStore
+    from agentmem.structures.notes import LinkedNotes
+    from agentmem.structures.summaries import SessionSummarizer
+    from agentmem.structures.tasks import TaskTree
+    from agentmem.view import ScopedMemory

@@ -11,7 +11,8 @@ from pydantic import ValidationError
 
 from agentmem.errors import InvalidArgumentError, InvalidContentError
 from agentmem.records import MemoryRecord, clean_content
-from agentmem.store.sqlite import Filter, RecordStore
+from agentmem.store.base import Filter
+from agentmem.store.sqlite import RecordStore
 
 EXPORT_TYPE = "record"
 

@@ -191,7 +191,8 @@ class Agent:
         from agentmem.operations import SearchHit
 
         hits = [SearchHit.model_validate(h) for h in state.get("retrieved", [])]
-        decision = self.guard.filter(state["message"], hits, scope={"user_id": state["user_id"]})
+        decision = self.guard.filter(state["message"], hits, scope={"user_id": state["user_id"]},
+                                     quarantine=True)
         return {"retrieved": [h.model_dump(mode="json") for h in decision.kept],
                 "quarantined": [h.id for h in decision.quarantined]}
 
@@ -229,7 +230,7 @@ class Agent:
         ``llm`` writes the summaries (default: the answer policy's model when it has one,
         else extractive summaries with no model). The thread id becomes the session id.
         """
-        from agentmem.summaries import SessionSummarizer
+        from agentmem.structures.summaries import SessionSummarizer
 
         turns = [t for t in self.last_state(thread_id).get("turns", []) if t.get("text")]
         if not turns:

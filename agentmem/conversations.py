@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from agentmem.errors import InvalidArgumentError
 from agentmem.protocols import Turn
 
-__all__ = ["Session", "read_conversation", "parse_locomo", "parse_jsonl", "parse_when"]
+__all__ = ["Session", "read_conversation", "parse_locomo", "parse_jsonl", "parse_when",
+           "first_turns"]
 
 _SESSION = re.compile(r"^session_(\d+)$")
 
@@ -128,3 +129,22 @@ def read_conversation(path: str | Path) -> list[Session]:
         raise InvalidArgumentError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}); "
                                    "use .jsonl for one message per line") from None
     return parse_locomo(data, path.name)
+
+
+def first_turns(sessions: Sequence[Session], limit: int | None) -> list[Session]:
+    """The sessions cut to their first ``limit`` turns in all (every turn for ``None``).
+
+    Sessions wholly beyond the limit are dropped; the sessions passed in are not changed.
+    """
+    if limit is None:
+        return list(sessions)
+    if limit < 0:
+        raise InvalidArgumentError(f"the turn limit must be >= 0 or None, got {limit}")
+    out, left = [], limit
+    for session in sessions:
+        if left <= 0:
+            break
+        kept = session.turns[:left]
+        out.append(replace(session, turns=kept))
+        left -= len(kept)
+    return out

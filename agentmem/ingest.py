@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from agentmem.errors import AgentMemError
+from agentmem.errors import AgentMemError, InvalidArgumentError
 from agentmem.llm.base import Usage
 from agentmem.memory import Memory
 from agentmem.operations import OpResult
@@ -61,7 +61,7 @@ def ingest_sessions(memory: Memory, sessions: Iterable[Any], *, manager: MemoryM
     ``turn``, with their time and turn id), without any LLM.
     """
     if batch_size < 1:
-        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+        raise InvalidArgumentError(f"batch_size must be >= 1, got {batch_size}")
     sessions = list(sessions)
     batches = [s.turns[i:i + batch_size] for s in sessions
                for i in range(0, len(s.turns), batch_size)]

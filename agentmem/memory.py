@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any, Iterable, Literal, Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any, Iterable, Literal, Mapping, Sequence
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
@@ -23,9 +24,12 @@ from agentmem.errors import (
 )
 from agentmem.operations import HistoryEntry, Operation, OpResult, OpType, SearchHit
 from agentmem.records import Kind, MemoryRecord, Provenance, Scope, clean_content, new_id, utcnow
+from agentmem.store.base import Filter, kinds_tuple
 from agentmem.store.home import open_home
 from agentmem.store.scoped import ScopedExactSearch
-from agentmem.store.sqlite import Filter, kinds_tuple
+
+if TYPE_CHECKING:
+    from agentmem.view import ScopedMemory
 
 __all__ = ["Memory", "ResetResult"]
 
@@ -59,6 +63,11 @@ def _epoch(value: TimeArg, name: str) -> float | None:
 def _datetime(value: TimeArg) -> datetime | None:
     epoch = _epoch(value, "event_time")
     return None if epoch is None else datetime.fromtimestamp(epoch, timezone.utc)
+
+
+def _state_key(scope: Scope, name: str) -> str:
+    # "name:{scope as JSON}" (the key the re-ranker has always used, so stored weights load).
+    return f"{name}:" + json.dumps(scope.model_dump(), sort_keys=True)
 
 
 class Memory:
@@ -136,10 +145,30 @@ class Memory:
         return f"Memory(home={self.config.home!r}, embedder={self.embedder.spec()})"
 
     # -- scopes and filters ----------------------------------------------------------------
-    def _scope(self, user_id: str | None, agent_id: str | None, session_id: str | None,
-               required: bool = True) -> Scope:
+    def resolve_scope(self, user_id: str | None = None, agent_id: str | None = None,
+                      session_id: str | None = None, required: bool = True) -> Scope:
+        """The scope a call with these fields works in: the given fields over the default scope.
+
+        Raises:
+            InvalidScopeError: ``required`` and no field is set here or in the default scope.
+        """
         scope = Scope.of(user_id, agent_id, session_id).merged(self.default_scope)
         return scope.require() if required else scope
+
+    def scoped(self, user_id: str | None = None, agent_id: str | None = None,
+               session_id: str | None = None, *, required: bool = True) -> "ScopedMemory":
+        """A view of this memory bound to one scope (what structures, tools and stores use).
+
+        Example:
+            >>> m = Memory(home=":memory:", embedder="hash")
+            >>> alice = m.scoped(user_id="alice")
+            >>> _ = alice.add("Alice moved to Lisbon in 2021.")
+            >>> [h.content for h in alice.search("where does alice live?", k=1)]
+            ['Alice moved to Lisbon in 2021.']
+        """
+        from agentmem.view import ScopedMemory
+
+        return ScopedMemory(self, self.resolve_scope(user_id, agent_id, session_id, required))
 
     def _filter(self, scope: Scope, kinds: Any, since: TimeArg, until: TimeArg) -> Filter:
         flt = Filter(scope=scope, kinds=kinds_tuple(kinds), since=_epoch(since, "since"),
@@ -151,24 +180,28 @@ class Memory:
     # -- the one write path ------------------------------------------------------------------
     def apply(self, ops: Sequence[Operation | Mapping[str, Any]], *, user_id: str | None = None,
               agent_id: str | None = None, session_id: str | None = None,
-              actor: str | None = None) -> list[OpResult]:
+              actor: str | None = None, batch: str | None = None) -> list[OpResult]:
         """Validate and apply operations atomically: all of them or none.
+
+        ``batch`` names the history batch (default: a new id); ``undo(batch)`` reverses it.
 
         Raises:
             InvalidOperationError: an operation is malformed or names an unknown id;
                 ``.index`` says which one, and nothing of the batch was applied.
         """
-        scope = self._scope(user_id, agent_id, session_id, required=False)
+        scope = self.resolve_scope(user_id, agent_id, session_id, required=False)
         ops = list(ops)
         for i, op in enumerate(ops):
             if not isinstance(op, (Operation, Mapping)):
                 raise InvalidOperationError(
                     f"operation {i} must be an Operation or a dict, got {type(op).__name__}; "
                     "nothing was applied", index=i)
-        return self._run(ops, scope, actor, batch=new_id(), wrap=True)
+        return self._run(ops, scope, actor, batch=batch or new_id(), name_failed_op=True)
 
     def _run(self, ops: list, scope: Scope, actor: str | None, batch: str,
-             wrap: bool) -> list[OpResult]:
+             name_failed_op: bool) -> list[OpResult]:
+        # name_failed_op: a planning error becomes an InvalidOperationError naming the
+        # operation's index (batches); single-record calls raise the error as it is.
         self._check_open()
         with self._write_lock:
             planner = Planner(self._store, scope, self.config.max_content_chars)
@@ -176,7 +209,7 @@ class Memory:
                 try:
                     planner.plan(raw)
                 except (ValueError, KeyError) as exc:
-                    if not wrap:
+                    if not name_failed_op:
                         raise
                     kind = raw.get("op") if isinstance(raw, Mapping) else getattr(raw, "op", "?")
                     kind = getattr(kind, "value", kind)
@@ -261,14 +294,14 @@ class Memory:
                  trust: float | None = None, actor: str | None = None,
                  reason: str = "") -> list[MemoryRecord]:
         """Store several contents in one transaction with one embedding batch."""
-        scope = self._scope(user_id, agent_id, session_id)
+        scope = self.resolve_scope(user_id, agent_id, session_id)
         when = _datetime(event_time)
         prov = Provenance.model_validate(provenance) if provenance is not None else None
         limit = self.config.max_content_chars
         ops = [{"op": "ADD", "content": clean_content(content, limit), "kind": kind, "metadata": metadata,
                 "event_time": when, "provenance": prov, "trust": trust, "reason": reason}
                for content in contents]
-        results = self._run(ops, scope, actor, batch=new_id(), wrap=len(ops) > 1)
+        results = self._run(ops, scope, actor, batch=new_id(), name_failed_op=len(ops) > 1)
         return [r.record for r in results]
 
     def update(self, memory_id: str, content: str | bytes | None = None, *,
@@ -279,12 +312,12 @@ class Memory:
         when = _datetime(event_time)
         op = {"op": "UPDATE", "id": memory_id, "content": content, "kind": kind,
               "metadata": metadata, "event_time": when, "trust": trust, "reason": reason}
-        return self._run([op], Scope(), actor, batch=new_id(), wrap=False)[0].record
+        return self._run([op], Scope(), actor, batch=new_id(), name_failed_op=False)[0].record
 
     def delete(self, memory_id: str, *, actor: str | None = None, reason: str = "") -> MemoryRecord:
         """Delete a record and return it as it was; ``restore`` brings it back."""
         op = {"op": "DELETE", "id": memory_id, "reason": reason}
-        return self._run([op], Scope(), actor, batch=new_id(), wrap=False)[0].previous
+        return self._run([op], Scope(), actor, batch=new_id(), name_failed_op=False)[0].previous
 
     # -- reads ------------------------------------------------------------------------------
     def get(self, memory_id: str) -> MemoryRecord:
@@ -304,7 +337,7 @@ class Memory:
         self._check_open()
         if limit < 1 or offset < 0:
             raise InvalidArgumentError(f"limit must be >= 1 and offset >= 0, got {limit}, {offset}")
-        flt = self._filter(self._scope(user_id, agent_id, session_id, False), kinds, since, until)
+        flt = self._filter(self.resolve_scope(user_id, agent_id, session_id, False), kinds, since, until)
         return self._store.list(flt, limit, offset)
 
     def search(self, query: str, *, k: int = 10, user_id: str | None = None,
@@ -330,7 +363,7 @@ class Memory:
             raise InvalidArgumentError(f"k must be within 1..1000, got {k}")
         if mode not in ("hybrid", "vector", "keyword"):
             raise InvalidArgumentError(f"mode must be hybrid, vector or keyword, got {mode!r}")
-        flt = self._filter(self._scope(user_id, agent_id, session_id), kinds, since, until)
+        flt = self._filter(self.resolve_scope(user_id, agent_id, session_id), kinds, since, until)
         n = max(self.config.candidates, k)
         vec_hits: list[tuple[str, float]] = []
         if mode != "keyword":
@@ -366,14 +399,30 @@ class Memory:
 
     def where(self, field: str, value: str, *, user_id: str | None = None,
               agent_id: str | None = None, session_id: str | None = None,
-              kinds: Any = None) -> list[MemoryRecord]:
-        """Records whose ``metadata[field]`` equals the string ``value``, in insertion order
-        (how structures find their parts: the nodes of one task, the topics of a session)."""
+              kinds: Any = None, prefix: bool = False) -> list[MemoryRecord]:
+        """Records whose ``metadata[field]`` equals the string ``value`` (with ``prefix``:
+        starts with it), in insertion order (how structures find their parts: the nodes of
+        one task, the topics of a session, the items under one store namespace)."""
         self._check_open()
         if not isinstance(value, str):
             raise InvalidArgumentError(f"value must be a string, got {type(value).__name__}")
-        flt = self._filter(self._scope(user_id, agent_id, session_id, False), kinds, None, None)
-        return self._store.records_where(flt, field, value)
+        flt = self._filter(self.resolve_scope(user_id, agent_id, session_id, False), kinds, None,
+                           None)
+        if not prefix:
+            return self._store.records_where(flt, field, value)
+        records = self._store.records_with_metadata_prefix(flt.scope, field, value)
+        return [r for r in records if not flt.kinds or r.kind.value in flt.kinds]
+
+    def similarities(self, query: str, ids: Sequence[str]) -> dict[str, float]:
+        """Cosine similarity of ``query`` to each stored record of ``ids`` (ids without a
+        vector are left out): for ranking a candidate set the caller chose itself."""
+        self._check_open()
+        if not ids:
+            return {}
+        query_vector = self._embed([query])[0]
+        rows = self._store.index_rows(list(ids))
+        return {i: float(np.dot(rows[i][3], query_vector)) for i in ids
+                if i in rows and rows[i][3] is not None}
 
     def _fuse(self, vec_hits: list[tuple[str, float]], kw_ids: list[str], scope: Scope,
               k: int, include_quarantined: bool = False) -> list[SearchHit]:
@@ -409,6 +458,20 @@ class Memory:
             raise MemoryNotFound(f"no memory with id {memory_id!r} has ever existed here")
         return entries
 
+    def history_cursor(self) -> int:
+        """A position in the whole history; :meth:`history_since` returns what came after."""
+        self._check_open()
+        return self._store.history_count()
+
+    def history_since(self, cursor: int) -> tuple[list[HistoryEntry], int]:
+        """Every change (all scopes) after ``cursor``, oldest first, and the new cursor."""
+        self._check_open()
+        if not isinstance(cursor, int) or isinstance(cursor, bool) or cursor < 0:
+            raise InvalidArgumentError(f"cursor must be an int >= 0 from history_cursor(), "
+                                       f"got {cursor!r}")
+        entries = self._store.history_since(cursor)
+        return entries, cursor + len(entries)
+
     def restore(self, memory_id: str, version: int | None = None, *, actor: str | None = None,
                 reason: str = "") -> MemoryRecord:
         """Bring back a memory as it was at ``version`` (default: its last version).
@@ -424,7 +487,7 @@ class Memory:
                                  f"versions: {sorted(states)}")
         target = states[version]
         op = WriteBack(memory_id, target, "RESTORE", reason or f"restore version {version}")
-        return self._run([op], Scope(), actor, batch=new_id(), wrap=False)[0].record
+        return self._run([op], Scope(), actor, batch=new_id(), name_failed_op=False)[0].record
 
     def undo(self, batch: str, *, actor: str | None = None) -> list[OpResult]:
         """Reverse every change of one batch (an ``apply`` call, a ``reset``), newest first."""
@@ -434,7 +497,7 @@ class Memory:
             raise InvalidArgumentError(f"no history batch {batch!r}")
         ops = [WriteBack(e.memory_id, e.before, "UNDO", f"undo batch {batch}")
                for e in reversed(entries)]
-        return self._run(ops, Scope(), actor, batch=new_id(), wrap=True)
+        return self._run(ops, Scope(), actor, batch=new_id(), name_failed_op=True)
 
     def reset(self, *, user_id: str | None = None, agent_id: str | None = None,
               session_id: str | None = None, all_scopes: bool = False,
@@ -443,14 +506,14 @@ class Memory:
 
         Nothing is asked; everything is logged as one batch that ``undo`` reverses.
         """
-        scope = self._scope(user_id, agent_id, session_id, required=False)
+        scope = self.resolve_scope(user_id, agent_id, session_id, required=False)
         if scope.is_empty and not all_scopes:
             raise InvalidScopeError("reset needs a scope (user_id=, agent_id=, session_id=) or "
                                     "all_scopes=True")
         ids = self._store.ids(Filter(scope=scope))
         batch = new_id()
         self._run([{"op": "DELETE", "id": i, "reason": reason} for i in ids], Scope(), None,
-                  batch=batch, wrap=True)
+                  batch=batch, name_failed_op=True)
         return ResetResult(batch=batch, deleted=len(ids))
 
     # -- export / import ------------------------------------------------------------------------
@@ -460,7 +523,7 @@ class Memory:
         from agentmem._jsonl import export_records
 
         self._check_open()
-        flt = Filter(scope=self._scope(user_id, agent_id, session_id, required=False))
+        flt = Filter(scope=self.resolve_scope(user_id, agent_id, session_id, required=False))
         return export_records(self._store, flt, dest)
 
     def import_jsonl(self, src: str | Path | IO[str], *,
@@ -486,8 +549,27 @@ class Memory:
             if exists and on_conflict == "skip":
                 continue
             ops.append(WriteBack(rec.id, rec, "IMPORT", "import", keep_version=True))
-        self._run(ops, Scope(), actor, batch=new_id(), wrap=True)
+        self._run(ops, Scope(), actor, batch=new_id(), name_failed_op=True)
         return len(ops)
+
+    # -- small per-scope state (e.g. a re-ranker's weights) -------------------------------------
+    def scope_state(self, scope: Scope, name: str) -> dict[str, Any] | None:
+        """The JSON object stored under ``name`` for ``scope`` (``None`` when there is none).
+
+        State lives beside the records, not in them: it is neither versioned nor exported.
+        """
+        self._check_open()
+        stored = self._store.meta(_state_key(scope, name))
+        return json.loads(stored) if stored else None
+
+    def set_scope_state(self, scope: Scope, name: str, value: Mapping[str, Any]) -> None:
+        """Store a JSON object under ``name`` for ``scope`` (replacing the old one)."""
+        self._check_open()
+        try:
+            text = json.dumps(dict(value), sort_keys=True)
+        except (TypeError, ValueError) as exc:
+            raise InvalidArgumentError(f"state {name!r} is not JSON-serialisable: {exc}") from None
+        self._store.set_meta(_state_key(scope, name), text)
 
     # -- health ----------------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:

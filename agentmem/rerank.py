@@ -8,7 +8,6 @@ SQLite file, so they survive restarts and never mix users.
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Sequence
 
@@ -17,6 +16,7 @@ import numpy as np
 from agentmem.memory import Memory
 from agentmem.operations import SearchHit
 from agentmem.records import Kind, Scope
+from agentmem.view import ScopedMemory
 
 __all__ = ["Reranker", "FEATURES"]
 
@@ -57,9 +57,9 @@ class Reranker:
 
     def __init__(self, memory: Memory, scope: Scope, lr: float = 0.5, name: str = "default"):
         self.memory, self.scope, self.lr = memory, scope.require(), lr
-        self._key = f"reranker:{name}:" + json.dumps(scope.model_dump(), sort_keys=True)
-        stored = memory._store.meta(self._key)
-        data = json.loads(stored) if stored else {}
+        self.view = ScopedMemory(memory, self.scope)  # exactly this scope: its weights' key
+        self._state_name = f"reranker:{name}"
+        data = self.view.state(self._state_name) or {}
         self.weights = np.array([data.get("weights", {}).get(f, _START.get(f, 0.0))
                                  for f in FEATURES])
         self.updates = int(data.get("updates", 0))
@@ -81,6 +81,6 @@ class Reranker:
         p = 1.0 / (1.0 + np.exp(-(x @ self.weights)))
         self.weights += self.lr * ((y - p) @ x) / len(shown)
         self.updates += 1
-        self.memory._store.set_meta(self._key, json.dumps({
+        self.view.set_state(self._state_name, {
             "weights": dict(zip(FEATURES, self.weights.round(6).tolist(), strict=True)),
-            "updates": self.updates}))
+            "updates": self.updates})

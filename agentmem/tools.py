@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
-from agentmem.errors import AgentMemError, MemoryNotFound
+from agentmem.errors import AgentMemError
 from agentmem.memory import Memory
 from agentmem.operations import Operation
 
@@ -40,36 +40,30 @@ def _brief(record) -> dict[str, Any]:
 def memory_tools(memory: Memory, *, user_id: str | None = None, agent_id: str | None = None,
                  session_id: str | None = None) -> list[Callable[..., Any]]:
     """Return search/add/update/delete/history functions bound to ``memory`` and one scope."""
-    scope = {"user_id": user_id, "agent_id": agent_id, "session_id": session_id}
-    memory._scope(user_id, agent_id, session_id)  # fail now, not at the first tool call
+    view = memory.scoped(user_id=user_id, agent_id=agent_id, session_id=session_id)  # fails now
 
     def search_memory(query: str, k: int = 5) -> list[dict[str, Any]]:
         """Search long-term memory for facts related to the query; best matches first."""
         return [_brief(h.record) | {"score": round(h.score, 4)}
-                for h in memory.search(query, k=k, **scope)]
+                for h in view.search(query, k=k)]
 
     def add_memory(content: str, kind: str = "fact") -> dict[str, Any]:
         """Store a new fact in long-term memory and return it with its id."""
-        return _brief(memory.add(content, kind=kind, actor="tool", **scope))
+        return _brief(view.add(content, kind=kind, actor="tool"))
 
     def update_memory(memory_id: str, content: str, reason: str = "") -> dict[str, Any]:
         """Replace the content of the memory with this id (use ids from search_memory)."""
-        res = memory.apply([Operation.update(memory_id, content, reason=reason)], actor="tool",
-                           **scope)
+        res = view.apply([Operation.update(memory_id, content, reason=reason)], actor="tool")
         return _brief(res[0].record)
 
     def delete_memory(memory_id: str, reason: str = "") -> dict[str, Any]:
         """Delete the memory with this id; it stays recoverable from its history."""
-        res = memory.apply([Operation.delete(memory_id, reason=reason)], actor="tool", **scope)
+        res = view.apply([Operation.delete(memory_id, reason=reason)], actor="tool")
         return {"deleted": memory_id, "content": res[0].previous.content}
 
     def memory_history(memory_id: str) -> list[dict[str, Any]]:
         """List every change made to the memory with this id, oldest first."""
-        entries = memory.history(memory_id)
-        record = entries[-1].after or entries[-1].before
-        scoped = memory._scope(user_id, agent_id, session_id)
-        if record is not None and not scoped.matches(record.scope):
-            raise MemoryNotFound(f"no memory with id {memory_id!r} in this scope")
+        entries = view.history(memory_id)
         return [{"op": e.op, "version": e.version, "at": e.at.isoformat(), "reason": e.reason,
                  "content": e.after.content if e.after else None} for e in entries]
 
@@ -81,10 +75,10 @@ def structure_tools(memory: Memory, llm: Any = None, *, user_id: str | None = No
     """Tools over the memory structures, bound to one scope: linked notes, task trees,
     lessons and session summaries. ``llm`` (optional) fills note attributes and links,
     distils lessons and writes summaries; without it the structures use no model."""
-    from agentmem.lessons import LessonStore
-    from agentmem.notes import LinkedNotes
-    from agentmem.summaries import SessionSummarizer
-    from agentmem.tasks import TaskTree
+    from agentmem.structures.lessons import LessonStore
+    from agentmem.structures.notes import LinkedNotes
+    from agentmem.structures.summaries import SessionSummarizer
+    from agentmem.structures.tasks import TaskTree
 
     scope = {"user_id": user_id, "agent_id": agent_id}
     notes = LinkedNotes(memory, llm, **scope)

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 from agentmem import LessonStore, LinkedNotes, Memory, SessionSummarizer, TaskTree, get_llm
-from agentmem.notes import export_graph
+from agentmem.structures.notes import export_graph
 
 NOTES = ["Ana adopted a beagle puppy called Biscuit.",
          "Biscuit the beagle loves the dog park by the river.",

@@ -8,7 +8,6 @@ a number that was not shown is rejected (and reported), never applied.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Literal, Sequence
 
 from pydantic import BaseModel, Field
@@ -17,6 +16,7 @@ from agentmem.llm import LLM
 from agentmem.operations import Operation, OpType
 from agentmem.protocols import ManagerDecision, Turn
 from agentmem.records import MemoryRecord, Provenance, SourceType
+from agentmem.text import stems
 from policies.base import PromptedPolicy
 
 __all__ = ["PromptedManager", "ManagerOutput", "ManagerOp", "format_memories", "format_turns", "as_records"]
@@ -102,14 +102,9 @@ class PromptedManager(PromptedPolicy):
         return ManagerDecision(ops=ops, rejected=rejected, usage=reply.usage, raw=reply.text)
 
 
-_STOP = frozenset("the and for with that this have has had was were are not but you your they "
-                  "them their she her his him its our from into about just also very really "
-                  "what when where who why how then than there here now".split())
-
-
 def _content_words(text: str) -> set[str]:
-    # 4-letter prefixes as a crude stem: "likes"/"like", "switched"/"switching".
-    return {w[:4] for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) >= 3 and w not in _STOP}
+    # Stems of the words of three letters or more: "likes"/"like", "switched"/"switching".
+    return set(stems(text, min_len=3))
 
 
 def to_operations(output: ManagerOutput, turns: Sequence[Turn], related: Sequence[MemoryRecord],

@@ -29,7 +29,8 @@ EmbedderOpt = Annotated[str, typer.Option("--embedder", envvar="AGENTMEM_EMBEDDE
                                           help="minilm (default), hash or openai")]
 ChromaHost = Annotated[Optional[str], typer.Option("--chroma-host", envvar="AGENTMEM_CHROMA_HOST",
                                                    help="use a chroma server at this host")]
-ChromaPort = Annotated[int, typer.Option("--chroma-port", envvar="AGENTMEM_CHROMA_PORT")]
+ChromaPort = Annotated[int, typer.Option("--chroma-port", envvar="AGENTMEM_CHROMA_PORT",
+                                         help="port of the chroma server")]
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
 
 
@@ -81,11 +82,13 @@ def _dump(obj: Any) -> None:
 def add(content: Annotated[str, typer.Argument(help="text to remember ('-' reads stdin)")],
         home: Home = None, user: User = None, agent: Agent = None, session: Session = None,
         kind: Annotated[str, typer.Option(help="fact, note, lesson, ...")] = "fact",
-        embedder: EmbedderOpt = "minilm", as_json: AsJson = False) -> None:
+        embedder: EmbedderOpt = "minilm",
+        chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
+        as_json: AsJson = False) -> None:
     """Store a memory as it is (no LLM)."""
     if content == "-":
         content = sys.stdin.buffer.read()  # bytes: invalid UTF-8 is reported, not mangled
-    with _open(home, embedder) as m:
+    with _open(home, embedder, chroma_host, chroma_port) as m:
         rec = m.add(content, user_id=user, agent_id=agent, session_id=session, kind=kind)
     if as_json:
         _dump(rec.model_dump(mode="json"))
@@ -115,9 +118,10 @@ def search(query: str, home: Home = None, user: User = None, agent: Agent = None
 @command("list")
 def list_(home: Home = None, user: User = None, agent: Agent = None, session: Session = None,
           limit: int = 50, offset: int = 0, embedder: EmbedderOpt = "minilm",
+          chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
           as_json: AsJson = False) -> None:
     """List stored memories (all scopes unless one is given)."""
-    with _open(home, embedder) as m:
+    with _open(home, embedder, chroma_host, chroma_port) as m:
         records = m.list(user_id=user, agent_id=agent, session_id=session, limit=limit,
                          offset=offset)
     if as_json:
@@ -127,17 +131,19 @@ def list_(home: Home = None, user: User = None, agent: Agent = None, session: Se
 
 
 @command()
-def get(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm") -> None:
+def get(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm",
+        chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000) -> None:
     """Show one memory as JSON."""
-    with _open(home, embedder) as m:
+    with _open(home, embedder, chroma_host, chroma_port) as m:
         _dump(m.get(memory_id).model_dump(mode="json"))
 
 
 @command()
 def history(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm",
+            chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
             as_json: AsJson = False) -> None:
     """Every change to a memory, oldest first."""
-    with _open(home, embedder) as m:
+    with _open(home, embedder, chroma_host, chroma_port) as m:
         entries = m.history(memory_id)
     if as_json:
         _dump([e.model_dump(mode="json") for e in entries])
@@ -153,9 +159,10 @@ def history(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm",
 
 @command()
 def delete(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm",
+           chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
            reason: str = "deleted from the CLI") -> None:
     """Delete a memory (recoverable with `restore`)."""
-    with _open(home, embedder) as m:
+    with _open(home, embedder, chroma_host, chroma_port) as m:
         m.delete(memory_id, reason=reason, actor="cli")
     out.print(f"[yellow]deleted[/yellow] {memory_id} (restore with: agentmem restore {memory_id})")
 
@@ -163,9 +170,10 @@ def delete(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm",
 @command()
 def restore(memory_id: str, version: Annotated[Optional[int], typer.Option(
         help="version to bring back (default: the last one)")] = None, home: Home = None,
-        embedder: EmbedderOpt = "minilm") -> None:
+        embedder: EmbedderOpt = "minilm",
+            chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000) -> None:
     """Bring a memory back to an earlier version (also after deletion)."""
-    with _open(home, embedder) as m:
+    with _open(home, embedder, chroma_host, chroma_port) as m:
         rec = m.restore(memory_id, version, actor="cli")
     out.print(f"[green]restored[/green] {rec.id} as version {rec.version}: {rec.content}")
 
@@ -173,9 +181,10 @@ def restore(memory_id: str, version: Annotated[Optional[int], typer.Option(
 @command()
 def export(dest: Annotated[Path, typer.Argument(help="JSONL file to write ('-' for stdout)")],
            home: Home = None, user: User = None, agent: Agent = None, session: Session = None,
-           embedder: EmbedderOpt = "minilm") -> None:
+           embedder: EmbedderOpt = "minilm",
+           chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000) -> None:
     """Export memories as JSON lines."""
-    with _open(home, embedder) as m:
+    with _open(home, embedder, chroma_host, chroma_port) as m:
         n = m.export_jsonl(sys.stdout if str(dest) == "-" else dest, user_id=user,
                            agent_id=agent, session_id=session)
     err.print(f"exported {n} memories")
@@ -184,28 +193,31 @@ def export(dest: Annotated[Path, typer.Argument(help="JSONL file to write ('-' f
 @command("import")
 def import_(src: Annotated[Path, typer.Argument(help="JSONL file from `agentmem export`")],
             home: Home = None, embedder: EmbedderOpt = "minilm",
+            chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
             on_conflict: Annotated[str, typer.Option(help="error, skip or replace")] = "error"
             ) -> None:
     """Import memories exported earlier (ids and timestamps kept; all or nothing)."""
     if on_conflict not in ("error", "skip", "replace"):
         raise typer.BadParameter("--on-conflict must be error, skip or replace")
-    with _open(home, embedder) as m:
+    with _open(home, embedder, chroma_host, chroma_port) as m:
         n = m.import_jsonl(src, on_conflict=on_conflict, actor="cli")  # type: ignore[arg-type]
     out.print(f"[green]imported[/green] {n} memories")
 
 
 @command()
-def stats(home: Home = None, embedder: EmbedderOpt = "minilm") -> None:
+def stats(home: Home = None, embedder: EmbedderOpt = "minilm",
+          chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000) -> None:
     """Counts by kind and user, history size, index health."""
-    with _open(home, embedder) as m:
+    with _open(home, embedder, chroma_host, chroma_port) as m:
         _dump(m.stats())
 
 
 @command()
 def verify(home: Home = None, embedder: EmbedderOpt = "minilm",
+           chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
            repair: Annotated[bool, typer.Option(help="fix what is found")] = False) -> None:
     """Check that the vector index matches the records (and repair it)."""
-    with _open(home, embedder) as m:
+    with _open(home, embedder, chroma_host, chroma_port) as m:
         report = m.verify(repair=repair)
     _dump({k: len(v) for k, v in report.items()} | {"repaired": repair})
 
@@ -241,8 +253,9 @@ def _policy(role: str, llm: Any):
 
 @command()
 def ingest(path: Annotated[Path, typer.Argument(help="LoCoMo .json or a .jsonl of messages")],
-           home: Home = None, user: User = None, agent: Agent = None, embedder: EmbedderOpt = "minilm",
-           llm: LLMOpt = "local",
+           home: Home = None, user: User = None, agent: Agent = None,
+           embedder: EmbedderOpt = "minilm", chroma_host: ChromaHost = None,
+           chroma_port: ChromaPort = 8000, llm: LLMOpt = "local",
            raw: Annotated[bool, typer.Option(help="store turns as they are, no LLM")] = False,
            batch: Annotated[int, typer.Option(help="turns per manager call")] = 1,
            limit: Annotated[Optional[int], typer.Option(help="only the first N turns")] = None
@@ -250,21 +263,13 @@ def ingest(path: Annotated[Path, typer.Argument(help="LoCoMo .json or a .jsonl o
     """Feed a conversation through the memory manager (one LLM call per batch of turns)."""
     import statistics
 
-    from agentmem.conversations import read_conversation
+    from agentmem.conversations import first_turns, read_conversation
     from agentmem.ingest import ingest_sessions
     from agentmem.llm import get_llm
 
-    sessions = read_conversation(path)
-    if limit is not None:
-        kept, left = [], limit
-        for s_ in sessions:
-            if left > 0:
-                s_.turns = s_.turns[:left]
-                left -= len(s_.turns)
-                kept.append(s_)
-        sessions = kept
+    sessions = first_turns(read_conversation(path), limit)
     manager = None if raw else _policy("manager", get_llm(llm))
-    with _open(home, embedder) as m:
+    with _open(home, embedder, chroma_host, chroma_port) as m:
         report = ingest_sessions(m, sessions, manager=manager, batch_size=batch, progress=True,
                                  user_id=user, agent_id=agent)
     lat = sorted(report.seconds_per_batch)
@@ -278,13 +283,14 @@ def ingest(path: Annotated[Path, typer.Argument(help="LoCoMo .json or a .jsonl o
 
 @command()
 def ask(question: str, home: Home = None, user: User = None, agent: Agent = None,
-        embedder: EmbedderOpt = "minilm", llm: LLMOpt = "local",
+        embedder: EmbedderOpt = "minilm",
+        chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000, llm: LLMOpt = "local",
         k: Annotated[int, typer.Option("-k")] = 5) -> None:
     """Answer a question from memory, citing the memories used."""
     from agentmem.llm import get_llm
 
     answerer = _policy("answerer", get_llm(llm))
-    with _open(home, embedder) as m:
+    with _open(home, embedder, chroma_host, chroma_port) as m:
         hits = m.search(question, k=k, user_id=user, agent_id=agent)
         ans = answerer.answer(question, [h.record for h in hits])
         cited = [h.record for h in hits if h.id in ans.cited_ids]
@@ -295,14 +301,15 @@ def ask(question: str, home: Home = None, user: User = None, agent: Agent = None
 
 @command()
 def chat(home: Home = None, user: User = None, embedder: EmbedderOpt = "minilm",
+         chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
          llm: LLMOpt = "local", thread: str = "default",
          show: Annotated[bool, typer.Option(help="show retrieved memories and ops")] = False
          ) -> None:
     """Chat with an agent that remembers (an empty line or Ctrl-D ends)."""
     from agentmem.agent import Agent as AgentRuntime
 
-    with _open(home, embedder) as m:
-        before = m._store.history_count()
+    with _open(home, embedder, chroma_host, chroma_port) as m:
+        cursor = m.history_cursor()
         with AgentRuntime(llm, memory=m, user_id=user or "default") as bot:
             while True:
                 try:
@@ -319,10 +326,10 @@ def chat(home: Home = None, user: User = None, embedder: EmbedderOpt = "minilm",
                         mark = "*" if rid in res.cited_ids else " "
                         out.print(f"  [dim]{mark} recalled {rid}: "
                                   f"{escape(m.get(rid).content) if _exists(m, rid) else '?'}[/dim]")
-                    for e in m._store.history_since(before):
+                    changes, cursor = m.history_since(cursor)
+                    for e in changes:
                         out.print(f"  [cyan]{e.op}[/cyan] {e.memory_id}: "
                                   f"{escape((e.after or e.before).content)}")
-                    before = m._store.history_count()
             errors = bot.flush()
         for e in errors:
             err.print(f"[yellow]memory write failed:[/yellow] {escape(e)}")
@@ -333,11 +340,13 @@ def note(content: Annotated[str, typer.Argument(help="the note's text")], home: 
          user: User = None, agent: Agent = None,
          llm: Annotated[Optional[str], typer.Option(
              help="model that fills attributes and picks links (default: none, by similarity)")
-         ] = None, embedder: EmbedderOpt = "minilm", as_json: AsJson = False) -> None:
+         ] = None, embedder: EmbedderOpt = "minilm",
+         chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
+         as_json: AsJson = False) -> None:
     """Add a linked note (Zettelkasten): attributes, links to related notes, evolution."""
-    from agentmem.notes import LinkedNotes
+    from agentmem.structures.notes import LinkedNotes
 
-    with _open(home, embedder) as m:
+    with _open(home, embedder, chroma_host, chroma_port) as m:
         res = LinkedNotes(m, llm, user_id=user, agent_id=agent).add(content)
     if as_json:
         _dump({"note": res.note.model_dump(mode="json"), "links": res.links,
@@ -356,11 +365,12 @@ def graph(dest: Annotated[Path, typer.Argument(
           home: Home = None, user: User = None, agent: Agent = None,
           fmt: Annotated[Optional[str], typer.Option(
               "--format", help="json, graphml, png or html (default: from the suffix)")] = None,
-          embedder: EmbedderOpt = "minilm") -> None:
+          embedder: EmbedderOpt = "minilm",
+          chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000) -> None:
     """Export a scope's linked-note graph (JSON, GraphML) or draw it (PNG, HTML page)."""
-    from agentmem.notes import LinkedNotes, export_graph
+    from agentmem.structures.notes import LinkedNotes, export_graph
 
-    with _open(home, embedder) as m:
+    with _open(home, embedder, chroma_host, chroma_port) as m:
         g = LinkedNotes(m, user_id=user, agent_id=agent).graph()
     export_graph(g, dest, fmt, title=f"memory graph of {user or agent}: "
                  f"{g.number_of_nodes()} notes, {g.number_of_edges()} links")
@@ -372,11 +382,13 @@ def graph(dest: Annotated[Path, typer.Argument(
 def tasks(home: Home = None, user: User = None, agent: Agent = None,
           task: Annotated[Optional[str], typer.Option(help="show this task's tree")] = None,
           budget: Annotated[int, typer.Option(help="token budget of the shown prompt")] = 512,
-          embedder: EmbedderOpt = "minilm", as_json: AsJson = False) -> None:
+          embedder: EmbedderOpt = "minilm",
+          chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
+          as_json: AsJson = False) -> None:
     """List task trees, or show one (--task ID) as the prompt a policy would see."""
-    from agentmem.tasks import TaskTree
+    from agentmem.structures.tasks import TaskTree
 
-    with _open(home, embedder) as m:
+    with _open(home, embedder, chroma_host, chroma_port) as m:
         if task:
             tree = TaskTree.load(m, task, user_id=user, agent_id=agent)
             if as_json:
@@ -398,11 +410,13 @@ def tasks(home: Home = None, user: User = None, agent: Agent = None,
 
 @command()
 def lessons(home: Home = None, user: User = None, agent: Agent = None,
-            embedder: EmbedderOpt = "minilm", as_json: AsJson = False) -> None:
+            embedder: EmbedderOpt = "minilm",
+            chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
+            as_json: AsJson = False) -> None:
     """List stored lessons with their usage statistics."""
-    from agentmem.lessons import LessonStore
+    from agentmem.structures.lessons import LessonStore
 
-    with _open(home, embedder) as m:
+    with _open(home, embedder, chroma_host, chroma_port) as m:
         items = LessonStore(m, user_id=user, agent_id=agent).lessons()
     if as_json:
         _dump([x.model_dump(mode="json") for x in items])
@@ -428,9 +442,10 @@ def _exists(m, rid: str) -> bool:
 
 @command()
 def quarantine(home: Home = None, user: User = None, embedder: EmbedderOpt = "minilm",
+               chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
                as_json: AsJson = False) -> None:
     """List memories the guard quarantined or flagged (release them with `release`)."""
-    with _open(home, embedder) as m:
+    with _open(home, embedder, chroma_host, chroma_port) as m:
         records = [r for r in m.list(user_id=user, limit=100_000)
                    if r.metadata.get("quarantined") or r.metadata.get("guard_flag")]
     if as_json:
@@ -443,22 +458,24 @@ def quarantine(home: Home = None, user: User = None, embedder: EmbedderOpt = "mi
 
 @command()
 def release(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm",
+            chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
             trust: float = 1.0) -> None:
     """Lift the guard's quarantine or flag from a memory (history keeps both)."""
     from agentmem.guard import ConsensusGuard
 
-    with _open(home, embedder) as m:
+    with _open(home, embedder, chroma_host, chroma_port) as m:
         rec = ConsensusGuard(m).release(memory_id, trust=trust, reason="released from the CLI")
     out.print(f"[green]released[/green] {rec.id} (trust {rec.trust})")
 
 
 @command("mcp")
 def mcp_(home: Home = None, user: User = None, agent: Agent = None, session: Session = None,
-         embedder: EmbedderOpt = "minilm") -> None:
+         embedder: EmbedderOpt = "minilm",
+         chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000) -> None:
     """Serve search/add/update/delete/history over MCP on stdio, for one scope."""
     from agentmem.integrations.mcp_server import build_mcp_server
 
-    with _open(home, embedder) as m:
+    with _open(home, embedder, chroma_host, chroma_port) as m:
         build_mcp_server(m, user_id=user, agent_id=agent, session_id=session).run("stdio")
 
 

@@ -14,9 +14,7 @@ import asyncio
 import json
 from typing import Any, Iterable
 
-import numpy as np
-
-from agentmem.errors import missing
+from agentmem.errors import InvalidArgumentError, missing
 from agentmem.memory import Memory
 from agentmem.operations import Operation
 from agentmem.records import MemoryRecord
@@ -68,13 +66,13 @@ class AgentMemStore(BaseStore):
                  index_fields: list[str] | None = None):
         self.memory = memory
         self.scope = scope or {"agent_id": "langgraph"}
-        self._scope = memory._scope(**{k: self.scope.get(k) for k in
-                                       ("user_id", "agent_id", "session_id")})
+        self.view = memory.scoped(**{k: self.scope.get(k) for k in
+                                     ("user_id", "agent_id", "session_id")})
         self.index_fields = index_fields
 
     # -- helpers ----------------------------------------------------------------------------
     def _records(self, prefix: str) -> list[MemoryRecord]:
-        return self.memory._store.records_with_metadata_prefix(self._scope, "store_path", prefix)
+        return self.view.where("store_path", prefix, prefix=True)
 
     def _find(self, namespace: tuple[str, ...], key: str) -> MemoryRecord | None:
         exact = _path(namespace, key)
@@ -113,24 +111,24 @@ class AgentMemStore(BaseStore):
             return self._search(op)
         if isinstance(op, ListNamespacesOp):
             return self._list_namespaces(op)
-        raise ValueError(f"unknown store operation {op!r}")
+        raise InvalidArgumentError(f"unknown store operation {op!r}")
 
     def _put(self, op: PutOp) -> None:
         current = self._find(op.namespace, op.key)
         if op.value is None:
             if current is not None:
-                self.memory.apply([Operation.delete(current.id, reason="store delete")],
-                                  actor="langgraph-store", **self.scope)
+                self.view.apply([Operation.delete(current.id, reason="store delete")],
+                                actor="langgraph-store")
             return None
         meta = {"store_path": _path(op.namespace, op.key), "store_namespace": list(op.namespace),
                 "store_key": op.key, "store_value": op.value}
         text = self._text(op.value, op.index)
         if current is None:
-            self.memory.apply([Operation.add(text, kind="item", metadata=meta)],
-                              actor="langgraph-store", **self.scope)
+            self.view.apply([Operation.add(text, kind="item", metadata=meta)],
+                            actor="langgraph-store")
         else:
-            self.memory.apply([Operation.update(current.id, text, metadata=meta)],
-                              actor="langgraph-store", **self.scope)
+            self.view.apply([Operation.update(current.id, text, metadata=meta)],
+                            actor="langgraph-store")
         return None
 
     def _search(self, op: SearchOp) -> list[SearchItem]:
@@ -139,10 +137,7 @@ class AgentMemStore(BaseStore):
                    if all(_ops_match(r.metadata["store_value"].get(k), c)
                           for k, c in (op.filter or {}).items())]
         if op.query:
-            q = self.memory.embedder.embed([op.query])[0]
-            rows = self.memory._store.index_rows([r.id for r in records])
-            scores = {r.id: float(np.dot(rows[r.id][3], q)) for r in records
-                      if r.id in rows and rows[r.id][3] is not None}
+            scores = self.view.similarities(op.query, records)
             records.sort(key=lambda r: -scores.get(r.id, -1.0))
             page = records[op.offset:op.offset + op.limit]
             return [self._item(r, scores.get(r.id), search=True) for r in page]

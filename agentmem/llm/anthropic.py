@@ -8,8 +8,7 @@ from typing import Any
 
 from agentmem.errors import LLMError
 from agentmem.llm._sdk import sdk_client
-from agentmem.llm.base import BaseLLM, Usage
-from agentmem.llm.openai import _json_schema
+from agentmem.llm.base import BaseLLM, Usage, json_schema_of
 
 __all__ = ["AnthropicLLM"]
 
@@ -43,7 +42,7 @@ class AnthropicLLM(BaseLLM):
         if self._sends_temperature:
             kwargs["temperature"] = temperature
         if schema is not None:
-            name, js = _json_schema(schema)
+            name, js = json_schema_of(schema)
             kwargs["tools"] = [{"name": "respond", "description": f"Give the {name} answer.",
                                 "input_schema": js}]
             kwargs["tool_choice"] = {"type": "tool", "name": "respond"}

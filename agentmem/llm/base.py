@@ -4,31 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Protocol, Sequence, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, ValidationError
 
 from agentmem.errors import InvalidArgumentError, InvalidContentError, LLMOutputError, first_error
+from agentmem.llm.usage import Usage, UsageMeter
 
-__all__ = ["LLM", "BaseLLM", "ChatResponse", "Usage", "check_messages", "parse_structured"]
+__all__ = ["LLM", "BaseLLM", "ChatResponse", "Usage", "check_messages", "parse_structured",
+           "json_schema_of"]
 
 T = TypeVar("T", bound=BaseModel)
 _ROLES = {"system", "user", "assistant"}
-
-
-@dataclass
-class Usage:
-    """Token and call counts; adding two usages sums them."""
-
-    calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-
-    def __add__(self, other: "Usage") -> "Usage":
-        return Usage(self.calls + other.calls, self.prompt_tokens + other.prompt_tokens,
-                     self.completion_tokens + other.completion_tokens)
 
 
 @dataclass
@@ -66,6 +54,14 @@ def check_messages(messages: Sequence[Mapping[str, str]]) -> list[dict[str, str]
     if not out:
         raise InvalidContentError("messages is empty; pass at least one user message")
     return out
+
+
+def json_schema_of(schema: type[BaseModel] | dict) -> tuple[str, dict]:
+    """The (name, JSON schema) of a pydantic model or a schema dict (its ``title``), as the
+    hosted APIs' structured-output options want them."""
+    if isinstance(schema, dict):
+        return str(schema.get("title", "response")), schema
+    return schema.__name__, schema.model_json_schema()
 
 
 def parse_structured(text: str, schema: type[T] | dict) -> T | dict:
@@ -107,8 +103,12 @@ class BaseLLM:
     name = "base"
 
     def __init__(self) -> None:
-        self.total_usage = Usage()
-        self._usage_lock = threading.Lock()
+        self.meter = UsageMeter()
+
+    @property
+    def total_usage(self) -> Usage:
+        """Everything this model has spent so far (all threads)."""
+        return self.meter.total
 
     def _complete(self, messages: list[dict[str, str]], schema: type[BaseModel] | None,
                   max_tokens: int, temperature: float) -> tuple[str, Usage]:
@@ -122,8 +122,7 @@ class BaseLLM:
             raise InvalidArgumentError(f"temperature must be >= 0, got {temperature}")
         msgs = check_messages(messages)
         text, usage = self._complete(msgs, schema, max_tokens, temperature)
-        with self._usage_lock:
-            self.total_usage = self.total_usage + usage
+        self.meter.add(usage)
         parsed = parse_structured(text, schema) if schema is not None else None
         return ChatResponse(text=text, parsed=parsed, usage=usage, model=self.name)
 

@@ -5,19 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel
-
 from agentmem.errors import LLMError
 from agentmem.llm._sdk import sdk_client
-from agentmem.llm.base import BaseLLM, Usage
+from agentmem.llm.base import BaseLLM, Usage, json_schema_of
 
 __all__ = ["OpenAILLM"]
-
-
-def _json_schema(schema: type[BaseModel] | dict) -> tuple[str, dict]:
-    if isinstance(schema, dict):
-        return str(schema.get("title", "response")), schema
-    return schema.__name__, schema.model_json_schema()
 
 
 class OpenAILLM(BaseLLM):
@@ -45,7 +37,7 @@ class OpenAILLM(BaseLLM):
     def _complete(self, messages, schema, max_tokens, temperature):
         kwargs: dict[str, Any] = {}
         if schema is not None:
-            name, js = _json_schema(schema)
+            name, js = json_schema_of(schema)
             if self.json_mode == "json_object":
                 kwargs["response_format"] = {"type": "json_object"}
                 messages = [{"role": "system", "content": "Reply with JSON only, matching this "

@@ -21,7 +21,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from agentmem.errors import AgentMemError
+from agentmem.errors import AgentMemError, InvalidArgumentError
 from agentmem.llm.base import LLM
 
 __all__ = ["LLMServer", "serve"]
@@ -34,7 +34,7 @@ def _text(content: Any) -> str:
         return content
     if isinstance(content, list):
         return "".join(b.get("text", "") for b in content if isinstance(b, dict))
-    raise ValueError(f"unsupported message content {content!r:.80}")
+    raise InvalidArgumentError(f"unsupported message content {content!r:.80}")
 
 
 def _openai(llm: LLM, body: dict) -> dict:
@@ -83,11 +83,11 @@ def _anthropic(llm: LLM, body: dict) -> dict:
 
 def _embeddings(server: "LLMServer", body: dict) -> dict:
     if server.embedder is None:
-        raise ValueError("this server has no embedder; start it with one to serve /v1/embeddings")
+        raise InvalidArgumentError("this server has no embedder; start it with one to serve /v1/embeddings")
     texts = body["input"]
     texts = [texts] if isinstance(texts, str) else list(texts)
     if not texts or not all(isinstance(t, str) for t in texts):
-        raise ValueError("input must be a string or a non-empty list of strings")
+        raise InvalidArgumentError("input must be a string or a non-empty list of strings")
     vectors = server.embedder.embed(texts)
     b64 = body.get("encoding_format") == "base64"
     data = [{"object": "embedding", "index": i,

@@ -18,8 +18,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from agentmem.errors import StoreError, missing
-from agentmem.store.base import IndexRow
-from agentmem.store.sqlite import Filter
+from agentmem.store.base import Filter, IndexRow
 
 __all__ = ["ChromaIndex", "embedding_function"]
 

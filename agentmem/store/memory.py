@@ -7,8 +7,7 @@ from typing import Sequence
 
 import numpy as np
 
-from agentmem.store.base import IndexRow
-from agentmem.store.sqlite import Filter
+from agentmem.store.base import Filter, IndexRow
 
 __all__ = ["NumpyIndex"]
 

@@ -19,7 +19,8 @@ from typing import Iterable
 import numpy as np
 
 from agentmem.records import Scope
-from agentmem.store.sqlite import Filter, RecordStore
+from agentmem.store.base import Filter
+from agentmem.store.sqlite import RecordStore
 
 __all__ = ["ScopedExactSearch"]
 

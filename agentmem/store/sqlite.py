@@ -15,7 +15,6 @@ import sqlite3
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -24,21 +23,13 @@ import numpy as np
 
 from agentmem.errors import InvalidArgumentError, StoreError, StoreLockedError
 from agentmem.operations import HistoryEntry
-from agentmem.records import Kind, MemoryRecord, Scope
+from agentmem.records import MemoryRecord, Scope
+from agentmem.store.base import Filter
+from agentmem.text import STOPWORDS, words
 
-__all__ = ["RecordStore", "Filter", "SCHEMA_VERSION"]
+__all__ = ["RecordStore", "SCHEMA_VERSION"]
 
 SCHEMA_VERSION = 1
-_WORD = re.compile(r"\w+", re.UNICODE)
-# Function words carry no signal for BM25 but have the longest posting lists, so a
-# query drops them (unless nothing else is left).
-_STOPWORDS = frozenset("""
-a about after all also am an and any are as at be been before being but by can could did do
-does doing for from had has have having he her hers him his how i if in into is it its just me
-more most my no nor not of on or our ours she so some such than that the their them then there
-these they this those to too very was we were what when where which while who whom why will
-with would you your yours
-""".split())
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -84,16 +75,6 @@ def _token(prefix: str, value: str) -> str:
 
 def _scope_tokens(scope: Scope) -> str:
     return " ".join(_token(f[0], v) for f, v in scope.items())
-
-
-@dataclass
-class Filter:
-    """Restricts a search or listing: scope fields (wildcards when unset), kinds, time range."""
-
-    scope: Scope = field(default_factory=Scope)
-    kinds: tuple[str, ...] = ()
-    since: float | None = None
-    until: float | None = None
 
 
 def _where_sql(flt: Filter, alias: str = "r") -> tuple[str, list]:
@@ -360,7 +341,7 @@ class RecordStore:
 
     def count_by(self, column: str, flt: Filter | None = None) -> dict[str, int]:
         if column not in ("kind", "user_id", "agent_id", "session_id"):
-            raise ValueError(f"cannot group by {column!r}")
+            raise InvalidArgumentError(f"cannot group by {column!r}")
         where, args = _where_sql(flt or Filter())
         with self._lock:
             rows = self._db.execute(
@@ -370,11 +351,13 @@ class RecordStore:
 
     def keyword_search(self, query: str, flt: Filter, n: int) -> list[str]:
         """Ids of the best BM25 matches (SQLite FTS5), best first, within the filter."""
-        words = list(dict.fromkeys(w.lower() for w in _WORD.findall(query)))
-        words = ([w for w in words if w not in _STOPWORDS] or words)[:32]
-        if not words:
+        # Function words carry no signal for BM25 but have the longest posting lists, so a
+        # query drops them (unless nothing else is left).
+        every = list(dict.fromkeys(words(query)))
+        terms = ([w for w in every if w not in STOPWORDS] or every)[:32]
+        if not terms:
             return []
-        text = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+        text = " OR ".join('"' + w.replace('"', '""') + '"' for w in terms)
         expr = f"content : ({text})"
         if not flt.scope.is_empty:
             expr = f"scope : ({' AND '.join(_token(f[0], v) for f, v in flt.scope.items())}) AND {expr}"
@@ -431,19 +414,3 @@ class RecordStore:
                     emb = None if r[6] is None else np.frombuffer(r[6], np.float32)
                     out[r[0]] = (Scope(user_id=r[1], agent_id=r[2], session_id=r[3]), r[4], r[5], emb)
         return out
-
-
-def kinds_tuple(kinds: Sequence[str | Kind] | str | Kind | None) -> tuple[str, ...]:
-    """Normalise a kinds argument to a tuple of kind values, validating each."""
-    if kinds is None:
-        return ()
-    if isinstance(kinds, (str, Kind)):
-        kinds = [kinds]
-    out = []
-    for k in kinds:
-        try:
-            out.append(Kind(k).value)
-        except ValueError:
-            raise InvalidArgumentError(
-                f"unknown kind {k!r}; choose from {[x.value for x in Kind]}") from None
-    return tuple(out)

@@ -17,7 +17,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from agentmem.embeddings.base import normalize
-from agentmem.errors import LLMError
+from agentmem.errors import InvalidArgumentError, LLMError
 from agentmem.llm.base import BaseLLM, Usage
 
 __all__ = ["HashEmbedder", "ScriptedLLM"]
@@ -30,7 +30,7 @@ class HashEmbedder:
 
     def __init__(self, dim: int = 64):
         if dim < 8:
-            raise ValueError(f"dim must be >= 8, got {dim}")
+            raise InvalidArgumentError(f"dim must be >= 8, got {dim}")
         self.dim = dim
 
     def _vector(self, text: str) -> np.ndarray:

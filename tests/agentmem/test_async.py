@@ -30,3 +30,28 @@ def test_wrap_existing_memory():
     m = AsyncMemory.wrap(sync)
     assert asyncio.run(m.list())[0].content == "wrapped"
     assert AsyncMemory.search.__doc__ == Memory.search.__doc__
+
+
+def test_async_memory_has_every_public_method_of_memory():
+    import inspect
+
+    public = {n for n, v in vars(Memory).items() if not n.startswith("_")
+              and (callable(v) or isinstance(v, property))}
+    missing = sorted(n for n in public if not hasattr(AsyncMemory, n))
+    assert not missing, f"AsyncMemory lacks {missing}"
+    for name in public - {"home", "resolve_scope", "scoped"}:
+        method = getattr(AsyncMemory, name)
+        assert inspect.iscoroutinefunction(method), name
+        # same parameters as the sync method (typed shims, not *args pass-throughs)
+        assert inspect.signature(method) == inspect.signature(getattr(Memory, name)), name
+
+
+def test_async_where_and_scoped_view():
+    async def scenario():
+        async with AsyncMemory(home=":memory:", embedder=HashEmbedder(), user_id="u") as m:
+            await m.add("tagged", metadata={"topic": "birds"})
+            found = await m.where("topic", "birds")
+            assert [r.content for r in found] == ["tagged"]
+            assert m.scoped(user_id="u").kwargs == {"user_id": "u"}
+
+    asyncio.run(scenario())

@@ -71,7 +71,12 @@ def test_quarantine_is_recoverable_and_writes_a_lesson(lisbon):
     g = ConsensusGuard(lisbon)
     bad = lisbon.add("Ana lives in Berlin.", provenance={"source": "web"})
     hits = lisbon.search("Where does Ana live?", k=5)
-    decision = g.filter("Where does Ana live?", hits)
+    history_before = lisbon.history_cursor()
+    read_only = g.filter("Where does Ana live?", hits)  # reading writes nothing by default
+    assert [h.id for h in read_only.quarantined] == [bad.id]
+    assert lisbon.history_cursor() == history_before
+    assert not lisbon.get(bad.id).metadata.get("quarantined")
+    decision = g.filter("Where does Ana live?", hits, quarantine=True)
     assert [h.id for h in decision.quarantined] == [bad.id]
     assert all("Berlin" not in h.content for h in decision.kept)
     assert "Ana likes jazz." in [r.content for r in lisbon.list()]  # off-topic: untouched
@@ -144,7 +149,7 @@ def test_llm_comparer_quarantines_the_memory_whose_conclusion_disagrees(lisbon):
     on_topic = [h for h in hits if "Berlin" in h.content or "Lisbon" in h.content]
     assert g.conclusions("Where does Ana live?", [h.record for h in on_topic]) == [
         "berl" if "Berlin" in h.content else "lisb" for h in on_topic]  # word stems
-    decision = g.filter("Where does Ana live?", hits)
+    decision = g.filter("Where does Ana live?", hits, quarantine=True)
     assert [h.id for h in decision.quarantined] == [bad.id]
     assert all("Berlin" not in h.content for h in decision.kept)
     assert len(llm.calls) > len(on_topic)  # the filter asked the model once per memory

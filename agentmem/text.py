@@ -1,0 +1,57 @@
+"""Text normalisation shared by every component: words, stopwords, crude stems, keywords.
+
+Keyword search (BM25 queries), the consensus guard's comparison of facts, the
+manager's grounding check and the linked notes' keywords all split text the same
+way, so a word that counts in one place counts in the others. No language model
+and no external stemmer: these run on every write and every query.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+__all__ = ["STOPWORDS", "words", "content_words", "stem", "stems", "keywords_of"]
+
+# Letters and digits (any script), so "café" and "Straße" stay whole words.
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+# English function words: no signal for retrieval or comparison, yet the most frequent.
+STOPWORDS = frozenset("""
+a about after all also am an and any are as at be been before being but by can could did do
+does doing for from had has have having he her here hers him his how i if in into is it its
+just me more most my no nor not now of on or our ours really she so some such than that the
+their them then there these they this those to too up very was we were what when where which
+while who whom why will with would you your yours
+""".split())
+
+
+def words(text: str) -> list[str]:
+    """The lower-cased words of ``text``, in order (letters and digits of any script)."""
+    return _WORD.findall(text.lower())
+
+
+def content_words(text: str, *, min_len: int = 1) -> list[str]:
+    """``words`` without stopwords and without words shorter than ``min_len``."""
+    return [w for w in words(text) if len(w) >= min_len and w not in STOPWORDS]
+
+
+def stem(word: str) -> str:
+    """A crude stem, the first four letters: "lives"/"live", "moved"/"move".
+
+    Crude on purpose: it is cheap, language-blind and errs towards matching, which is
+    what the comparisons that use it want (is this the same fact? is this word in the turn?).
+    """
+    return word[:4]
+
+
+def stems(text: str, *, min_len: int = 1) -> list[str]:
+    """The distinct stems of the content words of ``text``, first seen first."""
+    return list(dict.fromkeys(stem(w) for w in content_words(text, min_len=min_len)))
+
+
+def keywords_of(text: str, n: int = 5) -> list[str]:
+    """The ``n`` most frequent content words of ``text`` that start with a letter and have
+    two or more characters (ties: first seen first)."""
+    candidates = [w for w in content_words(text, min_len=2) if w[0].isalpha()]
+    return [w for w, _ in Counter(candidates).most_common(n)]
