@@ -38,15 +38,15 @@ def evaluate(adapter: str | None, env_name: str, episodes: int, max_steps: int
              ) -> dict[str, Any]:
     from tqdm import tqdm
 
+    from envs import make_env
     from policies import PromptedActor
-    from training.eval.envs_eval import make_env
     from training.grpo import TurnJoiner, play_episode
 
     llm = PromptedActor("local", adapter=adapter).llm
     joiner = TurnJoiner(llm.tokenizer)
     rows, start = [], time.perf_counter()
     for i in tqdm(range(episodes), desc=f"{env_name} {'trained' if adapter else 'prompted'}"):
-        env = make_env(env_name, unit=1, max_steps=max_steps)()
+        env = make_env(env_name, instance=1, max_steps=max_steps)()
         ep = play_episode(llm, joiner, env, EVAL_SEED + i, max_tokens=48, temperature=0.0,
                           invalid_penalty=0.0)
         rows.append({"success": float(ep["success"]), "score": float(env.total_reward),

@@ -10,8 +10,11 @@ the admissible actions in ``info["admissible"]``.
 - :mod:`envs.facts`: synthetic fact streams with the gold memory operation per turn.
 - :class:`envs.textworld_env.TextWorldEnv`: TextWorld games (optional extra).
 - :mod:`envs.adapters`: a Gymnasium wrapper and TRL's ``environment_factory`` interface.
+- :func:`envs.registry.make_env`: the actor's environments (household, shop) by name.
 """
 
 from envs.base import INVALID_ACTION, EpisodeDoneError, TextEnv, TrajectoryRecorder, replay
+from envs.registry import ACTOR_ENVS, make_env
 
-__all__ = ["TextEnv", "EpisodeDoneError", "INVALID_ACTION", "TrajectoryRecorder", "replay"]
+__all__ = ["TextEnv", "EpisodeDoneError", "INVALID_ACTION", "TrajectoryRecorder", "replay",
+           "ACTOR_ENVS", "make_env"]

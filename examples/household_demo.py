@@ -21,10 +21,10 @@ from training.eval.envs_eval import run_env_eval  # noqa: E402
 from training.eval.report import env_table, write_env  # noqa: E402
 
 
-def main(env_name: str = "household", unit_help: str = "persistent home id") -> None:
+def main(env_name: str = "household", instance_help: str = "persistent home id") -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--episodes", type=int, default=6)
-    parser.add_argument("--unit", type=int, default=2, help=unit_help)
+    parser.add_argument("--instance", type=int, default=2, help=instance_help)
     parser.add_argument("--actor", choices=["llm", "scripted"], default="llm",
                         help="llm: the prompted actor on --llm; scripted: rules, no model")
     parser.add_argument("--llm", default="local", help="local, openai:MODEL, anthropic:MODEL")
@@ -38,7 +38,8 @@ def main(env_name: str = "household", unit_help: str = "persistent home id") -> 
               f"in {r.steps:2d} steps | {r.task}\n          {path}", flush=True)
 
     result = run_env_eval(env_name, variants=["none", "full"], actor=args.actor, llm=args.llm,
-                          episodes=args.episodes, units=[args.unit], max_steps=args.max_steps,
+                          episodes=args.episodes, instances=[args.instance],
+                          max_steps=args.max_steps,
                           progress=False, on_episode=show)
     result["variants"]["memory"] = result["variants"].pop("full")
     files = write_env(result, args.home, title=f"{env_name}: {args.actor} actor, with vs "

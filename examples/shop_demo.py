@@ -19,4 +19,4 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from household_demo import main  # noqa: E402
 
 if __name__ == "__main__":
-    main("shop", unit_help="recurring shopper id")
+    main("shop", instance_help="recurring shopper id")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from agentmem.errors import ConfigError
+from envs import ACTOR_ENVS
 
 __all__ = ["GRPOConfig", "PPOConfig", "parse_args", "POLICIES"]
 
@@ -75,7 +76,7 @@ class _Common:
         """Raise :class:`ConfigError` naming the first inconsistent field."""
         if self.policy not in POLICIES:
             raise ConfigError(f"policy={self.policy!r}: choose one of {', '.join(POLICIES)}")
-        envs = {"answer": ("locomo",), "manager": ("facts",), "actor": ("household", "shop")}
+        envs = {"answer": ("locomo",), "manager": ("facts",), "actor": ACTOR_ENVS}
         if self.env not in envs[self.policy]:
             raise ConfigError(f"env={self.env!r} does not train the {self.policy} policy; use "
                               f"{' or '.join(envs[self.policy])}")

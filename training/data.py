@@ -5,21 +5,25 @@
   :class:`policies.PromptedAnswerer`; the gold answer rides along for the reward.
 * memory manager: turns of synthetic fact streams (:mod:`envs.facts`), each with
   the related memories a correct manager would have at that point, rendered by
-  :class:`policies.PromptedManager`; the gold operation rides along.
+  :class:`policies.PromptedManager`; the gold operation rides along, and so do the
+  memories shown (``shown``, in prompt order): they fix the reply's schema
+  (:func:`reply_schema`), which names only the ids that were shown.
 """
 
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
-from agentmem.errors import ConfigError
+from agentmem.errors import ConfigError, InvalidArgumentError
 from agentmem.memory import Memory
 from agentmem.records import Kind
 from envs.memqa import load_locomo
 
-__all__ = ["answer_examples", "manager_examples", "DEFAULT_TRAIN"]
+__all__ = ["answer_examples", "manager_examples", "examples_for", "reply_schema",
+           "DEFAULT_TRAIN"]
 
 DEFAULT_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "data" / "locomo" / "26.json"
 
@@ -58,7 +62,11 @@ def answer_examples(paths: Sequence[str | Path] | None, *, k: int = 5, limit: in
 
 def manager_examples(*, streams: int = 4, turns: int = 30, k: int = 5, limit: int | None = None,
                      seed: int = 0, embedder: Any = "minilm") -> list[dict[str, Any]]:
-    """Manager prompts over synthetic fact streams, with the bank a correct manager keeps."""
+    """Manager prompts over synthetic fact streams, with the bank a correct manager keeps.
+
+    Rows: ``{"prompt", "gold_op", "old_value", "shown", "question", "answer"}``;
+    ``shown`` holds the memories the prompt numbers ``[0]``, ``[1]``..., in that order.
+    """
     from agentmem.operations import Operation
     from envs.facts import fact_stream, question_for
     from policies import PromptedManager
@@ -91,3 +99,38 @@ def manager_examples(*, streams: int = 4, turns: int = 30, k: int = 5, limit: in
                         memory.apply([op], user_id="train")
     random.Random(seed).shuffle(rows)
     return rows[:limit] if limit else rows
+
+
+def examples_for(config: Any) -> list[dict[str, Any]]:
+    """The rows an answer- or manager-policy training config trains on (its ``data``,
+    ``k``, ``examples`` and ``seed``); the same for GRPO and PPO."""
+    if config.policy == "answer":
+        return answer_examples(config.data, k=config.k, limit=config.examples, seed=config.seed)
+    if config.policy == "manager":
+        return manager_examples(k=config.k, limit=config.examples, seed=config.seed)
+    raise InvalidArgumentError(f"policy {config.policy!r} has no prompt rows: the actor trains "
+                               "on episodes its rollout plays")
+
+
+def reply_schema(policy: str, row: dict[str, Any]) -> Any:
+    """The schema the runtime policy constrains its reply to ``row`` with: the answer's
+    output model, or the manager's JSON schema narrowed to the ``shown`` memories (so
+    a sampled reply can only name ids the prompt showed), with the runtime manager's
+    operation limit."""
+    if policy == "answer":
+        from policies.answer import AnswerOutput
+
+        return AnswerOutput
+    if policy == "manager":
+        from policies.manager import output_schema
+
+        return output_schema(len(row["shown"]), _manager_max_ops())
+    raise InvalidArgumentError(f"policy {policy!r} has no reply schema per row; the actor's "
+                               "comes from each turn's admissible actions")
+
+
+@lru_cache(maxsize=1)
+def _manager_max_ops() -> int:
+    from policies import PromptedManager
+
+    return PromptedManager(None).max_ops

@@ -15,6 +15,11 @@ policy classes and template files the agent uses. The result is a LoRA adapter a
 Logs: ``OUTPUT_DIR/log.jsonl`` (+ TensorBoard when installed) and
 ``OUTPUT_DIR/training.png`` (reward and KL over steps).
 
+The episode loop, the action parser and the chat-template joining live in
+:mod:`training.rollout` (shared with PPO); the log file and its plot in
+:mod:`training.logs`; the rewards, their kinds and the preflight in
+:mod:`training.rewards`.
+
 For the actor a rollout is a whole episode, returned to TRL as one sequence: the
 actor's first prompt, then its replies interleaved with the environment's
 observations and the next prompts. ``env_mask`` marks the observation tokens, so
@@ -34,30 +39,30 @@ from pathlib import Path
 from typing import Any, Callable
 
 from agentmem.errors import ConfigError
+from envs import make_env
 from training.config import GRPOConfig, parse_args
-from training.rewards import checked_reward, reward_for
+from training.data import examples_for, reply_schema
+from training.logs import JsonlLog, plot_log
+from training.rewards import episode_reward, preflight_reward, reward_for
+from training.rollout import ChatSequence, TurnJoiner, complete, play_actor_episode
 
 __all__ = ["train_grpo", "main", "make_rollout", "make_actor_rollout", "play_episode",
-           "TurnJoiner", "episode_rows", "episode_reward"]
+           "TurnJoiner", "episode_rows", "episode_reward", "finished_run"]
 
 
-def _schema_for(policy: str) -> Callable[[list[dict]], Any]:
-    if policy == "answer":
-        from policies.answer import AnswerOutput
-
-        return lambda messages: AnswerOutput
-    from policies.manager import output_schema
-
-    def manager_schema(messages: list[dict]) -> dict:
-        shown = sum(1 for line in messages[-1]["content"].splitlines() if line[:1] == "[")
-        return output_schema(shown, 3)
-
-    return manager_schema
+def _prompt_key(messages: list[dict]) -> tuple[tuple[str, str], ...]:
+    return tuple((m["role"], m["content"]) for m in messages)
 
 
-def make_rollout(policy: str, max_tokens: int, temperature: float) -> Callable:
-    """A TRL ``rollout_func``: one constrained completion per prompt, with its log-probs."""
-    schema_for = _schema_for(policy)
+def make_rollout(policy: str, rows: list[dict[str, Any]], max_tokens: int, temperature: float
+                 ) -> Callable:
+    """A TRL ``rollout_func``: one constrained completion per prompt, with its log-probs.
+
+    TRL hands the rollout only the prompts, so each row's reply schema
+    (:func:`training.data.reply_schema`, e.g. the manager's memory ids) is looked up
+    by its prompt, as recorded when the rows were built.
+    """
+    schemas = {_prompt_key(row["prompt"]): reply_schema(policy, row) for row in rows}
     cache: dict[str, Any] = {}
 
     def rollout(prompts: list, trainer: Any) -> dict[str, list]:
@@ -73,9 +78,9 @@ def make_rollout(policy: str, max_tokens: int, temperature: float) -> Callable:
         prompt_ids, completion_ids, logprobs = [], [], []
         try:
             for messages in prompts:
-                p, c = llm.generate_ids(messages, schema_for(messages), max_tokens, temperature)
-                if not c:
-                    c = [trainer.processing_class.eos_token_id]
+                p, c = complete(llm, messages, schemas[_prompt_key(messages)],
+                                max_new_tokens=max_tokens, temperature=temperature,
+                                eos_id=trainer.processing_class.eos_token_id)
                 prompt_ids.append(p)
                 completion_ids.append(c)
                 logprobs.append(completion_logprobs(model, p, c, temperature))
@@ -84,22 +89,6 @@ def make_rollout(policy: str, max_tokens: int, temperature: float) -> Callable:
         return {"prompt_ids": prompt_ids, "completion_ids": completion_ids, "logprobs": logprobs}
 
     return rollout
-
-
-def _dataset(config: GRPOConfig) -> list[dict[str, Any]]:
-    from training.data import answer_examples, manager_examples
-
-    if config.policy == "answer":
-        return answer_examples(config.data, k=config.k, limit=config.examples, seed=config.seed)
-    if config.policy == "manager":
-        return manager_examples(k=config.k, limit=config.examples, seed=config.seed)
-    return episode_rows(config)
-
-
-def _reward(config: GRPOConfig) -> Callable:
-    if config.policy == "actor":
-        return checked_reward(episode_reward)
-    return reward_for(config)
 
 
 # -- the actor: multi-turn episodes, observations masked out of the loss ----------------------
@@ -113,95 +102,19 @@ def episode_rows(config: GRPOConfig) -> list[dict[str, Any]]:
         for i in range(config.examples)]
 
 
-def episode_reward(prompts: list, completions: list, env_reward: list[float], **_: Any
-                   ) -> list[float]:
-    """The episode's outcome, computed by the rollout (reward minus invalid-action penalty)."""
-    return [float(r) for r in env_reward]
-
-
-episode_reward.__name__ = "episode_outcome"
-
-
-class TurnJoiner:
-    """The tokens between one reply and the next generation of a multi-turn chat (the end
-    of the assistant turn, the next user turn, the generation prompt), rendered by the
-    tokenizer's own chat template, so the sequence is what the template would produce
-    while every generated token stays exactly as sampled."""
-
-    def __init__(self, tokenizer: Any):
-        self.tokenizer = tokenizer
-
-    def _render(self, chat: list[dict], generation: bool) -> str:
-        return self.tokenizer.apply_chat_template(chat, add_generation_prompt=generation,
-                                                  tokenize=False)
-
-    def prompt_ids(self, chat: list[dict]) -> list[int]:
-        return self.tokenizer(self._render(chat, True), add_special_tokens=False)["input_ids"]
-
-    def between(self, chat: list[dict], reply_ids: list[int], next_user: str) -> list[int]:
-        tok = self.tokenizer
-        text = tok.decode(reply_ids, skip_special_tokens=True)
-        replied = chat + [{"role": "assistant", "content": text}]
-        opened, closed = self._render(chat, True), self._render(replied, False)
-        full = self._render(replied + [{"role": "user", "content": next_user}], True)
-        at = closed.find(text, len(opened)) if closed.startswith(opened) else -1
-        if at < 0 or not full.startswith(closed):
-            raise ConfigError("the model's chat template does not extend earlier turns unchanged; "
-                              "multi-turn GRPO needs one that does (ChatML templates do)")
-        tail = closed[at + len(text):]
-        eos = tok.eos_token or ""
-        if reply_ids and reply_ids[-1] == tok.eos_token_id and eos and tail.startswith(eos):
-            tail = tail[len(eos):]  # the model already closed its turn
-        return tok(tail + full[len(closed):], add_special_tokens=False)["input_ids"]
-
-
 def play_episode(llm: Any, joiner: TurnJoiner, env: Any, seed: int, *, max_tokens: int,
                  temperature: float, invalid_penalty: float) -> dict[str, Any]:
-    """One episode as a single token sequence: the actor's first prompt, then its
-    replies (mask 1) interleaved with the observations and the next prompts (mask 0).
-    The actor sees each turn's prompt rendered by :class:`policies.PromptedActor`."""
-    from agentmem.errors import InvalidContentError
-    from policies import PromptedActor
-    from policies.actor import action_schema
-
-    actor = PromptedActor(None)
-    obs = env.reset(seed)
-    info = env.info()
-    chat = actor.messages(obs, info["admissible"], f"Task: {env.task}")
-    prompt = joiner.prompt_ids(chat)
-    completion: list[int] = []
-    mask: list[int] = []
-    invalid, done = 0, False
-    eos = joiner.tokenizer.eos_token_id
-    while not done:
-        try:
-            _, reply = llm.generate_ids(None, action_schema(info["admissible"]), max_tokens,
-                                        temperature, prompt_ids=prompt + completion)
-        except InvalidContentError:  # the context window is full: the episode ends here
-            break
-        reply = reply or [eos]
-        text = joiner.tokenizer.decode(reply, skip_special_tokens=True)
-        try:
-            action = json.loads(text)["action"]
-        except (ValueError, KeyError, TypeError):
-            action = text
-        obs, _, done, info = env.step(action)
-        invalid += bool(info.get("invalid"))
-        completion += reply
-        mask += [1] * len(reply)
-        if not done:
-            user = actor.messages(obs, info["admissible"], f"Task: {env.task}")[-1]["content"]
-            between = joiner.between(chat, reply, user)
-            chat = chat + [{"role": "assistant", "content": text},
-                           {"role": "user", "content": user}]
-            completion += between
-            mask += [0] * len(between)
-    if not completion:
-        completion, mask = [eos], [1]
+    """One episode as a single token sequence (:class:`training.rollout.ChatSequence`):
+    the actor's first prompt, then its replies (mask 1) interleaved with the
+    observations and the next prompts (mask 0), in TRL's rollout columns. The actor
+    sees each turn's prompt rendered by :class:`policies.PromptedActor`."""
+    context = ChatSequence(joiner)
+    ep = play_actor_episode(llm, env, seed, context, max_new_tokens=max_tokens,
+                            temperature=temperature)
+    prompt, completion, mask = context.sequence()
     return {"prompt_ids": prompt, "completion_ids": completion, "env_mask": mask,
-            "env_reward": float(env.total_reward) - invalid_penalty * invalid,
-            "success": bool(getattr(env, "won", env.total_reward >= 1.0)),
-            "steps": env.steps}
+            "env_reward": ep.total_reward - invalid_penalty * ep.invalid,
+            "success": ep.success, "steps": ep.steps}
 
 
 def make_actor_rollout(config: GRPOConfig) -> Callable:
@@ -211,7 +124,6 @@ def make_actor_rollout(config: GRPOConfig) -> Callable:
 
     def rollout(prompts: list, trainer: Any) -> dict[str, list]:
         from agentmem.llm.local import LocalLLM
-        from training.eval.envs_eval import make_env
         from training.model import completion_logprobs
 
         model, tok = trainer.model, trainer.processing_class
@@ -225,7 +137,7 @@ def make_actor_rollout(config: GRPOConfig) -> Callable:
         try:
             for messages in prompts:
                 spec = json.loads(messages[-1]["content"])
-                env = make_env(spec["env"], unit=1, max_steps=config.max_episode_steps)()
+                env = make_env(spec["env"], instance=1, max_steps=config.max_episode_steps)()
                 ep = play_episode(cache["llm"], cache["joiner"], env, spec["seed"],
                                   max_tokens=config.max_completion_tokens,
                                   temperature=config.temperature,
@@ -241,52 +153,7 @@ def make_actor_rollout(config: GRPOConfig) -> Callable:
     return rollout
 
 
-def _preflight(reward: Callable, rows: list[dict[str, Any]]) -> None:
-    """Call the reward once on a made-up completion, so a broken reward fails now."""
-    row = rows[0]
-    columns = {k: [v] for k, v in row.items() if k != "prompt"}
-    if reward.__name__ == "episode_outcome":  # the actor's outcome comes from its rollout
-        columns["env_reward"] = [0.0]
-    value = reward([row["prompt"]], [[{"role": "assistant", "content": "{}"}]], **columns)
-    if not isinstance(value, list) or len(value) != 1:
-        raise ConfigError(f"the reward returned {value!r} for one completion; it must return "
-                          "one float per completion")
-
-
-class _JsonlLog:
-    def __init__(self, path: Path):
-        self.path = path
-
-    def __call__(self, logs: dict[str, Any], step: int) -> None:
-        with self.path.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"step": step, "time": time.time(), **logs}) + "\n")
-
-
-def plot_log(log: Path, out: Path, title: str) -> Path | None:
-    """Reward, KL and loss over steps from a ``log.jsonl``."""
-    rows = [json.loads(x) for x in log.read_text().splitlines() if x.strip()] if log.exists() else []
-    rows = [r for r in rows if "reward" in r or "loss" in r]
-    if not rows:
-        return None
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    keys = [k for k in ("reward", "kl", "loss", "success") if any(k in r for r in rows)]
-    fig, axes = plt.subplots(1, len(keys), figsize=(4 * len(keys), 3.2))
-    for ax, key in zip(axes if len(keys) > 1 else [axes], keys, strict=True):
-        pts = [(r["step"], r[key]) for r in rows if key in r]
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker=".")
-        ax.set(title=key, xlabel="step")
-    fig.suptitle(title)
-    fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    return out
-
-
-def _finished(out: Path, steps: int) -> dict[str, Any] | None:
+def finished_run(out: Path, steps: int) -> dict[str, Any] | None:
     """The summary of a run in ``out`` that already reached ``steps`` (with its adapter)."""
     path = out / "summary.json"
     if not path.is_file() or not (out / "adapter").is_dir():
@@ -306,17 +173,17 @@ def train_grpo(config: GRPOConfig) -> dict[str, Any]:
     config.check()
     os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
     out = Path(config.output_dir)
-    finished = _finished(out, config.steps) if config.resume else None
+    finished = finished_run(out, config.steps) if config.resume else None
     if finished is not None:  # resuming a finished run would train one step past the end
         return finished
     out.mkdir(parents=True, exist_ok=True)
     if _rank_zero():
         (out / "config.json").write_text(config.to_json())
-    rows = _dataset(config)
+    rows = episode_rows(config) if config.policy == "actor" else examples_for(config)
     if not rows:
         raise ConfigError("no training examples were built; check --data and --examples")
-    reward = _reward(config)
-    _preflight(reward, rows)
+    reward = reward_for(config)
+    preflight_reward(reward, rows)
 
     import torch
     from datasets import Dataset
@@ -330,7 +197,7 @@ def train_grpo(config: GRPOConfig) -> dict[str, Any]:
                                          dropout=config.lora_dropout, targets=config.lora_targets,
                                          seed=config.seed)
     before = lora_params(model)
-    log = _JsonlLog(out / "log.jsonl")
+    log = JsonlLog(out / "log.jsonl")
 
     class _Log(TrainerCallback):
         def on_log(self, args, state, control, logs=None, **kw):
@@ -355,8 +222,8 @@ def train_grpo(config: GRPOConfig) -> dict[str, Any]:
         rollout = make_actor_rollout(config)
     else:
         rollout = None if config.use_vllm else make_rollout(
-            config.policy, config.max_completion_tokens, config.temperature)
-    trainer = GRPOTrainer(model=model, reward_funcs=[reward], args=args,
+            config.policy, rows, config.max_completion_tokens, config.temperature)
+    trainer = GRPOTrainer(model=model, reward_funcs=[reward.fn], args=args,
                           train_dataset=Dataset.from_list(rows), processing_class=tokenizer,
                           rollout_func=rollout, callbacks=[_Log()])
     resume = config.resume and any(out.glob("checkpoint-*"))

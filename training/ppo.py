@@ -7,7 +7,8 @@
 The pieces, each small and tested on its own:
 
 * **rollout**: sample completions for a batch of prompts (for the LLM policies under
-  the runtime's constrained decoding), keeping the behaviour log-probs;
+  the runtime's constrained decoding, through :mod:`training.rollout` as in GRPO),
+  keeping the behaviour log-probs;
 * **reward**: an outcome reward per sequence, placed on its last token, minus
   ``beta`` x the per-token KL to the reference policy (the same model with the
   adapter disabled);
@@ -17,7 +18,12 @@ The pieces, each small and tested on its own:
 For the actor, each turn of an episode is one sample (prompt: what the actor saw;
 completion: its action), rewarded with the episode's outcome discounted from the
 end, minus ``invalid_penalty`` for an invalid action (turn-level outcome rewards;
-observations are prompt tokens, so they never enter the loss).
+observations are prompt tokens, so they never enter the loss). The episode is played
+by GRPO's loop, :func:`training.rollout.play_actor_episode`, with each turn prompted
+on its own (:class:`training.rollout.TurnPrompts`), as at inference.
+
+Like GRPO, the reward of the answer and manager policies is called once on a probe
+completion before torch and the model load (:func:`training.rewards.preflight_reward`).
 """
 
 from __future__ import annotations
@@ -31,10 +37,16 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from agentmem.errors import ConfigError
+from envs import ACTOR_ENVS, make_env
 from training.config import PPOConfig, parse_args
+from training.data import examples_for, reply_schema
+from training.logs import JsonlLog, plot_log
+from training.rewards import Reward, preflight_reward, reward_for
+from training.rollout import TurnPrompts, complete, play_actor_episode
 
-__all__ = ["Sample", "ValueHead", "gae", "ppo_losses", "token_rewards", "PPOLoop", "train_ppo",
-           "main"]
+# ValueHead is resolved lazily (see __getattr__), so that importing this module needs no torch.
+__all__ = ["Sample", "ValueHead", "gae", "ppo_losses", "token_rewards",  # noqa: F822
+           "PPOLoop", "sample_tokens", "rollout_batches", "train_ppo", "main"]
 
 
 @dataclass
@@ -53,18 +65,14 @@ def _torch():
     return torch
 
 
-class ValueHead(_torch().nn.Module):
-    """A scalar value per position from the policy's last hidden state."""
+def __getattr__(name: str) -> Any:
+    # ValueHead subclasses torch.nn.Module, so defining it here would import torch with
+    # this module; it lives in training.value_head and is loaded on first use.
+    if name == "ValueHead":
+        from training.value_head import ValueHead
 
-    def __init__(self, hidden: int):
-        super().__init__()
-        torch = _torch()
-        self.linear = torch.nn.Linear(hidden, 1)
-        torch.nn.init.zeros_(self.linear.weight)
-        torch.nn.init.zeros_(self.linear.bias)
-
-    def forward(self, hidden_states):
-        return self.linear(hidden_states.float()).squeeze(-1)
+        return ValueHead
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def token_rewards(outcome: float, kl: Sequence[float], beta: float) -> list[float]:
@@ -115,6 +123,8 @@ class PPOLoop:
         hidden = model.config.hidden_size if hasattr(model.config, "hidden_size") else \
             model.config.n_embd
         self.device = next(model.parameters()).device
+        from training.value_head import ValueHead
+
         self.value_head = ValueHead(hidden).to(self.device)
         params = [p for p in model.parameters() if p.requires_grad] + list(
             self.value_head.parameters())
@@ -215,35 +225,29 @@ def sample_tokens(model: Any, prompt_ids: list[int], max_new: int, temperature: 
     return Sample(list(prompt_ids), ids[len(prompt_ids):], logps)
 
 
-# -- the LLM policies -------------------------------------------------------------------------
-def _policy_rollouts(config: PPOConfig, llm: Any, model: Any, tokenizer: Any
-                     ) -> Callable[[int], list[Sample]]:
-    """A function giving the next rollout batch for the configured policy."""
-    from training.grpo import _schema_for
+# -- rollouts ---------------------------------------------------------------------------------
+def rollout_batches(config: PPOConfig, llm: Any, model: Any, tokenizer: Any,
+                    rows: list[dict[str, Any]], reward: Reward | None
+                    ) -> Callable[[int], list[Sample]]:
+    """A function ``step -> samples`` giving the next rollout batch for the configured
+    policy. ``rows`` and ``reward``: the answer or manager policy's prompts and reward
+    (the actor has none: its turns are rewarded from the episode's outcome)."""
     from training.model import completion_logprobs
 
     def score(prompt: list[int], completion: list[int]) -> Sample:
         return Sample(prompt, completion,
                       completion_logprobs(model, prompt, completion, config.temperature))
 
-    if config.policy in ("answer", "manager"):
-        from training.data import answer_examples, manager_examples
-        from training.rewards import reward_for
-
-        rows = (answer_examples(config.data, k=config.k, limit=config.examples, seed=config.seed)
-                if config.policy == "answer" else
-                manager_examples(k=config.k, limit=config.examples, seed=config.seed))
-        reward = reward_for(config)
-        schema_for = _schema_for(config.policy)
-
+    if config.policy != "actor":
         def batch(step: int) -> list[Sample]:
             out = []
             for j in range(config.batch_size):
                 row = rows[(step * config.batch_size + j) % len(rows)]
                 model.eval()
-                p, c = llm.generate_ids(row["prompt"], schema_for(row["prompt"]),
-                                        config.max_completion_tokens, config.temperature)
-                s = score(p, c or [tokenizer.eos_token_id])
+                p, c = complete(llm, row["prompt"], reply_schema(config.policy, row),
+                                max_new_tokens=config.max_completion_tokens,
+                                temperature=config.temperature, eos_id=tokenizer.eos_token_id)
+                s = score(p, c)
                 text = tokenizer.decode(c, skip_special_tokens=True)
                 cols = {k: [v] for k, v in row.items() if k != "prompt"}
                 s.reward = reward([row["prompt"]], [text], **cols)[0]
@@ -252,38 +256,24 @@ def _policy_rollouts(config: PPOConfig, llm: Any, model: Any, tokenizer: Any
 
         return batch
 
-    from policies import PromptedActor
-    from policies.actor import action_schema
-    from training.eval.envs_eval import make_env
-
-    actor = PromptedActor(llm)
-    make = make_env(config.env, unit=1, max_steps=config.max_episode_steps)
+    make = make_env(config.env, instance=1, max_steps=config.max_episode_steps)
 
     def episodes(step: int) -> list[Sample]:
         out: list[Sample] = []
         env = make()
         seed = config.seed * 100_000 + step
         while len(out) < config.batch_size:
-            obs, turns = env.reset(seed), []
-            info = env.info()
-            done = False
-            while not done:
-                messages = actor.messages(obs, info["admissible"], f"Task: {env.task}")
-                model.eval()
-                p, c = llm.generate_ids(messages, action_schema(info["admissible"]), 48,
-                                        config.temperature)
-                text = tokenizer.decode(c, skip_special_tokens=True)
-                try:
-                    action = json.loads(text)["action"]
-                except (ValueError, KeyError, TypeError):
-                    action = text
-                obs, _, done, info = env.step(action)
-                turns.append((score(p, c or [tokenizer.eos_token_id]),
-                              bool(info.get("invalid"))))
-            outcome = float(env.total_reward)
-            for t, (s, invalid) in enumerate(turns):
-                s.reward = outcome * config.gamma ** (len(turns) - 1 - t) - (
-                    config.invalid_penalty if invalid else 0.0)
+            model.eval()
+            ep = play_actor_episode(llm, env, seed, TurnPrompts(tokenizer),
+                                    max_new_tokens=config.max_completion_tokens,
+                                    temperature=config.temperature)
+            # Turn-level outcome rewards: the episode's outcome discounted from the end,
+            # minus the penalty on the turns whose action was invalid.
+            n = len(ep.turns)
+            for t, turn in enumerate(ep.turns):
+                s = score(turn.prompt_ids, turn.reply_ids)
+                s.reward = ep.total_reward * config.gamma ** (n - 1 - t) - (
+                    config.invalid_penalty if turn.invalid else 0.0)
                 out.append(s)
             seed += 7919
         return out[: max(config.batch_size, len(out))]
@@ -294,16 +284,25 @@ def _policy_rollouts(config: PPOConfig, llm: Any, model: Any, tokenizer: Any
 def train_ppo(config: PPOConfig, *, progress: bool = True) -> dict[str, Any]:
     """Train with PPO; checkpoints every ``save_steps`` and resumes from the last one."""
     config.check()
+    out = Path(config.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "config.json").write_text(config.to_json())
+    # The prompts and the reward first, as in GRPO: a broken reward fails here, before
+    # torch and the model load. (The actor's turn rewards come from the environment.)
+    rows, reward = [], None
+    if config.policy != "actor":
+        rows = examples_for(config)
+        if not rows:
+            raise ConfigError("no training examples were built; check --data and --examples")
+        reward = reward_for(config)
+        preflight_reward(reward, rows)
+
     torch = _torch()
     from tqdm import tqdm
 
     from agentmem.llm.local import LocalLLM
-    from training.grpo import plot_log
     from training.model import load_policy_model, lora_params, save_adapter
 
-    out = Path(config.output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "config.json").write_text(config.to_json())
     random.seed(config.seed)
     ckpt = out / "checkpoint"
     resume = config.resume and (ckpt / "ppo_state.pt").exists()
@@ -315,14 +314,14 @@ def train_ppo(config: PPOConfig, *, progress: bool = True) -> dict[str, Any]:
     if resume:
         loop.load_state(torch.load(ckpt / "ppo_state.pt", weights_only=False))
     llm = LocalLLM(model_obj=model, tokenizer=tokenizer)
-    next_batch = _policy_rollouts(config, llm, model, tokenizer)
+    next_batch = rollout_batches(config, llm, model, tokenizer, rows, reward)
+    log = JsonlLog(out / "log.jsonl")
     start = time.perf_counter()
     bar = tqdm(range(loop.step, config.steps), desc=f"PPO {config.policy}", disable=not progress,
                initial=loop.step, total=config.steps)
     for step in bar:
         metrics = loop.update(next_batch(step))
-        with (out / "log.jsonl").open("a") as fh:
-            fh.write(json.dumps({"step": loop.step, "time": time.time(), **metrics}) + "\n")
+        log(metrics, loop.step)
         bar.set_postfix(reward=f"{metrics['reward']:.3f}", kl=f"{metrics['kl']:.3f}")
         if loop.step % config.save_steps == 0 or loop.step == config.steps:
             save_adapter(model, tokenizer, ckpt, policy=config.policy)
@@ -341,8 +340,8 @@ def train_ppo(config: PPOConfig, *, progress: bool = True) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     config = parse_args(PPOConfig, argv)
-    if config.policy == "actor" and config.env not in ("household", "shop"):
-        raise ConfigError("the actor trains on --env household or --env shop")
+    if config.policy == "actor" and config.env not in ACTOR_ENVS:
+        raise ConfigError(f"the actor trains on --env {' or --env '.join(ACTOR_ENVS)}")
     print(json.dumps(train_ppo(config), indent=1))
 
 

@@ -3,20 +3,57 @@
 Each reward function has the signature TRL's GRPOTrainer calls
 (``prompts, completions, **dataset_columns``) and returns one float per
 completion. A reply that parses earns ``format_reward`` on top of its outcome.
+
+The trainers pick a reward by name from :data:`REWARDS`, which also records its
+:class:`RewardKind` (what the function reads), so nothing downstream has to guess
+it from the function's ``__name__``. :func:`preflight_reward` calls a reward once
+on a probe completion before any model loads, in both trainers.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
+from enum import Enum
 from typing import Any, Callable, Sequence
 
-from agentmem.errors import LLMOutputError
+from agentmem.errors import ConfigError, LLMOutputError
 from agentmem.llm.base import parse_structured
 from envs.scoring import exact_match, token_f1
 
-__all__ = ["answer_reward", "manager_reward", "manager_answer_reward", "apply_to_bank",
-           "completion_text", "checked_reward", "reward_for"]
+__all__ = ["answer_reward", "manager_reward", "manager_answer_reward", "episode_reward",
+           "apply_to_bank", "completion_text", "checked_reward", "RewardKind", "Reward",
+           "RewardSpec", "REWARDS", "reward_name", "reward_for", "preflight_reward"]
+
+RewardFn = Callable[..., list[float]]
+
+
+class RewardKind(str, Enum):
+    """What a reward function reads, and so which columns a call to it needs."""
+
+    COMPLETION = "completion"
+    """Scores the sampled completion against the row's columns (gold answer, gold op...)."""
+    ROLLOUT = "rollout"
+    """Passes on an outcome the rollout measured (the ``env_reward`` column): the actor's
+    episode, whose reward exists only once the episode has been played."""
+
+
+@dataclass(frozen=True)
+class Reward:
+    """A ready reward: its registry name, its kind and the checked function.
+
+    Calling it calls ``fn``. Trainers hand ``fn`` itself to TRL, which logs each
+    reward under its function's ``__name__`` (the registry name).
+    """
+
+    name: str
+    kind: RewardKind
+    fn: RewardFn
+
+    def __call__(self, prompts: Sequence[Any], completions: Sequence[Any], **columns: Any
+                 ) -> list[float]:
+        return self.fn(prompts, completions, **columns)
 
 
 def completion_text(completion: Any) -> str:
@@ -135,19 +172,71 @@ def manager_answer_reward(answerer: Any, format_reward: float = 0.1, op_weight: 
     return reward
 
 
-def reward_for(config: Any) -> Callable[..., list[float]]:
-    """The (checked) reward a training config asks for, answer or manager policy."""
-    if config.policy == "answer":
-        return checked_reward(answer_reward(config.format_reward))
-    if config.manager_reward == "op":
-        return checked_reward(manager_reward(config.format_reward))
+def episode_reward(prompts: Sequence[Any], completions: Sequence[Any],
+                   env_reward: Sequence[float], **_: Any) -> list[float]:
+    """The actor's episode outcome, computed by the rollout (reward minus the
+    invalid-action penalty) and handed over in the ``env_reward`` column."""
+    return [float(r) for r in env_reward]
+
+
+episode_reward.__name__ = "episode_outcome"
+
+
+def _frozen_answer_reward(config: Any) -> RewardFn:
     from agentmem.llm import get_llm
     from policies import PromptedAnswerer
 
     # A separate copy of the base model: the answerer stays frozen while the manager trains.
     frozen = PromptedAnswerer(get_llm("local" if config.model == "smollm2"
                                       else f"local:{config.model}"))
-    return checked_reward(manager_answer_reward(frozen, config.format_reward, config.op_weight))
+    return manager_answer_reward(frozen, config.format_reward, config.op_weight)
+
+
+@dataclass(frozen=True)
+class RewardSpec:
+    """A registry entry: the reward's kind and how to build it from a training config."""
+
+    kind: RewardKind
+    build: Callable[[Any], RewardFn]
+
+
+REWARDS: dict[str, RewardSpec] = {
+    "answer_f1": RewardSpec(RewardKind.COMPLETION, lambda c: answer_reward(c.format_reward)),
+    "manager_op": RewardSpec(RewardKind.COMPLETION, lambda c: manager_reward(c.format_reward)),
+    "manager_answer": RewardSpec(RewardKind.COMPLETION, _frozen_answer_reward),
+    "episode_outcome": RewardSpec(RewardKind.ROLLOUT, lambda c: episode_reward),
+}
+"""The rewards the trainers use, by name (the name TRL logs them under)."""
+
+
+def reward_name(config: Any) -> str:
+    """The :data:`REWARDS` entry a training config asks for (its policy, and for the
+    manager ``config.manager_reward``)."""
+    if config.policy == "answer":
+        return "answer_f1"
+    if config.policy == "actor":
+        return "episode_outcome"
+    return "manager_op" if config.manager_reward == "op" else "manager_answer"
+
+
+def reward_for(config: Any) -> Reward:
+    """The checked reward a training config asks for (answer, manager or actor policy)."""
+    name = reward_name(config)
+    spec = REWARDS[name]
+    return Reward(name, spec.kind, checked_reward(spec.build(config), name=name))
+
+
+def preflight_reward(reward: Reward, rows: Sequence[dict[str, Any]]) -> None:
+    """Call ``reward`` once on a made-up completion for the first row, so a broken reward
+    fails in a second, before a model is loaded, with a message naming it."""
+    row = rows[0]
+    columns = {k: [v] for k, v in row.items() if k != "prompt"}
+    if reward.kind is RewardKind.ROLLOUT:  # the outcome exists only after a rollout
+        columns["env_reward"] = [0.0]
+    value = reward([row["prompt"]], [[{"role": "assistant", "content": "{}"}]], **columns)
+    if not isinstance(value, list) or len(value) != 1:
+        raise ConfigError(f"the reward returned {value!r} for one completion; it must return "
+                          "one float per completion")
 
 
 def _json_part(text: str) -> str:
@@ -155,20 +244,22 @@ def _json_part(text: str) -> str:
     return m.group(0) if m else text
 
 
-def checked_reward(fn: Callable[..., list[float]]) -> Callable[..., list[float]]:
-    """Wrap a user reward so a crash names the function and the completion it failed on."""
+def checked_reward(fn: RewardFn, name: str | None = None) -> RewardFn:
+    """Wrap a user reward so a crash names the function (``name``, by default its
+    ``__name__``) and the completion it failed on."""
+    label = name or getattr(fn, "__name__", fn)
 
     def call(prompts, completions, **kw):
         try:
             values = fn(prompts, completions, **kw)
         except Exception as exc:  # noqa: BLE001 - re-raised with context
-            raise RuntimeError(f"reward function {getattr(fn, '__name__', fn)!r} raised "
+            raise RuntimeError(f"reward function {label!r} raised "
                                f"{type(exc).__name__}: {exc} (first completion: "
                                f"{completion_text(completions[0])[:120]!r})") from exc
         if len(values) != len(completions):
-            raise RuntimeError(f"reward function {getattr(fn, '__name__', fn)!r} returned "
+            raise RuntimeError(f"reward function {label!r} returned "
                                f"{len(values)} values for {len(completions)} completions")
         return [float(v) for v in values]
 
-    call.__name__ = getattr(fn, "__name__", "reward")
+    call.__name__ = name or getattr(fn, "__name__", "reward")
     return call

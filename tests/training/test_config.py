@@ -44,16 +44,45 @@ def test_ppo_config_checks():
     assert parse_args(PPOConfig, ["--policy", "actor"]).env == "household"
 
 
-def test_a_reward_that_raises_is_reported_before_training(tmp_path):
-    from training.grpo import _preflight
-    from training.rewards import checked_reward
+def _broken_reward():
+    from training.rewards import Reward, RewardKind, checked_reward
 
     def broken(prompts, completions, **kw):
         raise KeyError("gold")
 
+    return Reward("broken", RewardKind.COMPLETION, checked_reward(broken))
+
+
+def test_a_reward_that_raises_is_reported_before_training(tmp_path):
+    from training.rewards import preflight_reward
+
     with pytest.raises(RuntimeError, match="reward function 'broken' raised KeyError"):
-        _preflight(checked_reward(broken), [{"prompt": [{"role": "user", "content": "q"}],
+        preflight_reward(_broken_reward(), [{"prompt": [{"role": "user", "content": "q"}],
                                              "gold": "a"}])
+
+
+@pytest.mark.parametrize("trainer", ["grpo", "ppo"])
+def test_both_trainers_preflight_the_reward_before_the_model_loads(trainer, tmp_path,
+                                                                   monkeypatch):
+    import importlib
+
+    import training.model
+
+    module = importlib.import_module(f"training.{trainer}")
+    rows = [{"prompt": [{"role": "user", "content": "q"}], "gold": "a"}]
+    monkeypatch.setattr(module, "examples_for", lambda config: rows)
+    monkeypatch.setattr(module, "reward_for", lambda config: _broken_reward())
+
+    def no_model(*a, **kw):
+        raise AssertionError("the model was loaded before the reward was checked")
+
+    monkeypatch.setattr(training.model, "load_policy_model", no_model)
+    cls, train = ((GRPOConfig, module.train_grpo) if trainer == "grpo"
+                  else (PPOConfig, module.train_ppo))
+    config = cls(policy="answer", output_dir=str(tmp_path / trainer), steps=1,
+                 tensorboard=False)
+    with pytest.raises(RuntimeError, match="reward function 'broken' raised KeyError"):
+        train(config)
 
 
 def test_adapter_for_another_base_model_is_refused(tmp_path):
@@ -87,7 +116,7 @@ def test_manager_reward_fields_are_checked():
 
 
 def test_a_finished_run_is_reused_not_trained_past_its_end(tmp_path, locomo_file):
-    from training.grpo import _finished, train_grpo
+    from training.grpo import finished_run, train_grpo
 
     out = tmp_path / "run"
     (out / "adapter").mkdir(parents=True)
@@ -96,8 +125,8 @@ def test_a_finished_run_is_reused_not_trained_past_its_end(tmp_path, locomo_file
     # Returns before a dataset is built or a model loads.
     assert train_grpo(config) == {"adapter": str(out / "adapter"), "steps": 4, "reused": True}
     assert not (out / "config.json").exists()
-    assert _finished(out, 6) is None  # more steps asked for: the run resumes and trains
-    assert _finished(tmp_path / "elsewhere", 4) is None
+    assert finished_run(out, 6) is None  # more steps asked for: the run resumes and trains
+    assert finished_run(tmp_path / "elsewhere", 4) is None
 
 
 def test_shipped_accelerate_configs_load_with_accelerate():

@@ -44,13 +44,13 @@ def test_qa_systems_side_by_side(tmp_path, locomo_file):
 
 
 def test_household_and_shop_curves_with_and_without_memory(tmp_path):
-    house = run_env_eval("household", variants=["none", "full"], episodes=6, units=[2],
+    house = run_env_eval("household", variants=["none", "full"], episodes=6, instances=[2],
                          embedder="hash", progress=False)
     none, full = house["variants"]["none"], house["variants"]["full"]
     assert none["summary"]["episodes"] == full["summary"]["episodes"] == 6
     # Remembering where things were makes the later episodes in this home shorter.
     assert full["summary"]["avg_steps"] < none["summary"]["avg_steps"]
-    shop = run_env_eval("shop", variants=["none", "lessons"], episodes=5, units=[2],
+    shop = run_env_eval("shop", variants=["none", "lessons"], episodes=5, instances=[2],
                         embedder="hash", progress=False)
     assert (shop["variants"]["lessons"]["summary"]["score"]
             > shop["variants"]["none"]["summary"]["score"])

@@ -65,3 +65,52 @@ def test_manager_answer_reward_asks_a_frozen_answerer_about_the_edited_bank():
     # Small talk (no question): the op check alone.
     assert got == pytest.approx([1.1, 0.6, 0.1, 1.1])
     assert len(llm.calls) == 3  # one frozen answer per completion with a question
+
+
+def test_the_reward_and_its_kind_come_from_the_registry_by_name():
+    from training.config import GRPOConfig, PPOConfig
+    from training.rewards import REWARDS, RewardKind, reward_for, reward_name
+
+    for config, name in [(GRPOConfig(policy="answer"), "answer_f1"),
+                         (PPOConfig(policy="manager", manager_reward="op"), "manager_op"),
+                         (GRPOConfig(policy="actor"), "episode_outcome")]:
+        reward = reward_for(config)
+        assert (reward.name, reward.kind) == (name, REWARDS[name].kind)
+        assert reward.fn.__name__ == name  # TRL logs the reward under this name
+    assert reward_name(GRPOConfig(policy="manager")) == "manager_answer"
+    assert REWARDS["episode_outcome"].kind is RewardKind.ROLLOUT
+    assert {REWARDS[n].kind for n in ("answer_f1", "manager_op", "manager_answer")} == {
+        RewardKind.COMPLETION}
+
+
+def test_preflight_gives_a_rollout_reward_its_outcome_column():
+    from training.config import GRPOConfig
+    from training.grpo import episode_rows
+    from training.rewards import Reward, RewardKind, preflight_reward, reward_for
+
+    config = GRPOConfig(policy="actor", examples=2)
+    preflight_reward(reward_for(config), episode_rows(config))  # no env_reward in the rows
+
+    def two_values(prompts, completions, **kw):
+        return [1.0, 2.0]
+
+    with pytest.raises(ValueError, match="one float per completion"):
+        preflight_reward(Reward("two", RewardKind.COMPLETION, two_values),
+                         [{"prompt": [{"role": "user", "content": "q"}]}])
+
+
+def test_reply_schema_narrows_the_manager_to_the_memories_shown():
+    from policies.answer import AnswerOutput
+    from training.data import reply_schema
+
+    def ids(shown):
+        schema = reply_schema("manager", {"shown": shown})
+        item = schema["properties"]["operations"]["items"]["properties"]
+        return item["id"]["enum"], item["op"]["enum"], schema["properties"]["operations"]
+
+    assert ids(["Ana: I live in Lisbon.", "[x] starts with a bracket"])[0] == [-1, 0, 1]
+    got, ops, operations = ids([])
+    assert got == [-1] and ops == ["ADD", "NOOP"] and operations["maxItems"] == 3
+    assert reply_schema("answer", {}) is AnswerOutput
+    with pytest.raises(ValueError, match="actor"):
+        reply_schema("actor", {})

@@ -59,14 +59,14 @@ def test_grpo_and_ppo_steps_change_lora_and_the_adapter_loads(tmp_path, locomo_f
 def test_grpo_actor_plays_episodes_with_observations_masked(tmp_path):
     """Multi-turn GRPO: one sequence per episode, the environment's tokens masked out."""
     from agentmem.llm import get_llm
+    from envs import make_env
     from policies import PromptedActor
     from training.config import GRPOConfig, parse_args
-    from training.eval.envs_eval import make_env
     from training.grpo import TurnJoiner, play_episode, train_grpo
 
     llm = get_llm("local")
     tok = llm.tokenizer
-    env = make_env("household", unit=1, max_steps=3)()
+    env = make_env("household", instance=1, max_steps=3)()
     ep = play_episode(llm, TurnJoiner(tok), env, 5, max_tokens=48, temperature=1.0,
                       invalid_penalty=0.1)
     ids, mask = ep["completion_ids"], ep["env_mask"]

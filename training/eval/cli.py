@@ -68,7 +68,7 @@ def qa(conversations: Annotated[list[Path], typer.Argument(help="LoCoMo .json fi
 Embedder = Annotated[str, typer.Option("--embedder", help="minilm, hash, openai")]
 
 
-def _env(name: str, episodes: int, variants: str, actor: str, llm: str, units: str,
+def _env(name: str, episodes: int, variants: str, actor: str, llm: str, instances: str,
          max_steps: Optional[int], split: str, seed: int, out: Path, verbose: bool,
          embedder: str) -> None:
     from training.eval.envs_eval import run_env_eval
@@ -80,7 +80,7 @@ def _env(name: str, episodes: int, variants: str, actor: str, llm: str, units: s
                           f"{r.steps:2d} steps  {r.task}")
 
     result = run_env_eval(name, variants=_list(variants), actor=actor, llm=llm,
-                          episodes=episodes, units=[int(u) for u in _list(units)],
+                          episodes=episodes, instances=[int(u) for u in _list(instances)],
                           max_steps=max_steps, split=split, seed0=seed, on_episode=show,
                           embedder=embedder)
     files = write_env(result, out)

@@ -12,28 +12,14 @@ from __future__ import annotations
 import statistics
 from typing import Any, Callable, Sequence
 
+from agentmem.errors import InvalidArgumentError
 from agentmem.memory import Memory
-from envs.base import TextEnv
+from envs import make_env  # re-exported: the factory lives with the environments
 from training.eval.episodes import EnvMemory, EpisodeResult, run_series
 
 __all__ = ["VARIANTS", "run_env_eval", "make_env", "make_actor"]
 
 VARIANTS = ("none", "tasks", "lessons", "full")
-
-
-def make_env(name: str, *, unit: int = 1, split: str = "seen", max_steps: int | None = None
-             ) -> Callable[[], TextEnv]:
-    """A factory for ``household`` (persistent home ``unit``) or ``shop`` (shopper ``unit``)."""
-    if name == "household":
-        from envs.household import HouseholdEnv
-
-        return lambda: HouseholdEnv(persistent=True, home=unit, split=split,
-                                    max_steps=max_steps or 50)
-    if name == "shop":
-        from envs.shop import ShopEnv
-
-        return lambda: ShopEnv(shopper=unit, max_steps=max_steps or 15)
-    raise ValueError(f"unknown environment {name!r}: household or shop")
 
 
 def make_actor(kind: str, env_name: str, llm: Any = "local") -> Callable[[], Any]:
@@ -48,7 +34,7 @@ def make_actor(kind: str, env_name: str, llm: Any = "local") -> Callable[[], Any
 
         actor = PromptedActor(get_llm(llm) if isinstance(llm, str) else llm)
         return lambda: actor
-    raise ValueError(f"unknown actor {kind!r}: scripted or llm")
+    raise InvalidArgumentError(f"unknown actor {kind!r}: scripted or llm")
 
 
 def _summary(rows: list[EpisodeResult]) -> dict[str, float]:
@@ -62,21 +48,21 @@ def _summary(rows: list[EpisodeResult]) -> dict[str, float]:
 
 
 def run_env_eval(env_name: str, *, variants: Sequence[str] = VARIANTS, actor: str = "scripted",
-                 llm: Any = "local", episodes: int = 10, units: Sequence[int] = (1,),
+                 llm: Any = "local", episodes: int = 10, instances: Sequence[int] = (1,),
                  embedder: Any = "minilm", seed0: int = 0, max_steps: int | None = None,
                  split: str = "seen", progress: bool = True,
                  on_episode: Callable[[str, EpisodeResult], None] | None = None
                  ) -> dict[str, Any]:
-    """Play ``episodes`` episodes per unit (home or shopper) for every variant."""
+    """Play ``episodes`` episodes per instance (a home or a shopper) for every variant."""
     bad = [v for v in variants if v not in VARIANTS]
     if bad:
-        raise ValueError(f"unknown variants {bad}; choose from {VARIANTS}")
+        raise InvalidArgumentError(f"unknown variants {bad}; choose from {VARIANTS}")
     actor_factory = make_actor(actor, env_name, llm)
     out: dict[str, Any] = {"env": env_name, "actor": actor, "episodes": episodes,
-                           "units": list(units), "variants": {}}
+                           "instances": list(instances), "variants": {}}
     for variant in variants:
         rows: list[EpisodeResult] = []
-        for unit in units:
+        for instance in instances:
             memory = None
             store = None
             if variant != "none":
@@ -86,8 +72,8 @@ def run_env_eval(env_name: str, *, variants: Sequence[str] = VARIANTS, actor: st
                                    tasks=variant in ("tasks", "full"),
                                    llm=llm if actor == "llm" else None)
             callback = (lambda r, v=variant: on_episode(v, r)) if on_episode else None
-            rows += run_series(make_env(env_name, unit=unit, split=split, max_steps=max_steps),
-                               actor_factory, episodes=episodes, memory=memory, seed0=seed0,
+            env = make_env(env_name, instance=instance, split=split, max_steps=max_steps)
+            rows += run_series(env, actor_factory, episodes=episodes, memory=memory, seed0=seed0,
                                progress=progress, on_episode=callback)
             if store is not None:
                 store.close()

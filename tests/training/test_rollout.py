@@ -1,0 +1,209 @@
+"""The shared actor-episode loop, on a character tokenizer and a scripted model (no torch).
+
+Both trainers play episodes through :func:`training.rollout.play_actor_episode`; only
+the context differs (PPO: each turn prompted on its own; GRPO: one growing sequence).
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import groupby
+from operator import itemgetter
+
+import pytest
+
+from agentmem.errors import InvalidContentError
+from envs import make_env
+from training.rollout import ChatSequence, TurnJoiner, TurnPrompts, parse_action, play_actor_episode
+
+EOS = "<eos>"
+
+
+class CharTokenizer:
+    """One token per character, ``<eos>`` is token 0, a ChatML-like chat template."""
+
+    eos_token, eos_token_id = EOS, 0
+
+    def encode(self, text: str) -> list[int]:
+        ids: list[int] = []
+        for i, part in enumerate(text.split(EOS)):
+            ids += ([0] if i else []) + [ord(c) for c in part]
+        return ids
+
+    def __call__(self, text: str, add_special_tokens: bool = False) -> dict[str, list[int]]:
+        return {"input_ids": self.encode(text)}
+
+    def decode(self, ids: list[int], skip_special_tokens: bool = False) -> str:
+        return "".join("" if i == 0 and skip_special_tokens else EOS if i == 0 else chr(i)
+                       for i in ids)
+
+    def apply_chat_template(self, chat: list[dict], add_generation_prompt: bool = False,
+                            tokenize: bool = False) -> str:
+        text = "".join(f"<|{m['role']}|>{m['content']}{EOS}\n" for m in chat)
+        return text + ("<|assistant|>" if add_generation_prompt else "")
+
+
+class ScriptedActorLLM:
+    """Replies with the next scripted text (None: the first admissible action, as JSON;
+    "": an empty reply; an exception instance: raised), and records every call."""
+
+    def __init__(self, tokenizer: CharTokenizer, script: list = ()):
+        self.tokenizer, self.script, self.calls = tokenizer, list(script), []
+
+    def generate_ids(self, messages, schema, max_tokens=256, temperature=0.0, *,
+                     prompt_ids=None):
+        self.calls.append({"messages": messages, "max_tokens": max_tokens,
+                           "temperature": temperature, "prompt_ids": prompt_ids})
+        step = self.script.pop(0) if self.script else None
+        if isinstance(step, Exception):
+            raise step
+        if prompt_ids is None:
+            prompt_ids = self.tokenizer(self.tokenizer.apply_chat_template(
+                messages, add_generation_prompt=True))["input_ids"]
+        if step == "":
+            return list(prompt_ids), []
+        text = step if step is not None else json.dumps(
+            {"action": schema["properties"]["action"]["enum"][0]})
+        return list(prompt_ids), self.tokenizer.encode(text) + [0]
+
+
+def household(max_steps: int = 3):
+    return make_env("household", instance=1, max_steps=max_steps)()
+
+
+def test_parse_action_takes_the_json_action_or_keeps_the_raw_text():
+    assert parse_action('{"action": "look"}') == "look"
+    assert parse_action("go north") == "go north"
+    assert parse_action('{"act": "look"}') == '{"act": "look"}'
+    assert parse_action("[1]") == "[1]"
+
+
+def test_turn_prompts_prompt_each_turn_alone_with_the_given_budget():
+    tok = CharTokenizer()
+    llm = ScriptedActorLLM(tok, [None, "not json", ""])
+    ep = play_actor_episode(llm, household(), 5, TurnPrompts(tok), max_new_tokens=17,
+                            temperature=0.7)
+    assert len(ep.turns) == ep.steps == 3
+    assert all(c["max_tokens"] == 17 and c["temperature"] == 0.7 for c in llm.calls)
+    assert all(c["prompt_ids"] is None for c in llm.calls)  # templated by the model's LLM
+    # Every prompt is the actor's own single-turn prompt (system + user), as at inference.
+    assert all(len(c["messages"]) == 2 for c in llm.calls)
+    assert ep.turns[1].action == "not json" and ep.turns[1].invalid
+    assert ep.turns[2].reply_ids == [0]  # an empty reply is scored as one end token
+    assert ep.invalid == sum(t.invalid for t in ep.turns) >= 1
+
+
+def test_chat_sequence_is_the_chat_template_of_the_whole_episode():
+    tok = CharTokenizer()
+    llm = ScriptedActorLLM(tok, [None, "not json", None])
+    context = ChatSequence(TurnJoiner(tok))
+    ep = play_actor_episode(llm, household(), 5, context, max_new_tokens=23, temperature=1.0)
+    prompt, completion, mask = context.sequence()
+    assert len(ep.turns) == 3 and len(completion) == len(mask)
+    # Each generation continues the exact sequence so far, with the trainer's budget.
+    for call, turn in zip(llm.calls, ep.turns, strict=True):
+        assert call["max_tokens"] == 23 and call["prompt_ids"] == turn.prompt_ids
+        assert (prompt + completion)[:len(turn.prompt_ids)] == turn.prompt_ids
+    # The sequence is what the chat template renders for the episode's chat, while the
+    # replies keep their sampled tokens (the end token included).
+    last = tok.decode(ep.turns[-1].reply_ids, skip_special_tokens=True)
+    chat = context.chat + [{"role": "assistant", "content": last}]
+    assert tok.decode(prompt + completion) + "\n" == tok.apply_chat_template(chat)
+
+
+def test_grpo_episode_masks_the_environment_and_subtracts_the_penalty():
+    from training.grpo import play_episode
+
+    tok = CharTokenizer()
+    env = household()
+    ep = play_episode(ScriptedActorLLM(tok, [None, "not json", None]), TurnJoiner(tok), env, 5,
+                      max_tokens=23, temperature=1.0, invalid_penalty=0.5)
+    completion, mask = ep["completion_ids"], ep["env_mask"]
+    assert len(completion) == len(mask) and ep["steps"] == 3
+    # Masked 1: exactly the three replies; 0: the two observations + prompts between.
+    runs = [(m, [token for token, _ in run])
+            for m, run in groupby(zip(completion, mask, strict=True), key=itemgetter(1))]
+    assert [m for m, _ in runs] == [1, 0, 1, 0, 1]
+    replies = [tok.decode(r, skip_special_tokens=True) for m, r in runs if m == 1]
+    assert replies[1] == "not json" and json.loads(replies[0])["action"]
+    assert all(tok.decode(r).endswith("<|assistant|>") for m, r in runs if m == 0)
+    assert ep["env_reward"] == pytest.approx(env.total_reward - 0.5 * 1)
+
+
+def test_chat_sequence_ends_the_episode_when_the_context_is_full():
+    from training.grpo import play_episode
+
+    tok = CharTokenizer()
+    full = InvalidContentError("prompt exceeds the context window")
+    ep = play_episode(ScriptedActorLLM(tok, [None, full]), TurnJoiner(tok), household(), 5,
+                      max_tokens=8, temperature=1.0, invalid_penalty=0.1)
+    mask = ep["env_mask"]
+    assert ep["steps"] == 1 and mask == sorted(mask, reverse=True)  # one reply, the next prompt
+    ep = play_episode(ScriptedActorLLM(tok, [full]), TurnJoiner(tok), household(), 5,
+                      max_tokens=8, temperature=1.0, invalid_penalty=0.1)
+    assert (ep["completion_ids"], ep["env_mask"], ep["steps"]) == ([0], [1], 0)
+
+
+def test_turn_prompts_let_a_full_context_raise():
+    tok = CharTokenizer()
+    llm = ScriptedActorLLM(tok, [InvalidContentError("too long")])
+    with pytest.raises(InvalidContentError):
+        play_actor_episode(llm, household(), 5, TurnPrompts(tok), max_new_tokens=8,
+                           temperature=1.0)
+
+
+def test_ppo_plays_actor_episodes_with_its_configured_token_budget(monkeypatch):
+    """PPO once hard-coded 48 new tokens for the actor; it now passes its config's."""
+    import training.model
+    from training.config import PPOConfig
+    from training.ppo import rollout_batches
+
+    monkeypatch.setattr(training.model, "completion_logprobs",
+                        lambda model, p, c, t: [0.0] * len(c))
+
+    class Model:
+        def eval(self):
+            return self
+
+    tok = CharTokenizer()
+    llm = ScriptedActorLLM(tok, [None, "not json"] * 10)
+    config = PPOConfig(policy="actor", env="household", max_completion_tokens=21, batch_size=4,
+                       max_episode_steps=2, gamma=0.5, invalid_penalty=0.25)
+    samples = rollout_batches(config, llm, Model(), tok, [], None)(0)
+    assert len(samples) >= 4 and {c["max_tokens"] for c in llm.calls} == {21}
+    # Two-turn episodes: the second turn (invalid) gets the outcome, the first half of it.
+    first, second = samples[0], samples[1]
+    outcome = second.reward + 0.25
+    assert first.reward == pytest.approx(0.5 * outcome)
+    assert first.logprobs == [0.0] * len(first.completion_ids)
+
+
+def test_ppo_samples_the_manager_under_the_schema_of_the_memories_shown(monkeypatch):
+    import training.model
+    from training.config import PPOConfig
+    from training.ppo import rollout_batches
+    from training.rewards import Reward, RewardKind
+
+    monkeypatch.setattr(training.model, "completion_logprobs",
+                        lambda model, p, c, t: [0.0] * len(c))
+    tok = CharTokenizer()
+    schemas = []
+
+    class ManagerLLM:
+        def generate_ids(self, messages, schema, max_tokens, temperature):
+            schemas.append(schema)
+            return [1, 2], tok.encode('{"operations": []}')
+
+    class Model:
+        def eval(self):
+            return self
+
+    rows = [{"prompt": [{"role": "user", "content": "Existing memories:\n[0] a\n[1] b"}],
+             "shown": ["a", "b"]},
+            {"prompt": [{"role": "user", "content": "[x] not a memory line"}], "shown": []}]
+    reward = Reward("n", RewardKind.COMPLETION, lambda p, c, **kw: [float(len(kw["shown"][0]))])
+    config = PPOConfig(policy="manager", batch_size=2, minibatch_size=2)
+    samples = rollout_batches(config, ManagerLLM(), Model(), tok, rows, reward)(0)
+    assert [s.reward for s in samples] == [2.0, 0.0]
+    ids = [s["properties"]["operations"]["items"]["properties"]["id"]["enum"] for s in schemas]
+    assert ids == [[-1, 0, 1], [-1]]  # from the rows' memories, not from counting "[" lines
