@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from agentmem.testing import ScriptedLLM
-from training.eval.peers import PEERS, PeerServer, _PeerSystem, peer_installed
+from training.eval.peers import PEERS, PeerServer, PeerSystem, peer_installed
 from training.eval.qa import run_qa
 
 
-class _EchoPeer(_PeerSystem):
+class _EchoPeer(PeerSystem):
     """A peer that stores each turn as a memory through the server's LLM (one chat call
     per turn, over HTTP with the OpenAI client) and fails on turns mentioning 'Porto'."""
 

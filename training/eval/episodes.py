@@ -22,11 +22,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Sequence
 
 from agentmem.errors import AgentMemError
-from agentmem.lessons import LessonStore
 from agentmem.memory import Memory
 from agentmem.protocols import ActorPolicy
 from agentmem.records import Kind
-from agentmem.tasks import TaskTree
+from agentmem.structures.lessons import LessonStore
+from agentmem.structures.tasks import TaskTree
 from envs.base import TextEnv
 
 __all__ = ["EpisodeResult", "EnvMemory", "run_episode", "run_series"]

@@ -24,6 +24,10 @@ Neither package is a dependency of agentmem. ``mem0ai`` pins ``protobuf<7``, so
 install the peers in their own virtual environment (see docs/environments.md).
 The memories each peer returns carry the turn ids they came from, so recall@k of
 the evidence turns is measured the same way as for the other systems.
+
+:mod:`training.eval.qa` looks the peers up here (:data:`PEERS`, :func:`make_peer`,
+:func:`skip_reason`); this module needs nothing from it, only the shared contract in
+:mod:`training.eval.systems`.
 """
 
 from __future__ import annotations
@@ -32,19 +36,31 @@ import importlib.util
 import inspect
 import os
 import tempfile
-import threading
 import time
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-from agentmem.llm.base import Usage
+from agentmem.conversations import first_turns
+from agentmem.errors import MissingDependencyError
+from agentmem.llm.usage import CountingLLM
 from agentmem.records import Kind, MemoryRecord, Provenance, Scope, SourceType
+from training.eval.systems import IngestStats, MemoryFactory, System
 
-__all__ = ["PEERS", "peer_installed", "require_peer", "PeerServer", "Mem0System", "AMemSystem"]
+__all__ = ["PEERS", "PeerNotInstalledError", "peer_installed", "require_peer", "skip_reason",
+           "make_peer", "PeerServer", "PeerSystem", "Mem0System", "AMemSystem"]
 
 #: system name -> (importable module, pip requirement)
 PEERS: dict[str, tuple[str, str]] = {"mem0": ("mem0", "mem0ai"),
                                      "a-mem": ("agentic_memory", "a-mem")}
+
+
+class PeerNotInstalledError(MissingDependencyError, ValueError):
+    """A peer was asked for in ``systems`` but its package is not installed.
+
+    A :class:`~agentmem.errors.MissingDependencyError` (the message says what to
+    install), and still the ``ValueError`` it was before this type existed: the
+    value at fault is the ``systems`` entry, and callers catch it as such.
+    """
 
 
 def peer_installed(name: str) -> bool:
@@ -52,37 +68,35 @@ def peer_installed(name: str) -> bool:
 
 
 def require_peer(name: str) -> None:
+    """Raise :class:`PeerNotInstalledError` unless the peer ``name`` can run here."""
     if not peer_installed(name):
         module, requirement = PEERS[name]
-        raise ValueError(f"the {name} system needs the {requirement!r} package (module "
-                         f"{module!r}), which is not installed; install it in a separate "
-                         f"virtualenv as docs/environments.md shows, or drop {name!r} from "
-                         f"--systems")
+        raise PeerNotInstalledError(
+            f"the {name} system needs the {requirement!r} package (module {module!r}), which "
+            f"is not installed; install it in a separate virtualenv as docs/environments.md "
+            f"shows, or drop {name!r} from --systems")
 
 
-class _CountingLLM:
-    """Wraps the run's LLM so the calls and tokens the peers spend can be read off."""
-
-    def __init__(self, llm: Any):
-        self.llm, self.name = llm, getattr(llm, "name", "local")
-        self.usage = Usage()
-        self._lock = threading.Lock()
-
-    def chat(self, messages: Sequence[Mapping[str, str]], **kwargs: Any) -> Any:
-        reply = self.llm.chat(messages, **kwargs)
-        with self._lock:
-            self.usage = self.usage + reply.usage
-        return reply
+def skip_reason(name: str) -> str:
+    """Why the peer ``name`` is missing from a run's results (the summary's ``skipped``)."""
+    if peer_installed(name):
+        return f"not asked for (add {name} to --systems)"
+    return (f"not installed (pip install {PEERS[name][1]} in a separate virtualenv; "
+            "docs/environments.md)")
 
 
 class PeerServer:
-    """The run's LLM and embedder behind an OpenAI-compatible endpoint on a free port."""
+    """The run's LLM and embedder behind an OpenAI-compatible endpoint on a free port.
+
+    ``llm`` is the run's model behind a :class:`~agentmem.llm.usage.CountingLLM`, so
+    the calls and tokens the peers spend through the server can be read off it.
+    """
 
     def __init__(self, llm: Any, embedder: Any):
         from agentmem.embeddings import make_embedder
         from agentmem.llm.server import LLMServer
 
-        self.llm = _CountingLLM(llm)
+        self.llm = CountingLLM(llm)
         self.embedder = make_embedder(embedder) if isinstance(embedder, str) else embedder
         self.server = LLMServer(self.llm, embedder=self.embedder).start()
         self.base_url = self.server.base_url
@@ -92,36 +106,32 @@ class PeerServer:
         self.server.server_close()
 
 
-class _PeerSystem:
+class PeerSystem(System):
     """Shared by the peers: a scratch folder, per-turn usage and timing, turn ids on
     every memory. Subclasses fill :meth:`_open`, :meth:`_add` and :meth:`_search`."""
 
-    name = ""
-
     def __init__(self, answerer: Any, k: int, server: PeerServer, limit: int | None):
-        self.answerer, self.k, self.server, self.limit = answerer, k, server, limit
+        super().__init__(answerer, k)
+        self.server, self.limit = server, limit
         self.tmp = tempfile.TemporaryDirectory(prefix=f"agentmem-{self.name}-")
 
-    def prepare(self, sessions: list, memory_factory: Any, progress: bool) -> Any:
+    def prepare(self, sessions: list, memory_factory: MemoryFactory,
+                progress: bool) -> IngestStats:
         from tqdm import tqdm
 
-        from training.eval.qa import _Prepared
-
         self._open(Path(self.tmp.name))
-        prep = _Prepared()
-        turns = [(s, t) for s in sessions for t in s.turns][: self.limit]
+        prep = IngestStats()
+        meter = self.server.llm.meter  # the peer's calls all go through the server
+        turns = [(s, t) for s in first_turns(sessions, self.limit) for t in s.turns]
         for session, turn in tqdm(turns, desc=f"{self.name} ingest", disable=not progress,
                                   leave=False):
-            before, start = self.server.llm.usage, time.perf_counter()
+            before, start = meter.total, time.perf_counter()
             try:
                 self._add(f"{turn.speaker}: {turn.text}", turn.turn_id, turn.time or session.time)
             except Exception:  # noqa: BLE001 - the peer's own failure; counted, the run goes on
                 prep.failures += 1
             prep.seconds.append(time.perf_counter() - start)
-            after = self.server.llm.usage
-            prep.usage = prep.usage + Usage(after.calls - before.calls,
-                                            after.prompt_tokens - before.prompt_tokens,
-                                            after.completion_tokens - before.completion_tokens)
+            prep.usage = prep.usage + meter.since(before)
             prep.turns += 1
         return prep
 
@@ -144,7 +154,7 @@ class _PeerSystem:
         raise NotImplementedError
 
 
-class Mem0System(_PeerSystem):
+class Mem0System(PeerSystem):
     name = "mem0"
 
     def _open(self, folder: Path) -> None:
@@ -182,7 +192,7 @@ class Mem0System(_PeerSystem):
                 for h in hits[: self.k]]
 
 
-class AMemSystem(_PeerSystem):
+class AMemSystem(PeerSystem):
     name = "a-mem"
 
     def _open(self, folder: Path) -> None:
@@ -219,3 +229,9 @@ class AMemSystem(_PeerSystem):
             if note is not None:
                 out.append((note.content, self.refs.get(hit["id"], "")))
         return out
+
+
+def make_peer(name: str, answerer: Any, k: int, server: PeerServer,
+              limit: int | None) -> PeerSystem:
+    """The peer system ``name`` (one of :data:`PEERS`), ingesting at most ``limit`` turns."""
+    return {"mem0": Mem0System, "a-mem": AMemSystem}[name](answerer, k, server, limit)

@@ -20,32 +20,30 @@ LLM calls and tokens per ingested turn and per question; latency p50/p95.
 The peers run only when asked for (``systems=[..., "mem0", "a-mem"]``) and their
 packages are installed (see :mod:`training.eval.peers` and docs/environments.md);
 otherwise the summary lists them under ``skipped`` with the reason.
+
+The systems share the contract in :mod:`training.eval.systems`; this module looks
+the peers up in :mod:`training.eval.peers`, which imports nothing from here.
 """
 
 from __future__ import annotations
 
 import statistics
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
-from agentmem.conversations import Session
+from agentmem.conversations import Session, first_turns
+from agentmem.errors import InvalidArgumentError
 from agentmem.llm.base import Usage
 from agentmem.memory import Memory
 from agentmem.records import Kind, MemoryRecord, Provenance, Scope, SourceType
-from envs.memqa import CATEGORIES, Question, load_locomo
+from envs.memqa import CATEGORIES, load_locomo
 from envs.scoring import bleu1, exact_match, token_f1
-from training.eval.peers import (
-    PEERS,
-    AMemSystem,
-    Mem0System,
-    PeerServer,
-    peer_installed,
-    require_peer,
-)
+from training.eval.peers import PEERS, PeerServer, make_peer, require_peer, skip_reason
+from training.eval.systems import IngestStats, System, memory_factory
 
-__all__ = ["SYSTEMS", "run_qa", "QAResult"]
+__all__ = ["SYSTEMS", "run_qa", "QAResult", "summarize"]
 
 SYSTEMS = ("none", "full", "rag", "agentmem", "oracle")
 
@@ -60,38 +58,24 @@ def _refs(records: Sequence[MemoryRecord]) -> set[str]:
     return {r for m in records for r in (m.provenance.ref or "").split(",") if r}
 
 
-@dataclass
-class _Prepared:
-    turns: int = 0
-    usage: Usage = field(default_factory=Usage)
-    seconds: list[float] = field(default_factory=list)
-    failures: int = 0  # turns whose ingestion raised inside a peer system
-
-
-class _System:
-    name = ""
-
-    def __init__(self, answerer: Any, k: int):
-        self.answerer, self.k = answerer, k
-
-    def prepare(self, sessions: list[Session], memory_factory: Callable[[], Memory],
-                progress: bool) -> _Prepared:
-        return _Prepared()
-
-    def context(self, question: Question) -> list[MemoryRecord]:
-        return []
-
-    def close(self) -> None:
-        memory = getattr(self, "memory", None)
-        if memory is not None:
-            memory.close()
-
-
-class _NoMemory(_System):
+class _NoMemory(System):
     name = "none"
 
 
-class _Full(_System):
+class _Searched(System):
+    """A system whose ``prepare`` fills an agentmem Memory, searched per question."""
+
+    memory: Memory | None = None  # set by prepare
+
+    def context(self, question):
+        return [h.record for h in self.memory.search(question.question, k=self.k, user_id="qa")]
+
+    def close(self) -> None:
+        if self.memory is not None:
+            self.memory.close()
+
+
+class _Full(System):
     name = "full"
 
     def __init__(self, answerer: Any, k: int, window_chars: int):
@@ -101,7 +85,7 @@ class _Full(_System):
 
     def prepare(self, sessions, memory_factory, progress):
         self.records = [_turn_record(s, t) for s in sessions for t in s.turns]
-        return _Prepared(turns=len(self.records))
+        return IngestStats(turns=len(self.records))
 
     def context(self, question):
         out, used = [], 0
@@ -113,7 +97,7 @@ class _Full(_System):
         return out[::-1]
 
 
-class _Rag(_System):
+class _Rag(_Searched):
     name = "rag"
 
     def prepare(self, sessions, memory_factory, progress):
@@ -124,13 +108,13 @@ class _Rag(_System):
             self.memory.add(r.content, user_id="qa", kind=Kind.TURN, event_time=r.event_time,
                             provenance=r.provenance)
         per = (time.perf_counter() - start) / max(1, len(records))
-        return _Prepared(turns=len(records), seconds=[per] * len(records))
-
-    def context(self, question):
-        return [h.record for h in self.memory.search(question.question, k=self.k, user_id="qa")]
+        return IngestStats(turns=len(records), seconds=[per] * len(records))
 
 
-class _AgentMem(_System):
+class _AgentMem(_Searched):
+    """The default path of ``agentmem ingest``: the same :func:`ingest_sessions`, one
+    manager call per turn (its default batch), then hybrid search per question."""
+
     name = "agentmem"
 
     def __init__(self, answerer: Any, k: int, manager: Any, limit: int | None):
@@ -138,36 +122,25 @@ class _AgentMem(_System):
         self.manager, self.limit = manager, limit
 
     def prepare(self, sessions, memory_factory, progress):
-        from tqdm import tqdm
-
-        from agentmem.errors import AgentMemError
-        from agentmem.ingest import manage_turns
+        from agentmem.ingest import ingest_sessions
 
         self.memory = memory_factory()
-        prep = _Prepared()
-        turns = [t for s in sessions for t in s.turns][: self.limit]
-        for turn in tqdm(turns, desc="agentmem ingest", disable=not progress, leave=False):
-            start = time.perf_counter()
-            try:
-                _, _, usage = manage_turns(self.memory, self.manager, [turn], k=self.k,
-                                           user_id="qa")
-                prep.usage = prep.usage + usage
-            except AgentMemError:
-                prep.usage = prep.usage + Usage(calls=1)  # a failed call still cost one
-            prep.seconds.append(time.perf_counter() - start)
-            prep.turns += 1
-        return prep
-
-    def context(self, question):
-        return [h.record for h in self.memory.search(question.question, k=self.k, user_id="qa")]
+        report = ingest_sessions(self.memory, first_turns(sessions, self.limit),
+                                 manager=self.manager, k=self.k, progress=progress,
+                                 user_id="qa")
+        # The report costs only the calls that succeeded; a failed call still cost one.
+        # With one turn per batch, the seconds per batch are the seconds per turn.
+        return IngestStats(turns=report.turns,
+                           usage=report.usage + Usage(calls=len(report.failures)),
+                           seconds=report.seconds_per_batch)
 
 
-class _Oracle(_System):
+class _Oracle(System):
     name = "oracle"
 
     def prepare(self, sessions, memory_factory, progress):
         self.by_ref = {t.turn_id: _turn_record(s, t) for s in sessions for t in s.turns}
-        return _Prepared()
+        return IngestStats()
 
     def context(self, question):
         return [self.by_ref[e] for e in question.evidence if e in self.by_ref]
@@ -178,13 +151,13 @@ class QAResult:
     system: str
     conversation: str
     rows: list[dict[str, Any]]
-    prepared: _Prepared
+    prepared: IngestStats
 
 
 def _make(name: str, answerer: Any, manager: Any, k: int, window_chars: int,
-          limit: int | None, server: Any = None) -> _System:
+          limit: int | None, server: Any = None) -> System:
     if name in PEERS:
-        return {"mem0": Mem0System, "a-mem": AMemSystem}[name](answerer, k, server, limit)
+        return make_peer(name, answerer, k, server, limit)
     return {"none": lambda: _NoMemory(answerer, k), "full": lambda: _Full(answerer, k, window_chars),
             "rag": lambda: _Rag(answerer, k),
             "agentmem": lambda: _AgentMem(answerer, k, manager, limit),
@@ -218,7 +191,8 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
 
     unknown = [s for s in systems if s not in SYSTEMS and s not in PEERS]
     if unknown:
-        raise ValueError(f"unknown systems {unknown}; choose from {SYSTEMS + tuple(PEERS)}")
+        raise InvalidArgumentError(
+            f"unknown systems {unknown}; choose from {SYSTEMS + tuple(PEERS)}")
     for name in systems:
         if name in PEERS:
             require_peer(name)  # before any model loads
@@ -228,22 +202,18 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
         manager = PromptedManager(model)
     server = PeerServer(model, embedder) if any(s in PEERS for s in systems) else None
     results: list[QAResult] = []
-    counter = iter(range(10**6))
-
-    def memory_factory() -> Memory:
-        path = ":memory:" if home is None else Path(home) / f"qa-{next(counter)}"
-        return Memory(home=str(path), embedder=embedder)
+    fresh_memory = memory_factory(home, embedder)
 
     for conv in conversations:
         sessions, qs = load_locomo(conv, categories)
         if turns is not None:
-            kept = {t.turn_id for t in [t for s in sessions for t in s.turns][:turns]}
+            kept = {t.turn_id for s in first_turns(sessions, turns) for t in s.turns}
             qs = [q for q in qs if q.evidence and set(q.evidence) <= kept]
         if questions is not None and len(qs) > questions:
             qs = [qs[i] for i in sorted(random.Random(seed).sample(range(len(qs)), questions))]
         for name in systems:
             system = _make(name, answerer, manager, k, window_chars, turns, server)
-            prepared = system.prepare(sessions, memory_factory, progress)
+            prepared = system.prepare(sessions, fresh_memory, progress)
             rows = []
             for q in tqdm(qs, desc=f"{Path(conv).stem} {name}", disable=not progress,
                           leave=False):
@@ -316,10 +286,7 @@ def summarize(results: list[QAResult], systems: Sequence[str]) -> dict[str, Any]
             "answer_p95_s": _pct([r["seconds"] for r in rows], 0.95),
             "rows": rows,
         }
-    for peer, (_, requirement) in PEERS.items():
-        if peer in systems:
-            continue
-        out["skipped"][peer] = (f"not asked for (add {peer} to --systems)" if peer_installed(peer)
-                                else f"not installed (pip install {requirement} in a separate "
-                                     "virtualenv; docs/environments.md)")
+    for peer in PEERS:
+        if peer not in systems:
+            out["skipped"][peer] = skip_reason(peer)
     return out

@@ -1,0 +1,73 @@
+"""The QA harness's joints: the shared system contract, the agentmem system on the CLI's
+ingest path, the project errors. (No import cycles: tests/test_house.py.)"""
+
+from __future__ import annotations
+
+import pytest
+
+import agentmem.ingest
+from agentmem.conversations import Session, first_turns, read_conversation
+from agentmem.errors import InvalidArgumentError, LLMError, MissingDependencyError
+from agentmem.testing import ScriptedLLM
+from training.eval import peers
+from training.eval.qa import run_qa
+
+
+def _reply(messages):
+    prompt = messages[-1]["content"]
+    if "New messages:" in prompt:  # the memory manager
+        text = prompt.split("New messages:")[-1].strip().split("\n")[0]
+        if "Porto" in text:
+            return LLMError("the manager call failed")
+        return {"operations": [{"op": "ADD", "fact": text, "id": -1}]}
+    line = next((x for x in prompt.splitlines() if x.startswith("[0]")), "")
+    return {"selected": [0] if line else [], "answer": line.split(": ", 1)[-1] or "unknown"}
+
+
+def test_first_turns_cuts_across_sessions_without_changing_them(locomo_file):
+    sessions = read_conversation(locomo_file())
+    assert [len(s.turns) for s in sessions] == [3, 1]
+    assert [len(s.turns) for s in first_turns(sessions, 2)] == [2]
+    assert [len(s.turns) for s in first_turns(sessions, 4)] == [3, 1]
+    assert first_turns(sessions, 0) == [] and first_turns(sessions, None) == sessions
+    assert [len(s.turns) for s in sessions] == [3, 1]  # the input is untouched
+    assert isinstance(first_turns(sessions, 1)[0], Session)
+    with pytest.raises(InvalidArgumentError, match="turn limit"):
+        first_turns(sessions, -1)
+
+
+def test_agentmem_system_ingests_through_the_cli_ingest_path(monkeypatch, locomo_file):
+    seen = []
+    real = agentmem.ingest.ingest_sessions
+
+    def spy(memory, sessions, **kwargs):
+        seen.append(kwargs)
+        return real(memory, sessions, **kwargs)
+
+    monkeypatch.setattr(agentmem.ingest, "ingest_sessions", spy)
+    result = run_qa([locomo_file()], systems=["agentmem"], llm=ScriptedLLM(default=_reply),
+                    embedder="hash", k=1, progress=False)
+    assert len(seen) == 1 and seen[0]["user_id"] == "qa" and seen[0]["manager"] is not None
+    assert "batch_size" not in seen[0]  # the default batch, as `agentmem ingest`
+    s = result["systems"]["agentmem"]
+    # The Porto turn's manager call failed: still one call per turn, the run went on.
+    assert s["ingest_turns"] == 4 and s["calls_per_turn"] == 1.0 and s["tokens_per_turn"] > 0
+    assert s["questions"] == 2 and s["recall_at_k"] == 0.5
+
+
+def test_agentmem_system_takes_the_turn_limit(locomo_file):
+    result = run_qa([locomo_file()], systems=["agentmem"], llm=ScriptedLLM(default=_reply),
+                    embedder="hash", k=1, progress=False, turns=3)
+    s = result["systems"]["agentmem"]
+    assert s["ingest_turns"] == 3 and s["questions"] == 1  # only the question about turn 3
+
+
+def test_harness_errors_are_project_errors(monkeypatch, locomo_file):
+    with pytest.raises(InvalidArgumentError, match="unknown systems"):
+        run_qa([locomo_file()], systems=["letta"], llm=ScriptedLLM())
+    monkeypatch.setitem(peers.PEERS, "mem0", ("no_such_module_xyz", "mem0ai"))
+    with pytest.raises(peers.PeerNotInstalledError) as err:
+        peers.require_peer("mem0")
+    assert isinstance(err.value, MissingDependencyError) and isinstance(err.value, ValueError)
+    assert "pip install mem0ai" in peers.skip_reason("mem0")
+
