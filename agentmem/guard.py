@@ -114,6 +114,8 @@ class ConsensusGuard:
                  llm: Any = None, k: int = 6, same_claim: float = 0.6, min_support: float = 1.5,
                  lessons: bool = True, frame: float | None = None):
         if frame is not None:
+            if same_claim != 0.6:
+                raise InvalidArgumentError("pass same_claim= only (frame= is its old name)")
             warnings.warn("ConsensusGuard(frame=) is now same_claim=", DeprecationWarning,
                           stacklevel=2)
             same_claim = frame

@@ -8,13 +8,17 @@ and no external stemmer: these run on every write and every query.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 
-__all__ = ["STOPWORDS", "words", "content_words", "stem", "stems", "keywords_of"]
+__all__ = ["STOPWORDS", "words", "content_words", "stem", "stems", "keywords_of",
+           "approx_tokens"]
 
 # Letters and digits (any script), so "café" and "Straße" stay whole words.
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# A keyword may join words with hyphens or apostrophes: "coffee-machine", "men's".
+_KEYWORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*", re.UNICODE)
 
 # English function words: no signal for retrieval or comparison, yet the most frequent.
 STOPWORDS = frozenset("""
@@ -28,7 +32,8 @@ while who whom why will with would you your yours
 
 def words(text: str) -> list[str]:
     """The lower-cased words of ``text``, in order (letters and digits of any script)."""
-    return _WORD.findall(text.lower())
+    # Split first, then lower-case: "İ".lower() adds a combining dot that would split words.
+    return [w.lower() for w in _WORD.findall(text)]
 
 
 def content_words(text: str, *, min_len: int = 1) -> list[str]:
@@ -53,5 +58,11 @@ def stems(text: str, *, min_len: int = 1) -> list[str]:
 def keywords_of(text: str, n: int = 5) -> list[str]:
     """The ``n`` most frequent content words of ``text`` that start with a letter and have
     two or more characters (ties: first seen first)."""
-    candidates = [w for w in content_words(text, min_len=2) if w[0].isalpha()]
+    candidates = [k for m in _KEYWORD.findall(text) if len(k := m.lower()) >= 2
+                  and k[0].isalpha() and k not in STOPWORDS]
     return [w for w, _ in Counter(candidates).most_common(n)]
+
+
+def approx_tokens(text: str) -> int:
+    """A tokenizer-free estimate of a text's length in tokens: about four characters each."""
+    return math.ceil(len(text) / 4)

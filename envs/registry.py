@@ -1,6 +1,6 @@
 """The actor's environments by name: one factory for the trainers and the evaluation.
 
-Both trainers and ``agentmem eval envs`` build their environments here, so a new
+Both trainers and ``agentmem eval household`` / ``eval shop`` build their environments here, so a new
 environment is registered in one place. The environment modules are imported only
 when their factory is asked for (the shop's catalogue is generated on first use).
 """

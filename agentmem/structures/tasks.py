@@ -14,7 +14,6 @@ cut to fit a token budget the caller gives.
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from typing import Any, Callable, Literal, Sequence
 
@@ -25,6 +24,7 @@ from agentmem.memory import Memory
 from agentmem.operations import Operation
 from agentmem.records import Kind, MemoryRecord, new_id, utcnow
 from agentmem.structures.base import Structure
+from agentmem.text import approx_tokens
 
 __all__ = ["TaskTree", "TaskNode", "STATUSES", "approx_tokens"]
 
@@ -32,11 +32,6 @@ Status = Literal["pending", "active", "done", "failed", "skipped"]
 STATUSES: tuple[str, ...] = ("pending", "active", "done", "failed", "skipped")
 _FINISHED = ("done", "failed", "skipped")
 _MARK = {"pending": " ", "active": ">", "done": "x", "failed": "!", "skipped": "-"}
-
-
-def approx_tokens(text: str) -> int:
-    """A tokenizer-free estimate: about four characters per token."""
-    return math.ceil(len(text) / 4)
 
 
 class TaskNode(BaseModel):

@@ -4,10 +4,10 @@ Memory here is three structures working together (all in one :class:`Memory`):
 
 * **notes**: facts the environment marks as worth keeping (where an object was
   seen, a shopper's stated preference), stored as ``item`` records;
-* **lessons**: after each episode, a :class:`~agentmem.lessons.LessonStore`
+* **lessons**: after each episode, a :class:`~agentmem.structures.lessons.LessonStore`
   distils what worked or failed; before the next, the best lessons and notes for
   the task are handed to the actor;
-* **task tree**: each episode is a :class:`~agentmem.tasks.TaskTree` whose steps
+* **task tree**: each episode is a :class:`~agentmem.structures.tasks.TaskTree` whose steps
   are the actions taken with what they produced; the actor sees its prompt (the
   task and the recent steps) within a token budget.
 
