@@ -2,7 +2,7 @@
 
 The guard node runs the consensus guard when one is given; the reflect node
 keeps the thread's turns in the checkpointed state, and :meth:`Agent.end_session`
-turns them into topic and session summaries (:mod:`agentmem.summaries`), which
+turns them into topic and session summaries (:mod:`agentmem.structures.summaries`), which
 later retrievals return next to facts, each hit marked with its granularity.
 
 The answer is returned before memory is written: ``manage`` hands the turn to a
@@ -23,12 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, TypedDict
 
+from agentmem.episodic import store_turns
 from agentmem.errors import AgentMemError, InvalidArgumentError, InvalidContentError, missing
 from agentmem.ingest import manage_turns
 from agentmem.llm.base import Usage
 from agentmem.memory import Memory
 from agentmem.protocols import AnswerPolicy, MemoryManager, Turn
-from agentmem.records import utcnow
+from agentmem.recall import recall
+from agentmem.records import new_id, utcnow
 
 __all__ = ["Agent", "TurnResult"]
 
@@ -38,6 +40,7 @@ log = logging.getLogger("agentmem.agent")
 class _State(TypedDict, total=False):
     message: str
     user_id: str
+    thread_id: str
     retrieved: list[dict]
     answer: str
     cited: list[str]
@@ -57,11 +60,20 @@ class TurnResult:
     quarantined_ids: list[str] = field(default_factory=list)
 
 
-class _Writer:
-    """A background thread applying manager decisions; the queue is bounded."""
+_NOTHING = object()
 
-    def __init__(self, memory: Memory, manager: MemoryManager, size: int, k: int, guard: Any):
+
+class _Writer:
+    """A background thread applying manager decisions; the queue is bounded.
+
+    Turns that queued up while the manager was busy are decided together, up to
+    ``batch`` turns of one user per LLM call, so a burst of messages costs fewer calls.
+    """
+
+    def __init__(self, memory: Memory, manager: MemoryManager, size: int, k: int, guard: Any,
+                 batch: int = 4):
         self.memory, self.manager, self.k, self.guard = memory, manager, k, guard
+        self.batch = batch
         self.queue: queue.Queue = queue.Queue(maxsize=size)
         self.errors: list[str] = []
         self.usage = Usage()
@@ -69,20 +81,34 @@ class _Writer:
         self._thread.start()
 
     def _run(self) -> None:
+        held: Any = _NOTHING  # an item taken while batching that belongs to the next batch
         while True:
-            item = self.queue.get()
-            try:
-                if item is None:
-                    return
-                turn, user_id = item
-                _, _, usage = manage_turns(self.memory, self.manager, [turn], k=self.k,
-                                           guard=self.guard, user_id=user_id)
-                self.usage = self.usage + usage
-            except AgentMemError as exc:  # one bad turn must not stop the writer
-                self.errors.append(f"{type(exc).__name__}: {exc}")
-                log.warning("memory write for a turn failed: %s", exc)
-            finally:
+            first = self.queue.get() if held is _NOTHING else held
+            held = _NOTHING
+            if first is None:  # close()
                 self.queue.task_done()
+                return
+            batch = [first]
+            while len(batch) < self.batch:
+                try:
+                    nxt = self.queue.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None or nxt[1] != first[1]:  # stop, or another user's turn
+                    held = nxt
+                    break
+                batch.append(nxt)
+            try:
+                _, _, usage = manage_turns(self.memory, self.manager, [t for t, _, _ in batch],
+                                           k=self.k, guard=self.guard,
+                                           sources=[s for _, _, s in batch], user_id=first[1])
+                self.usage = self.usage + usage
+            except AgentMemError as exc:  # one bad batch must not stop the writer
+                self.errors.append(f"{type(exc).__name__}: {exc}")
+                log.warning("memory write for %d turn(s) failed: %s", len(batch), exc)
+            finally:
+                for _ in batch:
+                    self.queue.task_done()
 
     def close(self) -> None:
         self.queue.put(None)
@@ -104,8 +130,11 @@ class Agent:
         user_id: the default user.
         answerer: an :class:`~agentmem.protocols.AnswerPolicy` replacing the default.
         manager: a :class:`~agentmem.protocols.MemoryManager` replacing the default.
-        manage_memory: write memory after each turn (False: read-only agent).
-        k: memories retrieved per message.
+        manage_memory: write memory after each turn (False: read-only agent). Each user
+            message is stored verbatim at once (kind ``turn``); the manager's facts, linked
+            to it, follow in the background.
+        k: memories retrieved per message (each brings its linked records: a fact its
+            source turn), within ``context_tokens`` (see :func:`agentmem.recall.recall`).
         checkpoints: SQLite file for LangGraph's checkpointer (default: ``threads.db`` in the
             memory home; ``None`` keeps threads in memory).
         max_message_chars: longer messages are refused before any work is done.
@@ -120,15 +149,17 @@ class Agent:
                  user_id: str = "default", answerer: AnswerPolicy | None = None,
                  manager: MemoryManager | None = None, manage_memory: bool = True, k: int = 5,
                  checkpoints: str | Path | None = "auto", queue_size: int = 64,
-                 max_message_chars: int = 16_000, rerank: bool = False, guard: Any = None):
+                 max_message_chars: int = 16_000, rerank: bool = False, guard: Any = None,
+                 context_tokens: int = 500):
         try:
             from langgraph.checkpoint.memory import InMemorySaver
             from langgraph.checkpoint.sqlite import SqliteSaver
             from langgraph.graph import END, START, StateGraph
         except ImportError:
             raise missing("langgraph-checkpoint-sqlite", "agent", "The agent runtime") from None
-        if k < 1:
-            raise InvalidArgumentError(f"k must be >= 1, got {k}")
+        if k < 1 or context_tokens < 1:
+            raise InvalidArgumentError(f"k and context_tokens must be >= 1, got {k}, "
+                                       f"{context_tokens}")
         if answerer is None or (manage_memory and manager is None):
             from agentmem._plugins import default_policy
             from agentmem.llm import get_llm
@@ -140,6 +171,7 @@ class Agent:
         self.memory = memory or Memory()
         self.answerer, self.user_id, self.k = answerer, user_id, k
         self.max_message_chars = max_message_chars
+        self.manage_memory, self.context_tokens = manage_memory, context_tokens
         self.rerank = rerank
         self._rerankers: dict[str, Any] = {}
         if guard is True:
@@ -182,7 +214,8 @@ class Agent:
             hits = self.memory.search(state["message"], user_id=user, k=self.k * 3)
             hits = self._reranker(user).rerank(hits, self.k)
         else:
-            hits = self.memory.search(state["message"], user_id=user, k=self.k)
+            hits = recall(self.memory, state["message"], k=self.k,
+                          max_tokens=self.context_tokens, user_id=user)
         return {"retrieved": [h.model_dump(mode="json") for h in hits]}
 
     def _guard(self, state: _State) -> _State:
@@ -209,10 +242,18 @@ class Agent:
                           "completion_tokens": u.completion_tokens}}
 
     def _manage(self, state: _State) -> _State:
+        if not self.manage_memory:
+            return {}
+        # The message itself is stored now, on the reply path (an embedding and one SQLite
+        # transaction, no LLM), so nothing the user said waits on, or is lost by, the
+        # manager. The speaker is the user's id: managers write facts that name the person.
+        thread = state.get("thread_id", "default")
+        turn = Turn(speaker=state["user_id"], text=state["message"], time=utcnow(),
+                    turn_id=f"{thread}:{new_id()}")
+        view = self.memory.scoped(user_id=state["user_id"])
+        record = store_turns(view, [turn], session=thread, actor="agent").records[0]
         if self._writer is not None:
-            # The speaker is the user's id: managers write facts that name the person.
-            turn = Turn(speaker=state["user_id"], text=state["message"], time=utcnow())
-            self._writer.queue.put((turn, state["user_id"]))  # blocks only when the queue is full
+            self._writer.queue.put((turn, state["user_id"], record))  # blocks only when full
         return {}
 
     def _reflect(self, state: _State) -> _State:
@@ -225,7 +266,7 @@ class Agent:
     def end_session(self, thread_id: str = "default", *, user_id: str | None = None,
                     llm: Any = None) -> Any:
         """Summarise the thread's turns into topic and session memories (prospective
-        reflection) and return the :class:`~agentmem.summaries.SessionSummary`.
+        reflection) and return the :class:`~agentmem.structures.summaries.SessionSummary`.
 
         ``llm`` writes the summaries (default: the answer policy's model when it has one,
         else extractive summaries with no model). The thread id becomes the session id.
@@ -259,7 +300,7 @@ class Agent:
                 f"message is {len(message):,} characters, over the limit of "
                 f"{self.max_message_chars:,}; split it or raise Agent(max_message_chars=...)")
         return ({"configurable": {"thread_id": thread_id}},
-                {"message": message, "user_id": user_id or self.user_id})
+                {"message": message, "user_id": user_id or self.user_id, "thread_id": thread_id})
 
     def stream(self, message: str, *, user_id: str | None = None, thread_id: str = "default"):
         """Yield ``(node, update)`` pairs as the graph runs."""

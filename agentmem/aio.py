@@ -76,6 +76,7 @@ class AsyncMemory:
     apply = _in_thread(Memory.apply)
     add = _in_thread(Memory.add)
     add_many = _in_thread(Memory.add_many)
+    add_messages = _in_thread(Memory.add_messages)
     update = _in_thread(Memory.update)
     delete = _in_thread(Memory.delete)
     # reads

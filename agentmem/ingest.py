@@ -1,4 +1,11 @@
-"""Feeding new information through a memory manager, turn by turn or in batches."""
+"""Feeding new information into memory: turns verbatim first, then the manager's facts.
+
+Every turn is stored as it is (:mod:`agentmem.episodic`, no LLM), then a memory
+manager, when one is given, turns each batch of turns into fact operations against
+the related facts; each new or updated fact links to the turn records it came from.
+``agentmem ingest``, the :class:`~agentmem.Agent` and the evaluation harness all run
+this one path.
+"""
 
 from __future__ import annotations
 
@@ -7,30 +14,60 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
+from agentmem.episodic import check_turn_ids, source_links, store_turns
 from agentmem.errors import AgentMemError, InvalidArgumentError
 from agentmem.llm.base import Usage
 from agentmem.memory import Memory
-from agentmem.operations import OpResult
+from agentmem.operations import Operation, OpResult, OpType
+from agentmem.profile import update_profile
 from agentmem.protocols import MemoryManager, Turn
+from agentmem.records import Kind, MemoryRecord
 
-__all__ = ["manage_turns", "ingest_sessions", "IngestReport"]
+__all__ = ["manage_turns", "ingest_sessions", "IngestReport", "FACT_KINDS"]
+
+#: What the manager reads and writes: the semantic layer (turns are the episodic one).
+FACT_KINDS = (Kind.FACT, Kind.PREFERENCE)
 
 
 def manage_turns(memory: Memory, manager: MemoryManager, turns: Sequence[Turn], *, k: int = 5,
-                 guard: Any = None, **scope: Any) -> tuple[list[OpResult], list[str], Usage]:
-    """One manager call for ``turns``: retrieve related memories, decide, apply atomically.
+                 guard: Any = None, sources: Sequence[MemoryRecord | None] = (),
+                 **scope: Any) -> tuple[list[OpResult], list[str], Usage]:
+    """One manager call for ``turns``: retrieve related facts, decide, apply atomically,
+    then fold the new facts into the scope's core profile (:mod:`agentmem.profile`).
 
-    With a :class:`~agentmem.guard.ConsensusGuard`, each new fact passes its write
-    check first; flagged ones are stored with trust 0.1 and the reasons in metadata.
+    ``sources``: the turns' own records (from :func:`~agentmem.episodic.store_turns`);
+    every fact the manager adds or updates links to them. With a
+    :class:`~agentmem.guard.ConsensusGuard`, each new fact passes its write check
+    first; flagged ones are stored with trust 0.1 and the reasons in metadata.
     """
     query = " ".join(t.text for t in turns)
-    related = [h.record for h in memory.search(query, k=k, **scope)]
+    related = [h.record for h in memory.search(query, k=k, kinds=FACT_KINDS, **scope)]
     decision = manager.decide(turns, related)
-    ops = decision.ops
+    links = source_links(sources)
+    ops = [_linked(op, links, related) for op in decision.ops] if links else decision.ops
     if guard is not None:
         ops = [guard.screen(op, **scope) for op in ops]
     results = memory.apply(ops, actor="manager", **scope)
+    written = [r.record for r in results if r.op in (OpType.ADD, OpType.UPDATE) and r.record]
+    if written:
+        update_profile(memory.scoped(**scope), written)
     return results, decision.rejected, decision.usage
+
+
+def _linked(op: Operation, links: list[dict[str, str]], related: Sequence[MemoryRecord]
+            ) -> Operation:
+    """``op`` with links to its source turns added to the fact's metadata."""
+    if op.op == OpType.ADD:
+        base = dict(op.metadata or {})
+    elif op.op == OpType.UPDATE:
+        current = next((r for r in related if r.id == op.id), None)
+        base = dict(op.metadata if op.metadata is not None else
+                    current.metadata if current is not None else {})
+    else:
+        return op
+    known = {x.get("to") for x in base.get("links", [])}
+    base["links"] = [*base.get("links", []), *(x for x in links if x["to"] not in known)]
+    return op.model_copy(update={"metadata": base})
 
 
 @dataclass
@@ -38,6 +75,8 @@ class IngestReport:
     """What an ingest did and cost."""
 
     turns: int = 0
+    stored_turns: int = 0  # turn records written (turns already stored are skipped)
+    empty_turns: list[str] = field(default_factory=list)  # turns with no text: not stored
     batches: int = 0
     ops: Counter = field(default_factory=Counter)
     rejected: list[str] = field(default_factory=list)
@@ -55,31 +94,41 @@ def ingest_sessions(memory: Memory, sessions: Iterable[Any], *, manager: MemoryM
                     **scope: Any) -> IngestReport:
     """Ingest every turn of ``sessions`` (see :mod:`agentmem.conversations`).
 
-    With a manager, each batch of turns costs one LLM call and its operations are
-    applied atomically; a batch whose call fails is reported in ``failures`` and
-    the rest go on. Without a manager the turns are stored as they are (kind
-    ``turn``, with their time and turn id), without any LLM.
+    Each batch of turns is first stored verbatim (kind ``turn``, with its time, turn
+    id and session; no LLM; turns already stored are skipped). With a manager, the
+    batch then costs one LLM call and its fact operations are applied atomically; a
+    batch whose call fails is reported in ``failures``, its turns stay stored, and the
+    rest go on. Turns with no text are reported in ``empty_turns`` and not stored.
+
+    Raises:
+        InvalidArgumentError: two turns share a turn id (nothing is stored).
     """
     if batch_size < 1:
         raise InvalidArgumentError(f"batch_size must be >= 1, got {batch_size}")
     sessions = list(sessions)
-    batches = [s.turns[i:i + batch_size] for s in sessions
+    check_turn_ids([t for s in sessions for t in s.turns], "the conversation")
+    view = memory.scoped(**scope)
+    batches = [(s, s.turns[i:i + batch_size]) for s in sessions
                for i in range(0, len(s.turns), batch_size)]
     report = IngestReport()
     bar = _progress(len(batches), progress)
     try:
-        for batch in batches:
+        for session, batch in batches:
             start = time.perf_counter()
             report.turns += len(batch)
             report.batches += 1
+            stored = store_turns(view, batch, session=str(session.index))
+            report.stored_turns += stored.added
+            said = [(t, r) for t, r in zip(batch, stored.records, strict=True) if r is not None]
+            report.empty_turns += [t.turn_id or "?" for t, r in zip(batch, stored.records,
+                                                                    strict=True) if r is None]
             if manager is None:
-                for t in batch:
-                    memory.add(f"{t.speaker}: {t.text}", kind="turn", event_time=t.time,
-                               provenance={"source": "dialogue", "ref": t.turn_id}, **scope)
-                report.ops["ADD"] += len(batch)
-            else:
+                report.ops["ADD"] += stored.added
+            elif said:
                 try:
-                    results, rejected, usage = manage_turns(memory, manager, batch, k=k, **scope)
+                    results, rejected, usage = manage_turns(
+                        memory, manager, [t for t, _ in said], k=k,
+                        sources=[r for _, r in said], **scope)
                 except AgentMemError as exc:
                     report.failures.append(f"{batch[0].turn_id}: {type(exc).__name__}: {exc}")
                 else:

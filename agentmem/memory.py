@@ -65,6 +65,40 @@ def _datetime(value: TimeArg) -> datetime | None:
     return None if epoch is None else datetime.fromtimestamp(epoch, timezone.utc)
 
 
+def _as_list(value: Any, name: str) -> list:
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise InvalidArgumentError(f"{name} must be a list, got {type(value).__name__}")
+    return list(value)
+
+
+def _message_turn(message: Any, index: int, user_id: str | None) -> Any:
+    """A chat message as a :class:`~agentmem.protocols.Turn` (None: nothing to store)."""
+    from agentmem.protocols import Turn
+
+    if not isinstance(message, Mapping):
+        raise InvalidArgumentError(f"message {index} must be a dict with role and content, "
+                                   f"got {type(message).__name__}")
+    role = message.get("role", "user")
+    if role == "system":
+        return None
+    content = message.get("content", message.get("text"))
+    if isinstance(content, list):  # multimodal parts: keep the text ones
+        content = " ".join(p.get("text", "") for p in content
+                           if isinstance(p, Mapping) and p.get("type") == "text")
+    if not isinstance(content, str):
+        raise InvalidArgumentError(f"message {index} has no text content (got "
+                                   f"{type(content).__name__}); pass content as a string")
+    if not content.strip():
+        return None
+    speaker = message.get("name") or message.get("speaker") or (
+        (user_id or "user") if role == "user" else str(role))
+    try:
+        return Turn(speaker=str(speaker), text=content, time=_datetime(message.get("time")),
+                    turn_id=message.get("turn_id"))
+    except (ValidationError, InvalidArgumentError) as exc:
+        raise InvalidArgumentError(f"message {index} is invalid: {exc}") from None
+
+
 def _state_key(scope: Scope, name: str) -> str:
     # "name:{scope as JSON}" (the key the re-ranker has always used, so stored weights load).
     return f"{name}:" + json.dumps(scope.model_dump(), sort_keys=True)
@@ -184,12 +218,17 @@ class Memory:
         """Validate and apply operations atomically: all of them or none.
 
         ``batch`` names the history batch (default: a new id); ``undo(batch)`` reverses it.
+        A batch id already in the history is refused: two applies would undo as one.
 
         Raises:
             InvalidOperationError: an operation is malformed or names an unknown id;
                 ``.index`` says which one, and nothing of the batch was applied.
         """
         scope = self.resolve_scope(user_id, agent_id, session_id, required=False)
+        if batch is not None and (not isinstance(batch, str) or not batch.strip()
+                                  or self._store.history_batch(batch)):
+            raise InvalidArgumentError(f"batch {batch!r} is not a new batch id; leave batch out "
+                                       "to get a fresh one")
         ops = list(ops)
         for i, op in enumerate(ops):
             if not isinstance(op, (Operation, Mapping)):
@@ -304,6 +343,31 @@ class Memory:
         results = self._run(ops, scope, actor, batch=new_id(), name_failed_op=len(ops) > 1)
         return [r.record for r in results]
 
+    def add_messages(self, messages: Sequence[Mapping[str, Any]], *, user_id: str | None = None,
+                     agent_id: str | None = None, session_id: str | None = None,
+                     session: str | None = None, actor: str | None = None) -> list[MemoryRecord]:
+        """Store chat messages verbatim as turns (kind ``turn``), no LLM involved.
+
+        ``messages`` are ``{"role": "user"|"assistant"|"system", "content": ...}`` (or
+        ``{"speaker": ..., "text": ...}``), optionally with ``"name"`` (the speaker),
+        ``"time"`` and ``"turn_id"``. The speaker of a user message is its ``name``, else
+        ``user_id``, else "user"; system messages are instructions, not conversation, and
+        are skipped, as are messages with no text (an image alone). Every message is
+        checked before anything is stored. Facts are derived from turns by a manager:
+        :func:`agentmem.ingest.ingest_sessions` or the :class:`~agentmem.Agent`.
+
+        Raises:
+            InvalidArgumentError: a message is malformed (its index is named).
+        """
+        from agentmem.episodic import store_turns
+
+        scope = self.resolve_scope(user_id, agent_id, session_id)
+        turns = [t for i, m in enumerate(_as_list(messages, "messages"))
+                 if (t := _message_turn(m, i, scope.user_id)) is not None]
+        stored = store_turns(self.scoped(**dict(scope.items())), turns, session=session,
+                             actor=actor or "messages")
+        return [r for r in stored.records if r is not None]
+
     def update(self, memory_id: str, content: str | bytes | None = None, *,
                kind: Kind | str | None = None, metadata: dict[str, Any] | None = None,
                event_time: TimeArg = None, trust: float | None = None, actor: str | None = None,
@@ -352,7 +416,7 @@ class Memory:
         filters apply to ``event_time`` when set, else ``created_at``. Memories the
         consensus guard quarantined are left out unless ``include_quarantined``.
         With ``expand_links``, records linked to the top ``k`` (in either direction, see
-        :mod:`agentmem.notes`) follow them, each with ``via`` naming the hit it hangs off;
+        :mod:`agentmem.structures.notes`) follow them, each with ``via`` naming the hit it hangs off;
         links are followed whatever the linked record's kind (a topic summary brings its
         turns), within the scope.
         """

@@ -56,6 +56,7 @@ class Kind(str, Enum):
     TURN = "turn"
     PREFERENCE = "preference"
     ITEM = "item"
+    PROFILE = "profile"
 
 
 class SourceType(str, Enum):

@@ -54,14 +54,14 @@ def main() -> None:
     from agentmem import LLMOutputError, Memory, get_llm
     from agentmem.conversations import read_conversation
     from agentmem.ingest import manage_turns
-    from policies import PromptedAnswerer, PromptedManager
+    from policies import PromptedAnswerer, memory_manager
 
     sessions = read_conversation(args.conversation)
     turns = [t for s in sessions for t in s.turns][: args.limit]
     qa = [q for q in json.loads(Path(args.conversation).read_text())["qa"]
           if q.get("category") in (1, 2, 3, 4)][: args.questions]
     llm = get_llm(args.llm)
-    manager, answerer = PromptedManager(llm), PromptedAnswerer(llm)
+    manager, answerer = memory_manager(llm), PromptedAnswerer(llm)
     home = tempfile.mkdtemp(prefix="agentmem-runtime-")
     ops, rejected, parse_fail, ingest_s = Counter(), 0, 0, []
     calls_before = llm.total_usage.calls

@@ -4,10 +4,38 @@ Each policy is a versioned prompt template (``policies/templates``), an LLM back
 and a structured-output parser; the training code renders the same templates.
 """
 
+from typing import Any, Literal
+
 from policies._templates import Template, load_template
 from policies.actor import PromptedActor
 from policies.answer import AnswerOutput, PromptedAnswerer
+from policies.extractive import ExtractiveManager
 from policies.manager import ManagerOp, ManagerOutput, PromptedManager
 
 __all__ = ["Template", "load_template", "PromptedManager", "ManagerOutput", "ManagerOp",
+           "ExtractiveManager", "memory_manager", "SMALL_MODEL_PARAMETERS",
            "PromptedAnswerer", "AnswerOutput", "PromptedActor"]
+
+#: Local models below this size get the extractive manager by default.
+SMALL_MODEL_PARAMETERS = 1_000_000_000
+
+
+def memory_manager(llm: Any = "local", *, mode: Literal["auto", "extractive", "generative"] = "auto",
+                   **kwargs: Any) -> ExtractiveManager | PromptedManager:
+    """The default memory manager (the ``agentmem.policies`` entry point ``manager``).
+
+    ``mode="auto"`` picks the extractive manager (the model chooses sentences, the code
+    writes the facts) for a local model under :data:`SMALL_MODEL_PARAMETERS`, and the
+    generative one (the model writes each fact) for bigger and hosted models.
+    """
+    if mode not in ("auto", "extractive", "generative"):
+        from agentmem.errors import ConfigError
+
+        raise ConfigError(f"mode must be auto, extractive or generative, got {mode!r}")
+    if mode == "auto":
+        from agentmem.llm import get_llm
+
+        llm = get_llm(llm) if isinstance(llm, str) else llm
+        size = getattr(llm, "parameters", None)
+        mode = "extractive" if size is not None and size < SMALL_MODEL_PARAMETERS else "generative"
+    return (ExtractiveManager if mode == "extractive" else PromptedManager)(llm, **kwargs)

@@ -260,7 +260,8 @@ def ingest(path: Annotated[Path, typer.Argument(help="LoCoMo .json or a .jsonl o
            batch: Annotated[int, typer.Option(help="turns per manager call")] = 1,
            limit: Annotated[Optional[int], typer.Option(help="only the first N turns")] = None
            ) -> None:
-    """Feed a conversation through the memory manager (one LLM call per batch of turns)."""
+    """Store a conversation's turns verbatim, then derive facts with the memory manager
+    (one LLM call per batch of turns; --raw: turns only, no LLM)."""
     import statistics
 
     from agentmem.conversations import first_turns, read_conversation
@@ -273,7 +274,8 @@ def ingest(path: Annotated[Path, typer.Argument(help="LoCoMo .json or a .jsonl o
         report = ingest_sessions(m, sessions, manager=manager, batch_size=batch, progress=True,
                                  user_id=user, agent_id=agent)
     lat = sorted(report.seconds_per_batch)
-    _dump({"turns": report.turns, "llm_calls": report.usage.calls,
+    _dump({"turns": report.turns, "stored_turns": report.stored_turns,
+           "empty_turns": report.empty_turns, "llm_calls": report.usage.calls,
            "calls_per_turn": round(report.calls_per_turn, 3), "ops": dict(report.ops),
            "rejected_ops": len(report.rejected), "failed_batches": report.failures,
            "prompt_tokens": report.usage.prompt_tokens,

@@ -183,6 +183,13 @@ class LocalLLM(BaseLLM):
                              torch.tensor(bonus, dtype=torch.float32))
         return self._closers
 
+    @property
+    def parameters(self) -> int:
+        """The model's parameter count (policies pick their mode by size)."""
+        if not hasattr(self, "_parameters"):
+            self._parameters = sum(p.numel() for p in self.model.parameters())
+        return self._parameters
+
     def _complete(self, messages, schema, max_tokens, temperature):
         prompt_ids, new = self.generate_ids(messages, schema, max_tokens, temperature)
         text = self.tokenizer.decode(new, skip_special_tokens=True)

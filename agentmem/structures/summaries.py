@@ -95,9 +95,7 @@ class SessionSummarizer(Structure):
         if not turns:
             raise InvalidArgumentError(f"session {session_id!r} has no turns; nothing to summarise")
         session = self.view.narrowed(session_id=session_id)
-        stored = session.where("session", session_id, kinds=[Kind.TURN])
-        if len(stored) != len(turns):
-            stored = self._store_turns(turns, session, actor, stored)
+        stored = self._store_turns(turns, session, actor)
         topics, session_text, usage = self._topics(turns)
         when = session_time or turns[-1].time
         old = session.where("session", session_id, kinds=[Kind.SUMMARY])
@@ -120,19 +118,33 @@ class SessionSummarizer(Structure):
         added = [r.record for r in results if r.op.value == "ADD"]
         return SessionSummary(session_id, stored, added[:-1], added[-1], usage)
 
-    def _store_turns(self, turns: list[Turn], session: ScopedMemory, actor: str,
-                     stored: list[MemoryRecord]) -> list[MemoryRecord]:
+    def _store_turns(self, turns: list[Turn], session: ScopedMemory,
+                     actor: str) -> list[MemoryRecord]:
+        """The records of ``turns``, reusing the ones already stored for this session (by an
+        earlier summary, or by the agent's episodic layer) and adding only the others."""
         session_id = session.scope.session_id
-        ops = [Operation.delete(r.id, reason="session turns re-stored") for r in stored]
+        unused = {}
+        for r in self.view.where("session", session_id, kinds=[Kind.TURN]):
+            unused.setdefault(r.content, []).append(r)
+        out: list[MemoryRecord | None] = []
+        ops, slots = [], []
         for i, t in enumerate(turns):
+            text = f"{t.speaker}: {t.text}"
+            if unused.get(text):
+                out.append(unused[text].pop(0))
+                continue
+            out.append(None)
+            slots.append(i)
             ops.append(Operation.add(
-                f"{t.speaker}: {t.text}", kind=Kind.TURN, event_time=t.time,
+                text, kind=Kind.TURN, event_time=t.time,
                 provenance=Provenance(source=SourceType.DIALOGUE, actor=t.speaker,
                                       ref=t.turn_id or f"{session_id}:{i}"),
                 metadata={"granularity": "turn", "session": session_id, "index": i},
                 reason="session turn"))
-        results = session.apply(ops, actor=actor)
-        return [r.record for r in results if r.op.value == "ADD"]
+        if ops:
+            for i, result in zip(slots, session.apply(ops, actor=actor), strict=True):
+                out[i] = result.record
+        return out
 
     def _topics(self, turns: list[Turn]) -> tuple[list[tuple[str, str, list[int]]], str, Usage]:
         if self.llm is not None:

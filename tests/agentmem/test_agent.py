@@ -34,9 +34,16 @@ def test_chat_answers_then_remembers(tmp_path):
         first = agent.chat("I moved to Lisbon last spring.")
         assert first.answer == "unknown" and first.usage.calls == 1
         assert agent.flush() == []
-        assert agent.memory.stats()["records"] == 1
+        # the message itself, verbatim (episodic), the fact drawn from it, linked to it, and
+        # the core profile that fact started (a home is a stable attribute)
+        assert agent.memory.stats()["by_kind"] == {"turn": 1, "fact": 1, "profile": 1}
+        turn = agent.memory.list(kinds=["turn"])[0]
+        fact = agent.memory.list(kinds=["fact"])[0]
+        assert turn.content == "ana: I moved to Lisbon last spring."
+        assert fact.metadata["links"] == [{"to": turn.id, "reason": "source turn"}]
         second = agent.chat("Where do I live now?")
         assert second.answer == "Lisbon" and len(second.cited_ids) == 1
+        agent.flush()
         assert agent.write_usage.calls == 2  # one manager call per turn, in the background
         nodes = [node for node, _ in agent.stream("Anything new?")]
         assert nodes == ["retrieve", "guard", "answer", "manage", "reflect"]
@@ -50,7 +57,7 @@ def test_thread_resumes_after_restart(tmp_path):
     with make_agent(tmp_path / "h") as again:
         state = again.last_state("t1")
         assert state["message"] == "I moved to Lisbon last spring."
-        assert again.memory.stats()["records"] == 1
+        assert again.memory.stats()["by_kind"] == {"turn": 1, "fact": 1, "profile": 1}
         again.memory.close()
 
 
@@ -62,7 +69,10 @@ def test_a_failing_manager_degrades_without_losing_data(tmp_path):
             assert agent.chat(text).answer
         errors = agent.flush()
         assert len(errors) == 1 and "LLMOutputError" in errors[0]
-        assert agent.memory.stats()["records"] == 2
+        # every message is kept verbatim, also the one whose manager call failed
+        assert [r.content for r in agent.memory.list(kinds=["turn"])] == [
+            "ana: I like tea.", "ana: hmm", "ana: I moved to Lisbon."]
+        assert len(agent.memory.list(kinds=["fact"])) == 2
         assert LLMOutputError.__name__ in errors[0]
 
 
@@ -118,3 +128,37 @@ def test_default_policies_come_from_entry_points(tmp_path):
         agent.flush()
         assert agent.chat("Where do I live?").answer == "Lisbon"
     memory.close()
+
+
+def test_turns_that_queue_up_are_managed_in_one_call(tmp_path):
+    """A burst of messages while the manager is busy costs one call for the waiting ones."""
+    import threading
+
+    from agentmem.operations import Operation
+    from agentmem.protocols import ManagerDecision
+
+    class SlowManager:
+        def __init__(self):
+            self.sizes, self.gate = [], threading.Event()
+
+        def decide(self, turns, related):
+            self.gate.wait(10)
+            self.sizes.append(len(turns))
+            return ManagerDecision(ops=[Operation.add(f"Ana said {t.text}") for t in turns])
+
+    manager = SlowManager()
+    memory = Memory(home=tmp_path / "h", embedder=HashEmbedder(), user_id="ana")
+    with Agent(answerer=PromptedAnswerer(ScriptedLLM(default=_answer_reply)), manager=manager,
+               memory=memory, user_id="ana", checkpoints=None) as agent:
+        for text in ("one", "two", "three", "four"):
+            agent.chat(f"message {text}")
+        assert len(agent.memory.list(kinds=["turn"])) == 4  # stored at once, not waiting
+        manager.gate.set()
+        assert agent.flush() == []
+        assert sum(manager.sizes) == 4 and len(manager.sizes) < 4
+        facts = agent.memory.list(kinds=["fact"])
+        assert sorted(f.content for f in facts) == sorted(
+            f"Ana said message {t}" for t in ("one", "two", "three", "four"))
+        # a fact decided in a batch links to the batch's turns
+        turn_ids = {r.id for r in agent.memory.list(kinds=["turn"])}
+        assert all({x["to"] for x in f.metadata["links"]} <= turn_ids for f in facts)

@@ -23,6 +23,8 @@ def test_a_view_writes_and_reads_only_its_own_scope(mem):
     assert [r.content for r in bo.records()] == ["Bo keeps bees in Oslo.", "Bo sails."]
     res = ana.apply([Operation.update(a.id, "Ana keeps bees in Braga.")], actor="t", batch="b1")
     assert res[0].record.version == 2 and mem.history(a.id)[-1].batch == "b1"
+    with pytest.raises(InvalidArgumentError, match="not a new batch id"):
+        ana.apply([Operation.update(a.id, "again")], batch="b1")  # would undo as one
     with pytest.raises(MemoryNotFound):
         bo.get(a.id)
     with pytest.raises(MemoryNotFound):

@@ -7,8 +7,11 @@ shown differs):
 ``none``      no memory at all
 ``full``      full context: the most recent turns that fit the model's window
 ``rag``       naive RAG: every raw turn stored, the top ``k`` retrieved per question
-``agentmem``  the prompted memory manager builds the memory (one call per turn),
-              hybrid retrieval of ``k`` memories per question
+``agentmem``  what ``agentmem ingest`` and the Agent build: every turn verbatim, then the
+              prompted manager's facts (one call per turn) linked to their turns;
+              per question the top ``k`` across layers, facts with their turns,
+              within 500 tokens (:func:`agentmem.recall.recall`)
+``agentmem-episodic``  the same with the turns alone (no manager): an ablation
 ``oracle``    the gold evidence turns: the ceiling for this answer model
 ``mem0``      the peer Mem0 (``mem0ai``), same LLM (served over local HTTP) and embedder
 ``a-mem``     the peer A-MEM (``a-mem``), same LLM and the same MiniLM weights
@@ -37,15 +40,21 @@ from agentmem.conversations import Session, first_turns
 from agentmem.errors import InvalidArgumentError
 from agentmem.llm.base import Usage
 from agentmem.memory import Memory
+from agentmem.recall import context_tokens, recall
 from agentmem.records import Kind, MemoryRecord, Provenance, Scope, SourceType
 from envs.memqa import CATEGORIES, load_locomo
 from envs.scoring import bleu1, exact_match, token_f1
 from training.eval.peers import PEERS, PeerServer, make_peer, require_peer, skip_reason
 from training.eval.systems import IngestStats, System, memory_factory
 
-__all__ = ["SYSTEMS", "run_qa", "QAResult", "summarize"]
+__all__ = ["SYSTEMS", "ABLATIONS", "run_qa", "QAResult", "summarize"]
 
 SYSTEMS = ("none", "full", "rag", "agentmem", "oracle")
+#: Parts of the agentmem system measured alone (run only when asked for): turns only,
+#: turns without their neighbours in the context, the generative (model-written) manager.
+ABLATIONS = ("agentmem-episodic", "agentmem-episodic-no-neighbours", "agentmem-generative")
+#: The agentmem system's context budget per question (the Agent's default).
+CONTEXT_TOKENS = 500
 
 
 def _turn_record(session: Session, turn: Any) -> MemoryRecord:
@@ -98,11 +107,18 @@ class _Full(System):
 
 
 class _Rag(_Searched):
+    """Every raw turn (of the first ``limit``, like the agentmem system), top k per question."""
+
     name = "rag"
+
+    def __init__(self, answerer: Any, k: int, limit: int | None = None):
+        super().__init__(answerer, k)
+        self.limit = limit
 
     def prepare(self, sessions, memory_factory, progress):
         self.memory = memory_factory()
-        records = [_turn_record(s, t) for s in sessions for t in s.turns]
+        records = [_turn_record(s, t) for s in first_turns(sessions, self.limit)
+                   for t in s.turns]
         start = time.perf_counter()
         for r in records:
             self.memory.add(r.content, user_id="qa", kind=Kind.TURN, event_time=r.event_time,
@@ -117,9 +133,10 @@ class _AgentMem(_Searched):
 
     name = "agentmem"
 
-    def __init__(self, answerer: Any, k: int, manager: Any, limit: int | None):
+    def __init__(self, answerer: Any, k: int, manager: Any, limit: int | None,
+                 neighbours: int = 1):
         super().__init__(answerer, k)
-        self.manager, self.limit = manager, limit
+        self.manager, self.limit, self.neighbours = manager, limit, neighbours
 
     def prepare(self, sessions, memory_factory, progress):
         from agentmem.ingest import ingest_sessions
@@ -133,6 +150,27 @@ class _AgentMem(_Searched):
         return IngestStats(turns=report.turns,
                            usage=report.usage + Usage(calls=len(report.failures)),
                            seconds=report.seconds_per_batch)
+
+    def context(self, question):
+        # The agent's own read path: top k across layers, facts with their turns.
+        return [h.record for h in recall(self.memory, question.question, k=self.k,
+                                         max_tokens=CONTEXT_TOKENS, neighbours=self.neighbours,
+                                         user_id="qa")]
+
+
+def _ablation(name: str, answerer: Any, k: int, model: Any, limit: int | None) -> _AgentMem:
+    """The agentmem system with one part changed (see :data:`ABLATIONS`)."""
+    from policies import memory_manager
+
+    system = {
+        "agentmem-episodic": lambda: _AgentMem(answerer, k, None, limit),
+        "agentmem-episodic-no-neighbours": lambda: _AgentMem(answerer, k, None, limit,
+                                                             neighbours=0),
+        "agentmem-generative": lambda: _AgentMem(
+            answerer, k, memory_manager(model, mode="generative"), limit),
+    }[name]()
+    system.name = name
+    return system
 
 
 class _Oracle(System):
@@ -159,8 +197,10 @@ def _make(name: str, answerer: Any, manager: Any, k: int, window_chars: int,
     if name in PEERS:
         return make_peer(name, answerer, k, server, limit)
     return {"none": lambda: _NoMemory(answerer, k), "full": lambda: _Full(answerer, k, window_chars),
-            "rag": lambda: _Rag(answerer, k),
+            "rag": lambda: _Rag(answerer, k, limit),
             "agentmem": lambda: _AgentMem(answerer, k, manager, limit),
+            **{a: (lambda a=a: _ablation(a, answerer, k, answerer.llm, limit))
+               for a in ABLATIONS},
             "oracle": lambda: _Oracle(answerer, k)}[name]()
 
 
@@ -173,12 +213,13 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
     """Run ``systems`` on each conversation; return the per-system summary and rows.
 
     Args:
-        manager: the agentmem system's memory manager (default: the prompted manager
-            on ``llm``); pass e.g. ``PromptedManager("local", adapter=DIR)`` to
-            evaluate a trained one with everything else unchanged.
+        manager: the agentmem system's memory manager (default: what the Agent uses,
+            :func:`policies.memory_manager` on ``llm``: extractive for the small local
+            model); pass e.g. ``PromptedManager("local", adapter=DIR)`` to evaluate a
+            trained one with everything else unchanged.
         questions: at most this many questions per conversation (a seeded sample).
-        turns: the agentmem system ingests only the first N turns (a quick run); the
-            questions are then those whose evidence lies within them.
+        turns: the agentmem systems, rag and the peers ingest only the first N turns (a
+            quick run); the questions are then those whose evidence lies within them.
         window_chars: the full-context system's budget (about 5k tokens by default).
     """
     import random
@@ -187,19 +228,19 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
 
     from agentmem.errors import AgentMemError
     from agentmem.llm import get_llm
-    from policies import PromptedAnswerer, PromptedManager
+    from policies import PromptedAnswerer, memory_manager
 
-    unknown = [s for s in systems if s not in SYSTEMS and s not in PEERS]
+    known = SYSTEMS + ABLATIONS + tuple(PEERS)
+    unknown = [s for s in systems if s not in known]
     if unknown:
-        raise InvalidArgumentError(
-            f"unknown systems {unknown}; choose from {SYSTEMS + tuple(PEERS)}")
+        raise InvalidArgumentError(f"unknown systems {unknown}; choose from {known}")
     for name in systems:
         if name in PEERS:
             require_peer(name)  # before any model loads
     model = get_llm(llm) if isinstance(llm, str) else llm
     answerer = PromptedAnswerer(model)
     if manager is None and "agentmem" in systems:
-        manager = PromptedManager(model)
+        manager = memory_manager(model)  # the Agent's and `agentmem ingest`'s default
     server = PeerServer(model, embedder) if any(s in PEERS for s in systems) else None
     results: list[QAResult] = []
     fresh_memory = memory_factory(home, embedder)
@@ -233,6 +274,7 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
                     "bleu1": bleu1(text, q.answer), "em": exact_match(text, q.answer),
                     "recall": (len(shown & set(q.evidence)) / len(q.evidence)) if q.evidence
                     else None,
+                    "context_tokens": context_tokens(context),
                     "calls": usage.calls, "prompt_tokens": usage.prompt_tokens,
                     "completion_tokens": usage.completion_tokens, "seconds": seconds,
                     "error": error})
@@ -272,6 +314,8 @@ def summarize(results: list[QAResult], systems: Sequence[str]) -> dict[str, Any]
             "bleu1": statistics.mean(r["bleu1"] for r in rows) if rows else 0.0,
             "em": statistics.mean(r["em"] for r in rows) if rows else 0.0,
             "recall_at_k": statistics.mean(recalls) if recalls else 0.0,
+            "context_tokens": statistics.mean(r.get("context_tokens", 0) for r in rows)
+            if rows else 0.0,
             "by_category": per_cat,
             "ingest_turns": turns,
             "ingest_failures": sum(r.prepared.failures for r in mine),

@@ -17,12 +17,14 @@ def qa_table(result: dict[str, Any]) -> str:
     systems = result["systems"]
     cats = sorted({c for s in systems.values() for c in s["by_category"]})
     head = ["system", "F1", "BLEU-1", "EM", *[f"F1 {c}" for c in cats], "recall@k",
-            "calls/turn", "calls/question", "tokens/question", "answer p50/p95 s"]
+            "context tokens", "calls/turn", "calls/question", "tokens/question",
+            "answer p50/p95 s"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, s in systems.items():
         cells = [name, f"{s['f1']:.3f}", f"{s['bleu1']:.3f}", f"{s['em']:.3f}",
                  *[f"{s['by_category'].get(c, {}).get('f1', float('nan')):.3f}" for c in cats],
-                 f"{s['recall_at_k']:.2f}", f"{s['calls_per_turn']:.2f}",
+                 f"{s['recall_at_k']:.2f}", f"{s.get('context_tokens', 0):.0f}",
+                 f"{s['calls_per_turn']:.2f}",
                  f"{s['calls_per_question']:.2f}", f"{s['tokens_per_question']:.0f}",
                  f"{s['answer_p50_s']:.2f} / {s['answer_p95_s']:.2f}"]
         lines.append("| " + " | ".join(cells) + " |")

@@ -1,0 +1,101 @@
+"""The core profile: a short, always-shown summary of the stable facts about a person.
+
+Search finds what a question mentions; a profile holds what every answer may need
+(who the user is, where they live, what they do, who their family and pets are)
+whatever the question's words. One record of kind ``profile`` per scope, at most
+``budget`` tokens, kept up to date from the facts the manager writes:
+
+* a fact enters when it states a stable attribute (home, job, family, pets, what one
+  trains for, likes...), recognised by its words, no model needed;
+* a newer fact about the same person and attribute replaces the older line ("Ana
+  moved to Porto" replaces "Ana lives in Lisbon"), so the profile says what is true now;
+* over budget, the oldest lines go first.
+
+Every change is an ADD or UPDATE of the profile record through :meth:`Memory.apply`
+(actor ``profile``), so its history shows each version and ``restore`` brings one
+back. :func:`agentmem.recall.recall` shows the profile first in every context.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from agentmem.operations import Operation
+from agentmem.records import Kind, MemoryRecord
+from agentmem.text import approx_tokens, words
+from agentmem.view import ScopedMemory
+
+__all__ = ["PROFILE_BUDGET", "profile_of", "update_profile", "attribute_of"]
+
+#: Tokens the profile may take in a context by default.
+PROFILE_BUDGET = 120
+# Ids of the facts already folded in, kept so that a fact is never folded in twice.
+_FOLDED_KEPT = 1000
+
+# A stable attribute and the words that state it (first match wins).
+_ATTRIBUTES: list[tuple[str, tuple[str, ...]]] = [
+    ("home", ("lives", "live", "living", "moved", "moving", "relocated", "resides")),
+    ("job", ("works", "work", "job", "employed", "career", "nurse", "teacher", "engineer",
+             "counselor", "doctor", "student", "studies")),
+    ("partner", ("married", "wife", "husband", "partner", "girlfriend", "boyfriend")),
+    ("children", ("kids", "children", "son", "daughter")),
+    ("pet", ("dog", "cat", "pet", "puppy", "beagle", "kitten")),
+    ("training", ("training", "marathon", "race")),
+    ("likes", ("likes", "loves", "enjoys", "favorite", "favourite", "hobby")),
+]
+
+
+def attribute_of(fact: str) -> tuple[str, str] | None:
+    """(person, attribute) a fact states, or None when it states no stable attribute.
+    The person is the fact's first word (facts name the person first)."""
+    said = words(fact)
+    if len(said) < 3:
+        return None
+    for attribute, markers in _ATTRIBUTES:
+        if any(w in markers for w in said[1:]):
+            return said[0], attribute
+    return None
+
+
+def profile_of(view: ScopedMemory) -> MemoryRecord | None:
+    """The scope's profile record, if it has one yet."""
+    found = view.list(kinds=[Kind.PROFILE], limit=1)
+    return found[0] if found else None
+
+
+def update_profile(view: ScopedMemory, facts: Sequence[MemoryRecord], *,
+                   budget: int = PROFILE_BUDGET) -> MemoryRecord | None:
+    """Fold ``facts`` into the scope's profile; return it (None: nothing to keep yet)."""
+    current = profile_of(view)
+    lines: list[tuple[tuple[str, str], str]] = []
+    for line in (current.content.splitlines() if current else []):
+        text = line.removeprefix("- ").strip()
+        key = attribute_of(text)
+        if key is not None:
+            lines.append((key, text))
+    folded = list(current.metadata.get("folded", [])) if current else []
+    seen = set(folded)
+    changed = False
+    for fact in facts:
+        key = attribute_of(fact.content)
+        if fact.id in seen or key is None or any(text == fact.content for _, text in lines):
+            continue
+        folded.append(fact.id)  # a fact is folded in once, even if it later falls out
+        seen.add(fact.id)
+        # One line per person and attribute for home and job: the newer statement wins.
+        if key[1] in ("home", "job", "training"):
+            lines = [(k, t) for k, t in lines if k != key]
+        lines.append((key, fact.content))
+        changed = True
+    if not changed:
+        return current
+    while len(lines) > 1 and approx_tokens("\n".join(t for _, t in lines)) > budget:
+        lines.pop(0)  # the oldest line goes first
+    content = "\n".join(f"- {t}" for _, t in lines)
+    meta = {"folded": folded[-_FOLDED_KEPT:]}
+    if current is None:
+        op = Operation.add(content, kind=Kind.PROFILE, metadata=meta,
+                           reason="profile from new facts")
+    else:
+        op = Operation.update(current.id, content, metadata=meta, reason="profile from new facts")
+    return view.apply([op], actor="profile")[0].record

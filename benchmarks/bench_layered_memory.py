@@ -1,0 +1,180 @@
+"""Does the layered memory keep what it was told? agentmem vs RAG (and A-MEM) on LoCoMo.
+
+    python benchmarks/bench_layered_memory.py                          # 30, 41, 42, 43
+    python benchmarks/bench_layered_memory.py --conversations 30 --turns 80 --questions 25
+    python benchmarks/bench_layered_memory.py --ablations              # + each part alone
+
+One run, every system side by side on the same conversations, the same embedded
+SmolLM2-135M answering and the same MiniLM embeddings (`training.eval.qa.run_qa`):
+``none``, ``rag`` (every raw turn, top k), ``agentmem`` (exactly what ``Agent()`` and
+``agentmem ingest`` build: turns verbatim + the default manager's facts linked to
+them, read through ``agentmem.recall.recall``), ``oracle`` (the gold evidence turns)
+and, with ``--ablations``, the agentmem variants of ``training.eval.qa.ABLATIONS``.
+The peer A-MEM needs its own venv (``make peers``): add ``--systems ...,a-mem``.
+
+Per system: recall of the gold evidence turns in what the answer policy was shown
+(recall@k; k direct hits, the context cut to 500 tokens), token F1, context tokens,
+LLM calls and tokens per ingested turn, ingest seconds per turn (p50); per category
+with bootstrap 95% intervals; agentmem minus rag (and minus A-MEM) as paired
+differences with bootstrap intervals; agentmem F1 as a share of oracle F1.
+Writes benchmarks/out/bench_layered_memory.{json,md,png}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _common import OUT, machine, write_results  # noqa: E402
+from bench_runtime import DATA  # noqa: E402
+from bench_train_answer import bootstrap_ci, paired_gain  # noqa: E402
+
+DEFAULT_SYSTEMS = ("none", "rag", "agentmem", "oracle")
+
+
+def _mean_ci(values: list[float]) -> dict[str, Any]:
+    if not values:
+        return {"mean": None, "ci": None, "n": 0}
+    low, high = bootstrap_ci(values) if len(values) > 1 else (values[0], values[0])
+    return {"mean": statistics.mean(values), "ci": [low, high], "n": len(values)}
+
+
+def analyse(result: dict[str, Any]) -> dict[str, Any]:
+    """Means with intervals per system and category, and the paired differences."""
+    from envs.memqa import CATEGORIES
+
+    systems = result["systems"]
+    out: dict[str, Any] = {"systems": {}, "paired": {}}
+    for name, s in systems.items():
+        rows = s["rows"]
+        recall = [r["recall"] for r in rows if r["recall"] is not None]
+        cats = {}
+        for cat in sorted({r["category"] for r in rows}):
+            sel = [r for r in rows if r["category"] == cat]
+            cats[CATEGORIES[cat]] = {
+                "f1": _mean_ci([r["f1"] for r in sel]),
+                "recall": _mean_ci([r["recall"] for r in sel if r["recall"] is not None])}
+        out["systems"][name] = {
+            "questions": len(rows), "f1": _mean_ci([r["f1"] for r in rows]),
+            "recall": _mean_ci(recall), "context_tokens": s.get("context_tokens", 0.0),
+            "calls_per_turn": s["calls_per_turn"], "tokens_per_turn": s["tokens_per_turn"],
+            "ingest_p50_s": s["ingest_p50_s"], "ingest_turns": s["ingest_turns"],
+            "by_category": cats}
+    if "agentmem" in systems:
+        mine = systems["agentmem"]["rows"]
+        for other in ("rag", "a-mem", "agentmem-episodic"):
+            if other not in systems:
+                continue
+            theirs = systems[other]["rows"]
+            pairs = [(a, b) for a, b in zip(mine, theirs, strict=True)
+                     if a["recall"] is not None and b["recall"] is not None]
+            out["paired"][f"agentmem - {other}"] = {
+                "recall": paired_gain([a["recall"] for a, _ in pairs],
+                                      [b["recall"] for _, b in pairs]),
+                "f1": paired_gain([r["f1"] for r in mine], [r["f1"] for r in theirs])}
+        if "oracle" in systems and systems["oracle"]["f1"]:
+            out["f1_share_of_oracle"] = systems["agentmem"]["f1"] / systems["oracle"]["f1"]
+    return out
+
+
+def table(analysis: dict[str, Any], meta: dict[str, Any]) -> str:
+    def fmt(x: dict[str, Any]) -> str:
+        if x["mean"] is None:
+            return "—"
+        return f"{x['mean']:.3f} [{x['ci'][0]:.3f}, {x['ci'][1]:.3f}]"
+
+    lines = [f"Conversations {', '.join(meta['conversations'])}; "
+             f"{meta['turns'] or 'all'} turns; {meta['questions'] or 'all'} questions each; "
+             f"k={meta['k']}; {meta['wall_min']:.1f} min.", "",
+             "| system | questions | recall (95% CI) | F1 (95% CI) | context tokens | "
+             "calls/turn | tokens/turn | ingest p50 s/turn |", "|---|---|---|---|---|---|---|---|"]
+    for name, s in analysis["systems"].items():
+        lines.append(f"| {name} | {s['questions']} | {fmt(s['recall'])} | {fmt(s['f1'])} | "
+                     f"{s['context_tokens']:.0f} | {s['calls_per_turn']:.2f} | "
+                     f"{s['tokens_per_turn']:.0f} | {s['ingest_p50_s']:.3f} |")
+    cats = sorted({c for s in analysis["systems"].values() for c in s["by_category"]})
+    lines += ["", "Recall by category:", "",
+              "| system | " + " | ".join(cats) + " |", "|---|" + "---|" * len(cats)]
+    for name, s in analysis["systems"].items():
+        lines.append(f"| {name} | " + " | ".join(
+            fmt(s["by_category"][c]["recall"]) if c in s["by_category"] else "—"
+            for c in cats) + " |")
+    lines += ["", "F1 by category:", "",
+              "| system | " + " | ".join(cats) + " |", "|---|" + "---|" * len(cats)]
+    for name, s in analysis["systems"].items():
+        lines.append(f"| {name} | " + " | ".join(
+            fmt(s["by_category"][c]["f1"]) if c in s["by_category"] else "—" for c in cats) + " |")
+    if analysis["paired"]:
+        lines += ["", "| paired difference | recall (95% CI) | F1 (95% CI) |", "|---|---|---|"]
+        for name, d in analysis["paired"].items():
+            (r, (rl, rh)), (f, (fl, fh)) = d["recall"], d["f1"]
+            lines.append(f"| {name} | {r:+.3f} [{rl:+.3f}, {rh:+.3f}] | "
+                         f"{f:+.3f} [{fl:+.3f}, {fh:+.3f}] |")
+    if "f1_share_of_oracle" in analysis:
+        lines.append(f"\nagentmem F1 / oracle F1 = {analysis['f1_share_of_oracle']:.2f}")
+    return "\n".join(lines)
+
+
+def plot(analysis: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = list(analysis["systems"])
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for ax, metric in zip(axes, ("recall", "f1"), strict=True):
+        means = [analysis["systems"][n][metric]["mean"] or 0.0 for n in names]
+        errs = [[m - (analysis["systems"][n][metric]["ci"] or [m, m])[0] for n, m in
+                 zip(names, means, strict=True)],
+                [(analysis["systems"][n][metric]["ci"] or [m, m])[1] - m for n, m in
+                 zip(names, means, strict=True)]]
+        ax.bar(names, means, yerr=errs, capsize=3,
+               color=["#4c78a8" if n.startswith("agentmem") else "#bbbbbb" for n in names])
+        ax.set_title("recall of the evidence turns" if metric == "recall" else "answer F1")
+        ax.tick_params(axis="x", rotation=30)
+    fig.suptitle("LoCoMo, embedded SmolLM2-135M + MiniLM (95% bootstrap intervals)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--conversations", nargs="+", default=["30", "41", "42", "43"])
+    parser.add_argument("--systems", default=",".join(DEFAULT_SYSTEMS))
+    parser.add_argument("--ablations", action="store_true",
+                        help="add the agentmem variants of training.eval.qa.ABLATIONS")
+    parser.add_argument("--turns", type=int, default=None,
+                        help="ingest only the first N turns (questions then come from them)")
+    parser.add_argument("--questions", type=int, default=None, help="a sample per conversation")
+    parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--name", default="bench_layered_memory")
+    args = parser.parse_args()
+
+    from training.eval.qa import ABLATIONS, run_qa
+
+    systems = [s for s in args.systems.split(",") if s]
+    if args.ablations:
+        systems[-1:-1] = [a for a in ABLATIONS if a not in systems]
+    start = time.perf_counter()
+    result = run_qa([DATA / f"{c}.json" for c in args.conversations], systems=systems,
+                    k=args.k, questions=args.questions, turns=args.turns)
+    meta = {"conversations": args.conversations, "turns": args.turns,
+            "questions": args.questions, "k": args.k,
+            "wall_min": (time.perf_counter() - start) / 60, "machine": machine()}
+    analysis = analyse(result)
+    OUT.mkdir(parents=True, exist_ok=True)
+    plot(analysis, OUT / f"{args.name}.png")
+    write_results(args.name, {"meta": meta, "analysis": analysis, "result": result},
+                  table(analysis, meta))
+
+
+if __name__ == "__main__":
+    main()

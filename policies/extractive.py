@@ -1,0 +1,161 @@
+"""The extractive memory manager: the model chooses, the code writes.
+
+A 135M model asked to write facts mostly restates old memories or invents details
+(the grounding check rejected nearly all of them). Choosing is easier than writing:
+here the new turns are split into numbered sentences, and the model only picks which
+are worth keeping and what each does to the shown facts (ADD, UPDATE of ``[id]``, or
+NOOP), under a JSON schema that admits nothing else. The code then turns a chosen
+sentence into a standalone fact, deterministically:
+
+* first person becomes the speaker ("I'm a nurse" -> "Ana is a nurse", "my" -> "Ana's"),
+  second person the other speaker when one is known;
+* relative dates are resolved against when it was said ("yesterday" -> "on 7 May 2023",
+  see :mod:`agentmem.dates`), and the resolved date is the fact's ``event_time``.
+
+Every fact is a rewrite of the speaker's own sentence, so it is grounded by
+construction. Questions are not offered (they ask, they do not tell).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Sequence
+
+from agentmem.dates import rewrite_dates
+from agentmem.llm import LLM
+from agentmem.operations import Operation, OpType
+from agentmem.protocols import ManagerDecision, Turn
+from agentmem.records import MemoryRecord, Provenance, SourceType
+from policies.base import PromptedPolicy
+from policies.manager import as_records, format_memories
+
+__all__ = ["ExtractiveManager", "sentences", "standalone", "extractive_schema"]
+
+log = logging.getLogger("policies.extractive")
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# (pattern, replacement with {s} = speaker); verb forms first so "I am" reads "Ana is".
+_FIRST_PERSON = [
+    (r"\bI'm\b|\bI am\b", "{s} is"), (r"\bI've\b|\bI have\b", "{s} has"),
+    (r"\bI'll\b", "{s} will"), (r"\bI'd\b", "{s} would"), (r"\bI was\b", "{s} was"),
+    (r"\bI\b", "{s}"), (r"\b[Mm]yself\b", "{s}"), (r"\b[Mm]y\b", "{s}'s"),
+    (r"\b[Mm]ine\b", "{s}'s"), (r"\b[Mm]e\b", "{s}"),
+]
+_SECOND_PERSON = [
+    (r"\b[Yy]ou're\b|\b[Yy]ou are\b", "{s} is"), (r"\b[Yy]ou've\b|\b[Yy]ou have\b", "{s} has"),
+    (r"\b[Yy]ourself\b", "{s}"), (r"\b[Yy]our\b", "{s}'s"), (r"\b[Yy]ou\b", "{s}"),
+]
+_MIN_WORDS = 3
+
+
+def sentences(text: str) -> list[str]:
+    """The statements of a turn worth offering: its sentences, without questions or
+    fragments of fewer than three words."""
+    out = []
+    for part in _SENTENCE.split(text.strip()):
+        part = part.strip()
+        if len(part.split()) >= _MIN_WORDS and not part.endswith("?"):
+            out.append(part)
+    return out
+
+
+def _swap(text: str, rules: list[tuple[str, str]], name: str) -> str:
+    for pattern, repl in rules:
+        text = re.sub(pattern, repl.format(s=name).replace("\\", "\\\\"), text)
+    return text
+
+
+def standalone(sentence: str, turn: Turn, listener: str | None) -> tuple[str, object]:
+    """``sentence`` of ``turn`` as a fact that stands on its own, and its event time."""
+    text = _swap(sentence, _FIRST_PERSON, turn.speaker)
+    if listener:
+        text = _swap(text, _SECOND_PERSON, listener)
+    text, when = rewrite_dates(text, turn.time)
+    if turn.speaker.lower() not in text.lower():
+        text = f"{turn.speaker} says: {text}"
+    return text[0].upper() + text[1:], when or turn.time
+
+
+def extractive_schema(spans: int, shown: int, max_keep: int) -> dict:
+    """The reply: which numbered sentences to keep, and what each does to the shown facts."""
+    ops = ["ADD", "NOOP"] + (["UPDATE"] if shown else [])
+    item = {"type": "object", "additionalProperties": False, "required": ["sentence", "op", "id"],
+            "properties": {"sentence": {"enum": list(range(spans))}, "op": {"enum": ops},
+                           "id": {"enum": [-1, *range(shown)]}}}
+    return {"title": "KeptSentences", "type": "object", "additionalProperties": False,
+            "required": ["keep"],
+            "properties": {"keep": {"type": "array", "items": item, "maxItems": max_keep}}}
+
+
+class ExtractiveManager(PromptedPolicy):
+    """A :class:`~agentmem.protocols.MemoryManager` for small models (see the module doc).
+
+    Args:
+        llm: an LLM or a spec string.
+        adapter: a LoRA adapter directory (local models only).
+        max_keep: the most sentences kept per call.
+    """
+
+    def __init__(self, llm: LLM | str = "local", *, adapter: str | None = None,
+                 template: str = "manager_extractive", version: int | None = None,
+                 max_tokens: int = 96, max_keep: int = 3):
+        super().__init__(llm, adapter=adapter, template=template, version=version,
+                         max_tokens=max_tokens)
+        self.max_keep = max_keep
+        self._speakers: list[str] = []  # recent speakers: the listener of "you"
+
+    def _listener(self, speaker: str) -> str | None:
+        return next((s for s in reversed(self._speakers) if s != speaker), None)
+
+    def candidates(self, turns: Sequence[Turn]) -> list[tuple[Turn, str]]:
+        """The numbered choices: (turn, sentence) for every statement of ``turns``."""
+        return [(t, s) for t in turns for s in sentences(t.text)]
+
+    def messages(self, turns: Sequence[Turn], related: Sequence[MemoryRecord]) -> list[dict]:
+        listing = "\n".join(f"[{i}] {t.speaker}: {s}"
+                            for i, (t, s) in enumerate(self.candidates(turns))) or "(none)"
+        return self.template.render(memories=format_memories(related), sentences=listing)
+
+    def decide(self, turns: Sequence[Turn], related: Sequence[MemoryRecord]) -> ManagerDecision:
+        related = as_records(related)
+        choices = self.candidates(turns)
+        self._speakers = (self._speakers + [t.speaker for t in turns])[-8:]
+        if not choices:
+            return ManagerDecision(ops=[Operation(op=OpType.NOOP, reason="no statement")])
+        reply = self.llm.chat(self.messages(turns, related),
+                              schema=extractive_schema(len(choices), len(related), self.max_keep),
+                              max_tokens=self.max_tokens)
+        ops, rejected = self.to_operations(reply.parsed.get("keep", []), choices, related)
+        for why in rejected:
+            log.info("extractive op dropped: %s", why)
+        return ManagerDecision(ops=ops, rejected=rejected, usage=reply.usage, raw=reply.text)
+
+    def to_operations(self, keep: list[dict], choices: list[tuple[Turn, str]],
+                      related: Sequence[MemoryRecord]) -> tuple[list[Operation], list[str]]:
+        """The chosen sentences as operations (numbers were constrained to those shown)."""
+        ops: list[Operation] = []
+        rejected: list[str] = []
+        written: set[str] = set()
+        updated: set[int] = set()
+        stored = {r.content.lower() for r in related}
+        for item in keep:
+            n, op, target = item.get("sentence"), item.get("op"), item.get("id", -1)
+            if op == "NOOP" or not isinstance(n, int) or not 0 <= n < len(choices):
+                continue
+            turn, sentence = choices[n]
+            fact, when = standalone(sentence, turn, self._listener(turn.speaker))
+            if fact.lower() in written or fact.lower() in stored:
+                rejected.append(f"sentence {n} is already stored or chosen twice")
+                continue
+            written.add(fact.lower())
+            prov = Provenance(source=SourceType.DIALOGUE, ref=turn.turn_id, actor="manager")
+            if op == "UPDATE" and isinstance(target, int) and 0 <= target < len(related) \
+                    and target not in updated:
+                updated.add(target)
+                ops.append(Operation(op=OpType.UPDATE, id=related[target].id, content=fact,
+                                     event_time=when, reason=f"updated by {turn.turn_id or 'a turn'}"))
+            else:
+                ops.append(Operation(op=OpType.ADD, content=fact, event_time=when, provenance=prov,
+                                     reason="kept from " + (turn.turn_id or "a turn")))
+        return ops or [Operation(op=OpType.NOOP, reason="nothing kept")], rejected

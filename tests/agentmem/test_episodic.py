@@ -1,0 +1,173 @@
+"""The episodic layer: turns stored verbatim on every write path, facts linked to them,
+read back across layers within a token budget."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from agentmem import InvalidArgumentError, Memory
+from agentmem.conversations import Session
+from agentmem.ingest import ingest_sessions
+from agentmem.protocols import ManagerDecision, Turn
+from agentmem.recall import context_tokens, recall
+from agentmem.testing import HashEmbedder
+from policies import PromptedManager
+
+WHEN = datetime(2023, 5, 8, 13, 56, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def mem():
+    with Memory(home=":memory:", embedder=HashEmbedder()) as m:
+        yield m
+
+
+def _sessions(*texts: str, ids=None) -> list[Session]:
+    ids = ids or [f"D1:{i}" for i in range(len(texts))]
+    return [Session(1, WHEN, [Turn(speaker="Ana", text=t, time=WHEN, turn_id=i)
+                              for t, i in zip(texts, ids, strict=True)])]
+
+
+class _FirstSentenceManager:
+    """A manager that keeps each turn's text as a fact (no model)."""
+
+    def decide(self, turns, related):
+        from agentmem.operations import Operation
+
+        return ManagerDecision(ops=[Operation.add(f"Ana said: {t.text}") for t in turns])
+
+
+class _FailingManager:
+    def decide(self, turns, related):
+        from agentmem.errors import LLMError
+
+        raise LLMError("the model server is down")
+
+
+def test_ingest_stores_every_turn_verbatim_and_links_facts_to_them(mem):
+    report = ingest_sessions(mem, _sessions("I adopted a beagle called Biscuit.",
+                                            "I work as a nurse."),
+                             manager=_FirstSentenceManager(), user_id="ana")
+    turns = mem.list(kinds=["turn"], user_id="ana")
+    facts = mem.list(kinds=["fact"], user_id="ana")
+    assert [t.content for t in turns] == ["Ana: I adopted a beagle called Biscuit.",
+                                          "Ana: I work as a nurse."]
+    assert [t.provenance.ref for t in turns] == ["D1:0", "D1:1"]
+    assert turns[0].event_time == WHEN and turns[0].metadata == {
+        "speaker": "Ana", "turn_id": "D1:0", "session": "1"}
+    assert [f.metadata["links"][0]["to"] for f in facts] == [t.id for t in turns]
+    assert report.stored_turns == 2 and report.turns == 2
+    # a fact hit brings its source turn along
+    hits = recall(mem, "beagle Biscuit", k=1, neighbours=0, profile=False, user_id="ana")
+    assert {h.record.kind.value for h in hits} == {"turn", "fact"} and len(hits) == 2
+
+
+def test_ingesting_again_adds_no_second_copy(mem):
+    ingest_sessions(mem, _sessions("I like tea."), manager=None, user_id="ana")
+    again = ingest_sessions(mem, _sessions("I like tea."), manager=None, user_id="ana")
+    assert again.stored_turns == 0 and len(mem.list(kinds=["turn"], user_id="ana")) == 1
+
+
+def test_a_failing_manager_loses_no_turn(mem):
+    report = ingest_sessions(mem, _sessions("I like tea.", "I moved to Porto."),
+                             manager=_FailingManager(), user_id="ana")
+    assert len(report.failures) == 2
+    assert len(mem.list(kinds=["turn"], user_id="ana")) == 2  # told, and kept
+
+
+def test_bad_conversations_are_refused_or_reported(mem):
+    with pytest.raises(InvalidArgumentError, match="appears twice"):
+        ingest_sessions(mem, _sessions("a", "b", ids=["D1:1", "D1:1"]), manager=None,
+                        user_id="ana")
+    assert mem.list(user_id="ana") == []  # nothing stored
+    report = ingest_sessions(mem, _sessions("  ", "real text"), manager=_FirstSentenceManager(),
+                             user_id="ana")
+    assert report.empty_turns == ["D1:0"] and report.stored_turns == 1
+    assert [f.content for f in mem.list(kinds=["fact"], user_id="ana")] == [
+        "Ana said: real text"]  # the manager never saw the empty turn
+
+
+def test_add_messages_stores_chat_messages_as_turns(mem):
+    recs = mem.add_messages([{"role": "system", "content": "be brief"},
+                             {"role": "user", "content": "I adopted a beagle."},
+                             {"role": "assistant", "content": "Lovely!"},
+                             {"role": "user", "content": [{"type": "image_url"}]},
+                             {"role": "user", "name": "Bo", "content": "Me too."}],
+                            user_id="ana", session="chat-1")
+    assert [r.content for r in recs] == ["ana: I adopted a beagle.", "assistant: Lovely!",
+                                         "Bo: Me too."]
+    assert all(r.kind.value == "turn" and r.metadata["session"] == "chat-1" for r in recs)
+    with pytest.raises(InvalidArgumentError, match="message 1"):
+        mem.add_messages([{"role": "user", "content": "fine"}, {"role": "user", "content": 3}],
+                         user_id="ana")
+    with pytest.raises(InvalidArgumentError, match="must be a list"):
+        mem.add_messages("just a string", user_id="ana")
+    assert len(mem.list(user_id="ana")) == 3  # the refused batches stored nothing
+
+
+def test_recall_keeps_to_its_token_budget(mem):
+    mem.add_many([f"Ana fact number {i} about gardening and roses" for i in range(20)],
+                 user_id="ana")
+    hits = recall(mem, "gardening roses", k=20, max_tokens=40, user_id="ana")
+    assert 1 <= len(hits) < 20 and context_tokens(hits) <= 40
+    one = recall(mem, "gardening roses", k=3, max_tokens=1, user_id="ana")
+    assert len(one) == 1  # the best hit is always shown
+    with pytest.raises(InvalidArgumentError):
+        recall(mem, "x", max_tokens=0, user_id="ana")
+
+
+def test_the_prompted_manager_reads_facts_not_turns(mem):
+    """Related memories shown to the manager come from the semantic layer only."""
+    from agentmem.testing import ScriptedLLM
+
+    seen = []
+
+    def reply(messages):
+        seen.append(messages[-1]["content"])
+        return {"operations": [{"op": "NOOP", "fact": "", "id": -1}]}
+
+    ingest_sessions(mem, _sessions("I adopted a beagle.", "The beagle is called Biscuit."),
+                    manager=PromptedManager(ScriptedLLM(default=reply)), user_id="ana")
+    assert "Ana: I adopted a beagle." not in seen[1]  # the first turn is not a "memory"
+
+
+def test_a_turn_hit_brings_its_neighbours_in_order(mem):
+    ingest_sessions(mem, _sessions("What did you adopt?", "A beagle called Biscuit.",
+                                   "Lovely. I like tea.", "I work as a nurse."),
+                    manager=None, user_id="ana")
+    hits = recall(mem, "beagle Biscuit", k=1, user_id="ana")
+    assert [h.content for h in hits] == ["Ana: What did you adopt?", "Ana: A beagle called Biscuit.",
+                                         "Ana: Lovely. I like tea."]
+    assert [h.via is None for h in hits] == [False, True, False]
+
+
+def test_the_core_profile_keeps_the_newest_stable_facts_and_comes_first(mem):
+    from agentmem.profile import attribute_of, profile_of
+
+    assert attribute_of("Ana lives in Lisbon.") == ("ana", "home")
+    assert attribute_of("Ana had a nice day.") is None
+    ingest_sessions(mem, _sessions("I live in Lisbon.", "I work as a nurse.",
+                                   "I had a nice day.", "I moved to Porto last month.",
+                                   ids=["D1:0", "D1:1", "D1:2", "D1:3"]),
+                    manager=_FirstSentenceManager(), user_id="ana")
+    view = mem.scoped(user_id="ana")
+    core = profile_of(view)
+    assert core.content.splitlines() == ["- Ana said: I work as a nurse.",
+                                         "- Ana said: I moved to Porto last month."]
+    assert [e.op for e in mem.history(core.id)] == ["ADD", "UPDATE", "UPDATE"]  # versioned
+    hits = recall(mem, "what does ana drink", k=2, user_id="ana")
+    assert hits[0].id == core.id  # shown first, whatever the question
+
+
+def test_a_profile_over_its_budget_drops_its_oldest_lines(mem):
+    from agentmem.profile import update_profile
+
+    view = mem.scoped(user_id="ana")
+    facts = mem.add_many([f"Ana likes hobby number {i} very much indeed." for i in range(12)],
+                         user_id="ana")
+    core = update_profile(view, facts, budget=40)
+    lines = core.content.splitlines()
+    assert 1 <= len(lines) < 12 and lines[-1] == "- Ana likes hobby number 11 very much indeed."
+    assert update_profile(view, facts, budget=40).version == core.version  # nothing new

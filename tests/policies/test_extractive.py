@@ -1,0 +1,100 @@
+"""The extractive manager: the model picks sentences, the code writes grounded facts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from agentmem import Memory
+from agentmem.dates import rewrite_dates
+from agentmem.protocols import Turn
+from agentmem.testing import HashEmbedder, ScriptedLLM
+from policies import ExtractiveManager, PromptedManager, memory_manager
+from policies.extractive import extractive_schema, sentences, standalone
+
+WHEN = datetime(2023, 5, 8, 13, 56, tzinfo=timezone.utc)  # a Monday
+
+
+def test_relative_dates_resolve_against_when_they_were_said():
+    cases = {
+        "I went to a support group yesterday.": "I went to a support group on 7 May 2023.",
+        "We went camping last weekend.": "We went camping on the weekend of 6 May 2023.",
+        "I started two weeks ago.": "I started in the week of 24 April 2023.",
+        "I painted it last year.": "I painted it in 2022.",
+        "We fly next month.": "We fly in June 2023.",
+        "I ran a race on last Saturday.": "I ran a race on 6 May 2023.",
+        "It may rain in march.": "It may rain in march.",  # no relative date: unchanged
+    }
+    for said, meant in cases.items():
+        assert rewrite_dates(said, WHEN)[0] == meant, said
+    assert rewrite_dates("I went yesterday.", None) == ("I went yesterday.", None)  # no date
+
+
+def test_sentences_become_standalone_facts():
+    turn = Turn(speaker="Caroline", text="Hey Mel! I'm a counselor and my dog is Max. "
+                "How are you? I went to a support group yesterday.", time=WHEN, turn_id="D1:3")
+    got = [standalone(s, turn, "Melanie")[0] for s in sentences(turn.text)]
+    assert got == ["Caroline is a counselor and Caroline's dog is Max.",
+                   "Caroline went to a support group on 7 May 2023."]  # no greeting, no question
+    reply = Turn(speaker="Melanie", text="You are so brave!", time=WHEN)
+    assert standalone("You are so brave!", reply, "Caroline")[0] == (
+        "Melanie says: Caroline is so brave!")
+
+
+def test_the_model_only_chooses_and_the_facts_link_to_their_turns():
+    llm = ScriptedLLM([{"keep": [{"sentence": 1, "op": "ADD", "id": -1}]}])
+    manager = ExtractiveManager(llm)
+    turns = [Turn(speaker="Ana", text="Hi there you. I adopted a beagle called Biscuit "
+                  "last week.", time=WHEN, turn_id="D1:0")]
+    decision = manager.decide(turns, [])
+    [op] = decision.ops
+    assert op.content == "Ana adopted a beagle called Biscuit in the week of 1 May 2023."
+    assert op.provenance.ref == "D1:0" and op.event_time.date().isoformat() == "2023-05-01"
+    prompt = llm.calls[0][-1]["content"]
+    assert "[0] Ana: Hi there you." in prompt and "[1] Ana: I adopted" in prompt
+    assert extractive_schema(2, 0, 3)["properties"]["keep"]["items"]["properties"][
+        "op"] == {"enum": ["ADD", "NOOP"]}  # nothing shown: nothing to update
+
+
+def test_update_names_a_shown_fact_and_duplicates_are_dropped():
+    with Memory(home=":memory:", embedder=HashEmbedder(), user_id="ana") as m:
+        old = m.add("Ana lives in Paris.")
+        llm = ScriptedLLM([{"keep": [{"sentence": 0, "op": "UPDATE", "id": 0},
+                                     {"sentence": 0, "op": "ADD", "id": -1}]}])
+        decision = ExtractiveManager(llm).decide(
+            [Turn(speaker="Ana", text="I moved to Berlin in spring.", time=WHEN)], [old])
+        assert [(o.op.value, o.id, o.content) for o in decision.ops] == [
+            ("UPDATE", old.id, "Ana moved to Berlin in spring.")]
+        assert "already stored or chosen twice" in decision.rejected[0]
+
+
+def test_a_turn_with_nothing_to_say_costs_no_call():
+    llm = ScriptedLLM([])
+    decision = ExtractiveManager(llm).decide([Turn(speaker="Ana", text="Ok!")], [])
+    assert decision.ops[0].op.value == "NOOP" and llm.calls == []
+
+
+def test_the_default_manager_is_chosen_by_model_size():
+    class Small(ScriptedLLM):
+        parameters = 135_000_000
+
+    class Big(ScriptedLLM):
+        parameters = 8_000_000_000
+
+    assert isinstance(memory_manager(Small([])), ExtractiveManager)
+    assert isinstance(memory_manager(Big([])), PromptedManager)
+    assert isinstance(memory_manager(ScriptedLLM([])), PromptedManager)  # hosted: size unknown
+    assert isinstance(memory_manager(Big([]), mode="extractive"), ExtractiveManager)
+    with pytest.raises(ValueError, match="mode"):
+        memory_manager(Small([]), mode="clever")
+
+
+def test_a_sentence_number_that_was_not_offered_is_ignored():
+    llm = ScriptedLLM([{"keep": [{"sentence": 7, "op": "ADD", "id": -1},
+                                 {"sentence": 0, "op": "UPDATE", "id": 3}]}])
+    decision = ExtractiveManager(llm).decide(
+        [Turn(speaker="Ana", text="I moved to Berlin in spring.", time=WHEN)], [])
+    # 7 was never offered; UPDATE of a memory that was not shown becomes an ADD
+    assert [(o.op.value, o.content) for o in decision.ops] == [
+        ("ADD", "Ana moved to Berlin in spring.")]
