@@ -25,12 +25,15 @@ from agentmem.records import Kind, MemoryRecord
 from agentmem.text import approx_tokens, words
 from agentmem.view import ScopedMemory
 
-__all__ = ["PROFILE_BUDGET", "profile_of", "update_profile", "attribute_of"]
+__all__ = ["PROFILE_BUDGET", "SUPERSEDING", "profile_of", "update_profile", "attribute_of"]
 
 #: Tokens the profile may take in a context by default.
 PROFILE_BUDGET = 120
 # Ids of the facts already folded in, kept so that a fact is never folded in twice.
 _FOLDED_KEPT = 1000
+
+#: Attributes a person has one of at a time: a newer statement replaces the older one.
+SUPERSEDING = ("home", "job", "training")
 
 # A stable attribute and the words that state it (first match wins).
 _ATTRIBUTES: list[tuple[str, tuple[str, ...]]] = [
@@ -83,7 +86,7 @@ def update_profile(view: ScopedMemory, facts: Sequence[MemoryRecord], *,
         folded.append(fact.id)  # a fact is folded in once, even if it later falls out
         seen.add(fact.id)
         # One line per person and attribute for home and job: the newer statement wins.
-        if key[1] in ("home", "job", "training"):
+        if key[1] in SUPERSEDING:
             lines = [(k, t) for k, t in lines if k != key]
         lines.append((key, fact.content))
         changed = True

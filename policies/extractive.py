@@ -2,15 +2,18 @@
 
 A 135M model asked to write facts mostly restates old memories or invents details
 (the grounding check rejected nearly all of them). Choosing is easier than writing:
-here the new turns are split into numbered sentences, and the model only picks which
-are worth keeping and what each does to the shown facts (ADD, UPDATE of ``[id]``, or
-NOOP), under a JSON schema that admits nothing else. The code then turns a chosen
-sentence into a standalone fact, deterministically:
+here the new turns are split into numbered sentences, and the model only picks the
+numbers of those worth keeping, under a JSON schema that admits nothing else (asked
+to choose an operation as well, it answered NOOP for every sentence). The code then
+turns a chosen sentence into a standalone fact, deterministically:
 
 * first person becomes the speaker ("I'm a nurse" -> "Ana is a nurse", "my" -> "Ana's"),
-  second person the other speaker when one is known;
+  second person the other speaker when one is known, and a fact that does not start
+  with the speaker's name gets "Ana says: " in front, so every fact names its person first;
 * relative dates are resolved against when it was said ("yesterday" -> "on 7 May 2023",
-  see :mod:`agentmem.dates`), and the resolved date is the fact's ``event_time``.
+  see :mod:`agentmem.dates`), and the resolved date is the fact's ``event_time``;
+* a fact that states the same person's home, job or current training as a shown fact
+  (:func:`agentmem.profile.attribute_of`) UPDATEs it; any other fact is ADDed.
 
 Every fact is a rewrite of the speaker's own sentence, so it is grounded by
 construction. Questions are not offered (they ask, they do not tell).
@@ -25,6 +28,7 @@ from typing import Sequence
 from agentmem.dates import rewrite_dates
 from agentmem.llm import LLM
 from agentmem.operations import Operation, OpType
+from agentmem.profile import SUPERSEDING, attribute_of
 from agentmem.protocols import ManagerDecision, Turn
 from agentmem.records import MemoryRecord, Provenance, SourceType
 from policies.base import PromptedPolicy
@@ -47,15 +51,21 @@ _SECOND_PERSON = [
     (r"\b[Yy]ourself\b", "{s}"), (r"\b[Yy]our\b", "{s}'s"), (r"\b[Yy]ou\b", "{s}"),
 ]
 _MIN_WORDS = 3
+# Greetings and reactions: they tell nothing about anyone, and a small model likes them.
+_SMALL_TALK = re.compile(
+    r"^(hey|hi|hello|bye|good to see|nice to (see|meet|hear)|great to (see|hear)|thanks|thank "
+    r"you|sorry|wow|congrats|congratulations|that's (so )?(cool|great|awesome|amazing|nice|good)"
+    r"|sounds (great|good|awesome|cool|fun)|take care|see you)\b", re.IGNORECASE)
 
 
 def sentences(text: str) -> list[str]:
-    """The statements of a turn worth offering: its sentences, without questions or
-    fragments of fewer than three words."""
+    """The statements of a turn worth offering: its sentences, without questions,
+    greetings and reactions, or fragments of fewer than three words."""
     out = []
     for part in _SENTENCE.split(text.strip()):
         part = part.strip()
-        if len(part.split()) >= _MIN_WORDS and not part.endswith("?"):
+        if (len(part.split()) >= _MIN_WORDS and not part.endswith("?")
+                and not _SMALL_TALK.match(part)):
             out.append(part)
     return out
 
@@ -72,20 +82,20 @@ def standalone(sentence: str, turn: Turn, listener: str | None) -> tuple[str, ob
     if listener:
         text = _swap(text, _SECOND_PERSON, listener)
     text, when = rewrite_dates(text, turn.time)
-    if turn.speaker.lower() not in text.lower():
+    text = text[0].upper() + text[1:]
+    if not text.lower().startswith(turn.speaker.lower()):
+        # A fact names its person first (the profile and the supersession rules read it).
         text = f"{turn.speaker} says: {text}"
-    return text[0].upper() + text[1:], when or turn.time
+    return text, when or turn.time
 
 
-def extractive_schema(spans: int, shown: int, max_keep: int) -> dict:
-    """The reply: which numbered sentences to keep, and what each does to the shown facts."""
-    ops = ["ADD", "NOOP"] + (["UPDATE"] if shown else [])
-    item = {"type": "object", "additionalProperties": False, "required": ["sentence", "op", "id"],
-            "properties": {"sentence": {"enum": list(range(spans))}, "op": {"enum": ops},
-                           "id": {"enum": [-1, *range(shown)]}}}
+def extractive_schema(spans: int, max_keep: int) -> dict:
+    """The reply: the numbers of the sentences to keep (possibly none)."""
     return {"title": "KeptSentences", "type": "object", "additionalProperties": False,
             "required": ["keep"],
-            "properties": {"keep": {"type": "array", "items": item, "maxItems": max_keep}}}
+            "properties": {"keep": {"type": "array", "items": {"enum": list(range(spans))},
+                                    "maxItems": max_keep}}}
+
 
 
 class ExtractiveManager(PromptedPolicy):
@@ -124,24 +134,24 @@ class ExtractiveManager(PromptedPolicy):
         if not choices:
             return ManagerDecision(ops=[Operation(op=OpType.NOOP, reason="no statement")])
         reply = self.llm.chat(self.messages(turns, related),
-                              schema=extractive_schema(len(choices), len(related), self.max_keep),
+                              schema=extractive_schema(len(choices), self.max_keep),
                               max_tokens=self.max_tokens)
         ops, rejected = self.to_operations(reply.parsed.get("keep", []), choices, related)
         for why in rejected:
             log.info("extractive op dropped: %s", why)
         return ManagerDecision(ops=ops, rejected=rejected, usage=reply.usage, raw=reply.text)
 
-    def to_operations(self, keep: list[dict], choices: list[tuple[Turn, str]],
+    def to_operations(self, keep: list[int], choices: list[tuple[Turn, str]],
                       related: Sequence[MemoryRecord]) -> tuple[list[Operation], list[str]]:
         """The chosen sentences as operations (numbers were constrained to those shown)."""
         ops: list[Operation] = []
         rejected: list[str] = []
         written: set[str] = set()
-        updated: set[int] = set()
+        updated: set[str] = set()
         stored = {r.content.lower() for r in related}
-        for item in keep:
-            n, op, target = item.get("sentence"), item.get("op"), item.get("id", -1)
-            if op == "NOOP" or not isinstance(n, int) or not 0 <= n < len(choices):
+        for n in keep:
+            if not isinstance(n, int) or not 0 <= n < len(choices):
+                rejected.append(f"sentence {n!r} was not offered")
                 continue
             turn, sentence = choices[n]
             fact, when = standalone(sentence, turn, self._listener(turn.speaker))
@@ -149,13 +159,23 @@ class ExtractiveManager(PromptedPolicy):
                 rejected.append(f"sentence {n} is already stored or chosen twice")
                 continue
             written.add(fact.lower())
-            prov = Provenance(source=SourceType.DIALOGUE, ref=turn.turn_id, actor="manager")
-            if op == "UPDATE" and isinstance(target, int) and 0 <= target < len(related) \
-                    and target not in updated:
-                updated.add(target)
-                ops.append(Operation(op=OpType.UPDATE, id=related[target].id, content=fact,
-                                     event_time=when, reason=f"updated by {turn.turn_id or 'a turn'}"))
+            old = self._superseded(fact, related, updated)
+            if old is not None:
+                updated.add(old.id)
+                ops.append(Operation(op=OpType.UPDATE, id=old.id, content=fact, event_time=when,
+                                     reason=f"updated by {turn.turn_id or 'a turn'}"))
             else:
+                prov = Provenance(source=SourceType.DIALOGUE, ref=turn.turn_id, actor="manager")
                 ops.append(Operation(op=OpType.ADD, content=fact, event_time=when, provenance=prov,
                                      reason="kept from " + (turn.turn_id or "a turn")))
         return ops or [Operation(op=OpType.NOOP, reason="nothing kept")], rejected
+
+    @staticmethod
+    def _superseded(fact: str, related: Sequence[MemoryRecord], taken: set[str]
+                    ) -> MemoryRecord | None:
+        """The shown fact this one replaces: same person, same one-at-a-time attribute."""
+        key = attribute_of(fact)
+        if key is None or key[1] not in SUPERSEDING:
+            return None
+        return next((r for r in related if r.id not in taken and attribute_of(r.content) == key),
+                    None)

@@ -33,7 +33,8 @@ def test_relative_dates_resolve_against_when_they_were_said():
 
 def test_sentences_become_standalone_facts():
     turn = Turn(speaker="Caroline", text="Hey Mel! I'm a counselor and my dog is Max. "
-                "How are you? I went to a support group yesterday.", time=WHEN, turn_id="D1:3")
+                "How are you? Thanks so much. I went to a support group yesterday.", time=WHEN,
+                turn_id="D1:3")
     got = [standalone(s, turn, "Melanie")[0] for s in sentences(turn.text)]
     assert got == ["Caroline is a counselor and Caroline's dog is Max.",
                    "Caroline went to a support group on 7 May 2023."]  # no greeting, no question
@@ -43,29 +44,30 @@ def test_sentences_become_standalone_facts():
 
 
 def test_the_model_only_chooses_and_the_facts_link_to_their_turns():
-    llm = ScriptedLLM([{"keep": [{"sentence": 1, "op": "ADD", "id": -1}]}])
+    llm = ScriptedLLM([{"keep": [1]}])
     manager = ExtractiveManager(llm)
-    turns = [Turn(speaker="Ana", text="Hi there you. I adopted a beagle called Biscuit "
-                  "last week.", time=WHEN, turn_id="D1:0")]
+    turns = [Turn(speaker="Ana", text="Hi there you. My sister visited. I adopted a beagle "
+                  "called Biscuit last week.", time=WHEN, turn_id="D1:0")]
     decision = manager.decide(turns, [])
     [op] = decision.ops
     assert op.content == "Ana adopted a beagle called Biscuit in the week of 1 May 2023."
     assert op.provenance.ref == "D1:0" and op.event_time.date().isoformat() == "2023-05-01"
     prompt = llm.calls[0][-1]["content"]
-    assert "[0] Ana: Hi there you." in prompt and "[1] Ana: I adopted" in prompt
-    assert extractive_schema(2, 0, 3)["properties"]["keep"]["items"]["properties"][
-        "op"] == {"enum": ["ADD", "NOOP"]}  # nothing shown: nothing to update
+    assert "Hi there" not in prompt  # a greeting is not offered
+    assert "[0] Ana: My sister visited." in prompt and "[1] Ana: I adopted" in prompt
+    assert extractive_schema(2, 3)["properties"]["keep"]["items"] == {"enum": [0, 1]}
 
 
-def test_update_names_a_shown_fact_and_duplicates_are_dropped():
+def test_a_newer_home_updates_the_shown_one_and_duplicates_are_dropped():
     with Memory(home=":memory:", embedder=HashEmbedder(), user_id="ana") as m:
-        old = m.add("Ana lives in Paris.")
-        llm = ScriptedLLM([{"keep": [{"sentence": 0, "op": "UPDATE", "id": 0},
-                                     {"sentence": 0, "op": "ADD", "id": -1}]}])
+        old, pet = m.add("Ana lives in Paris."), m.add("Ana has a cat.")
+        llm = ScriptedLLM([{"keep": [0, 0, 1]}])
         decision = ExtractiveManager(llm).decide(
-            [Turn(speaker="Ana", text="I moved to Berlin in spring.", time=WHEN)], [old])
+            [Turn(speaker="Ana", text="I moved to Berlin in spring. I started painting.",
+                  time=WHEN)], [pet, old])
         assert [(o.op.value, o.id, o.content) for o in decision.ops] == [
-            ("UPDATE", old.id, "Ana moved to Berlin in spring.")]
+            ("UPDATE", old.id, "Ana moved to Berlin in spring."),  # same person, same attribute
+            ("ADD", None, "Ana started painting.")]
         assert "already stored or chosen twice" in decision.rejected[0]
 
 
@@ -91,10 +93,9 @@ def test_the_default_manager_is_chosen_by_model_size():
 
 
 def test_a_sentence_number_that_was_not_offered_is_ignored():
-    llm = ScriptedLLM([{"keep": [{"sentence": 7, "op": "ADD", "id": -1},
-                                 {"sentence": 0, "op": "UPDATE", "id": 3}]}])
+    llm = ScriptedLLM([{"keep": [7, 0]}])
     decision = ExtractiveManager(llm).decide(
         [Turn(speaker="Ana", text="I moved to Berlin in spring.", time=WHEN)], [])
-    # 7 was never offered; UPDATE of a memory that was not shown becomes an ADD
     assert [(o.op.value, o.content) for o in decision.ops] == [
         ("ADD", "Ana moved to Berlin in spring.")]
+    assert decision.rejected == ["sentence 7 was not offered"]
