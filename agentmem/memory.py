@@ -99,6 +99,11 @@ def _message_turn(message: Any, index: int, user_id: str | None) -> Any:
         raise InvalidArgumentError(f"message {index} is invalid: {exc}") from None
 
 
+def _hidden(record: MemoryRecord, flags: tuple[str, ...]) -> bool:
+    """Whether a metadata flag that keeps a record out of search results is set on it."""
+    return any(record.metadata.get(flag) for flag in flags)
+
+
 def _state_key(scope: Scope, name: str) -> str:
     # "name:{scope as JSON}" (the key the re-ranker has always used, so stored weights load).
     return f"{name}:" + json.dumps(scope.model_dump(), sort_keys=True)
@@ -409,12 +414,14 @@ class Memory:
                since: TimeArg = None, until: TimeArg = None,
                query_embedding: np.ndarray | Sequence[float] | None = None,
                mode: Literal["hybrid", "vector", "keyword"] = "hybrid",
-               include_quarantined: bool = False, expand_links: bool = False) -> list[SearchHit]:
+               include_quarantined: bool = False, include_archived: bool = False,
+               expand_links: bool = False) -> list[SearchHit]:
         """Hybrid search: vector and BM25 rankings fused by reciprocal rank.
 
         Only records whose scope matches every given scope field are returned; time
         filters apply to ``event_time`` when set, else ``created_at``. Memories the
-        consensus guard quarantined are left out unless ``include_quarantined``.
+        consensus guard quarantined are left out unless ``include_quarantined``, and
+        memories forgetting archived (:mod:`agentmem.retention`) unless ``include_archived``.
         With ``expand_links``, records linked to the top ``k`` (in either direction, see
         :mod:`agentmem.structures.notes`) follow them, each with ``via`` naming the hit it hangs off;
         links are followed whatever the linked record's kind (a topic summary brings its
@@ -440,11 +447,13 @@ class Memory:
             exact = self._exact.query(query_embedding, n, flt) if self._exact else None
             vec_hits = exact if exact is not None else self._index.query(query_embedding, n, flt)
         kw_ids = self._store.keyword_search(query, flt, n) if mode != "vector" else []
-        hits = self._fuse(vec_hits, kw_ids, flt.scope, k, include_quarantined)
-        return self._expand(hits, flt, include_quarantined) if expand_links else hits
+        hidden = tuple(flag for flag, shown in (("quarantined", include_quarantined),
+                                                 ("archived", include_archived)) if not shown)
+        hits = self._fuse(vec_hits, kw_ids, flt.scope, k, hidden)
+        return self._expand(hits, flt, hidden) if expand_links else hits
 
     def _expand(self, hits: list[SearchHit], flt: Filter,
-                include_quarantined: bool) -> list[SearchHit]:
+                hidden: tuple[str, ...]) -> list[SearchHit]:
         seen = {h.id: h for h in hits}
         extra: dict[str, str] = {}
         for a, b, _ in self._store.links(list(seen), flt.scope):
@@ -456,7 +465,7 @@ class Memory:
         for mid, via in extra.items():
             rec = records.get(mid)
             if rec is None or not flt.scope.matches(rec.scope) or (
-                    rec.metadata.get("quarantined") and not include_quarantined):
+                    _hidden(rec, hidden)):
                 continue
             out.append(SearchHit(record=rec, score=seen[via].score / 2, via=via))
         return out
@@ -489,7 +498,7 @@ class Memory:
                 if i in rows and rows[i][3] is not None}
 
     def _fuse(self, vec_hits: list[tuple[str, float]], kw_ids: list[str], scope: Scope,
-              k: int, include_quarantined: bool = False) -> list[SearchHit]:
+              k: int, hidden: tuple[str, ...] = ("quarantined", "archived")) -> list[SearchHit]:
         rk = self.config.rrf_k
         scores: dict[str, float] = {}
         info: dict[str, dict[str, Any]] = {}
@@ -504,7 +513,7 @@ class Memory:
         hits = []
         for mid in ranked[: k * 3]:
             rec = records.get(mid)
-            if rec is not None and rec.metadata.get("quarantined") and not include_quarantined:
+            if rec is not None and _hidden(rec, hidden):
                 continue
             # Scope is checked again here so isolation never rests on the index alone.
             if rec is not None and scope.matches(rec.scope):

@@ -31,14 +31,16 @@ def context_tokens(memories: Sequence[Any], count: Callable[[str], int] = approx
 
 
 def recall(memory: Memory, query: str, *, k: int = 5, max_tokens: int = 500,
-           neighbours: int = 1, profile: bool = True,
+           neighbours: int = 1, profile: bool = True, retention: Any = None,
            count_tokens: Callable[[str], int] = approx_tokens,
            **options: Any) -> list[SearchHit]:
     """The top ``k`` memories for ``query``, each followed by its linked records and (for a
     turn) the ``neighbours`` turns on each side of it in its session, within
     ``max_tokens`` (the first hit is always kept). With ``profile`` the scope's core
-    profile (:mod:`agentmem.profile`) comes first, whatever the query. ``options`` go to
-    :meth:`Memory.search` (the scope, ``kinds``, ``since``/``until``...)."""
+    profile (:mod:`agentmem.profile`) comes first, whatever the query. With a
+    :class:`~agentmem.retention.Retention`, hits are weighed by how well they are
+    retained and what is shown counts as used. ``options`` go to :meth:`Memory.search`
+    (the scope, ``kinds``, ``since``/``until``...)."""
     if max_tokens < 1 or neighbours < 0:
         from agentmem.errors import InvalidArgumentError
 
@@ -46,6 +48,8 @@ def recall(memory: Memory, query: str, *, k: int = 5, max_tokens: int = 500,
                                    f"{max_tokens}, {neighbours}")
     hits = memory.search(query, k=k, expand_links=True, **options)
     direct = [h for h in hits if h.via is None]
+    if retention is not None:
+        direct = retention.weigh(direct)
     linked: dict[str, list[SearchHit]] = {}
     for h in hits:
         if h.via is not None:
@@ -72,11 +76,17 @@ def recall(memory: Memory, query: str, *, k: int = 5, max_tokens: int = 500,
                 continue
             cost = context_tokens([h], count_tokens)
             if len(out) >= always and used + cost > max_tokens:
-                return out
+                return _used(out, retention)
             out.append(h)
             seen.add(h.id)
             used += cost
-    return out
+    return _used(out, retention)
+
+
+def _used(shown: list[SearchHit], retention: Any) -> list[SearchHit]:
+    if retention is not None:
+        retention.strengthen([h.id for h in shown])
+    return shown
 
 
 def _neighbours(memory: Memory, hits: list[SearchHit], n: int,
