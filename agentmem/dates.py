@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Literal
 
-__all__ = ["ResolvedDate", "resolve_dates", "render", "rewrite_dates"]
+__all__ = ["ResolvedDate", "resolve_dates", "render", "rewrite_dates", "time_range"]
 
 Precision = Literal["day", "week", "weekend", "month", "year"]
 
@@ -136,3 +136,46 @@ def rewrite_dates(text: str, base: datetime | None) -> tuple[str, datetime | Non
             words = words[len(preposition):]
         text = before + words + text[d.end:]
     return text, (found[0].when if found else None)
+
+
+_MONTHS = ("january february march april may june july august september october november "
+           "december").split()
+_MONTH_YEAR = re.compile(rf"\b({'|'.join(_MONTHS)})\s+(\d{{4}})\b", re.IGNORECASE)
+_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+({'|'.join(_MONTHS)})\s+(\d{{4}})\b",
+                             re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:in|during|of|since)\s+((?:19|20)\d{2})\b", re.IGNORECASE)
+
+
+def _span(when: datetime, precision: Precision) -> tuple[datetime, datetime]:
+    day = when.replace(hour=0, minute=0, second=0, microsecond=0)
+    if precision == "day":
+        return day, day + timedelta(days=1)
+    if precision == "weekend":
+        return day, day + timedelta(days=2)
+    if precision == "week":
+        monday = day - timedelta(days=day.weekday())
+        return monday, monday + timedelta(days=7)
+    if precision == "month":
+        first = day.replace(day=1)
+        return first, (first + timedelta(days=32)).replace(day=1)
+    first = day.replace(month=1, day=1)
+    return first, first.replace(year=first.year + 1)
+
+
+def time_range(text: str, now: datetime) -> tuple[datetime, datetime] | None:
+    """The period a query asks about ("last week", "in May 2023", "on 7 May 2023", "in
+    2022"), as [start, end), or None when it names none. Relative expressions count
+    from ``now``."""
+    now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    if m := _DAY_MONTH_YEAR.search(text):
+        day = datetime(int(m.group(3)), _MONTHS.index(m.group(2).lower()) + 1, int(m.group(1)),
+                       tzinfo=now.tzinfo)
+        return _span(day, "day")
+    if m := _MONTH_YEAR.search(text):
+        month = datetime(int(m.group(2)), _MONTHS.index(m.group(1).lower()) + 1, 1,
+                         tzinfo=now.tzinfo)
+        return _span(month, "month")
+    if m := _YEAR.search(text):
+        return _span(datetime(int(m.group(1)), 1, 1, tzinfo=now.tzinfo), "year")
+    found = resolve_dates(text, now)
+    return _span(found[0].when, found[0].precision) if found else None

@@ -8,18 +8,21 @@ linked records right after it (a fact brings the turn it came from, so the answe
 can use the exact words and date; a turn brings the facts drawn from it, and the
 turns just before and after it in its session, since an answer often sits in the
 reply to what was asked), drops repeats, and stops when the context would exceed
-``max_tokens``. The
+``max_tokens``. A query that names a period ("last weekend", "in May 2023") puts the
+hits whose time falls in it first. The
 :class:`~agentmem.Agent` and the evaluation harness both read through here.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Callable, Sequence
 
+from agentmem.dates import time_range
 from agentmem.memory import Memory
 from agentmem.operations import SearchHit
 from agentmem.profile import profile_of
-from agentmem.records import Kind
+from agentmem.records import Kind, utcnow
 from agentmem.text import approx_tokens
 
 __all__ = ["recall", "context_tokens"]
@@ -32,6 +35,7 @@ def context_tokens(memories: Sequence[Any], count: Callable[[str], int] = approx
 
 def recall(memory: Memory, query: str, *, k: int = 5, max_tokens: int = 500,
            neighbours: int = 1, profile: bool = True, retention: Any = None,
+           now: datetime | None = None,
            count_tokens: Callable[[str], int] = approx_tokens,
            **options: Any) -> list[SearchHit]:
     """The top ``k`` memories for ``query``, each followed by its linked records and (for a
@@ -39,8 +43,10 @@ def recall(memory: Memory, query: str, *, k: int = 5, max_tokens: int = 500,
     ``max_tokens`` (the first hit is always kept). With ``profile`` the scope's core
     profile (:mod:`agentmem.profile`) comes first, whatever the query. With a
     :class:`~agentmem.retention.Retention`, hits are weighed by how well they are
-    retained and what is shown counts as used. ``options`` go to :meth:`Memory.search`
-    (the scope, ``kinds``, ``since``/``until``...)."""
+    retained and what is shown counts as used. A query that names a period ("last
+    week", "in May 2023", relative to ``now``) puts the hits whose time falls in it
+    first. ``options`` go to :meth:`Memory.search` (the scope, ``kinds``,
+    ``since``/``until`` to filter by time instead)."""
     if max_tokens < 1 or neighbours < 0:
         from agentmem.errors import InvalidArgumentError
 
@@ -50,6 +56,10 @@ def recall(memory: Memory, query: str, *, k: int = 5, max_tokens: int = 500,
     direct = [h for h in hits if h.via is None]
     if retention is not None:
         direct = retention.weigh(direct)
+    period = time_range(query, now or utcnow())
+    if period is not None:  # what happened in the period asked about comes first
+        direct = sorted(direct, key=lambda h: not period[0] <= h.record.effective_time
+                        < period[1])
     linked: dict[str, list[SearchHit]] = {}
     for h in hits:
         if h.via is not None:

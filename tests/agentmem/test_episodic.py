@@ -171,3 +171,24 @@ def test_a_profile_over_its_budget_drops_its_oldest_lines(mem):
     lines = core.content.splitlines()
     assert 1 <= len(lines) < 12 and lines[-1] == "- Ana likes hobby number 11 very much indeed."
     assert update_profile(view, facts, budget=40).version == core.version  # nothing new
+
+
+def test_a_query_that_names_a_period_puts_what_happened_then_first(mem):
+    from datetime import timedelta
+
+    from agentmem.dates import time_range
+
+    now = WHEN
+    assert time_range("What did Ana do last week?", now) == (
+        datetime(2023, 5, 1, tzinfo=timezone.utc), datetime(2023, 5, 8, tzinfo=timezone.utc))
+    assert time_range("Where was Ana in May 2023?", now)[0].month == 5
+    assert time_range("What happened on 7 May 2023?", now)[1] == datetime(
+        2023, 5, 8, tzinfo=timezone.utc)
+    assert time_range("What did Ana do in 2022?", now)[0].year == 2022
+    assert time_range("What does Ana like?", now) is None
+    mem.add("Ana went hiking in the hills.", user_id="ana", event_time=now - timedelta(days=40))
+    recent = mem.add("Ana went hiking by the sea.", user_id="ana",
+                     event_time=now - timedelta(days=4))
+    hits = recall(mem, "Where did Ana go hiking last week?", k=2, profile=False, neighbours=0,
+                  now=now, user_id="ana")
+    assert hits[0].id == recent.id
