@@ -6,7 +6,8 @@
 
 One run, every system side by side on the same conversations, the same embedded
 SmolLM2-135M answering and the same MiniLM embeddings (`training.eval.qa.run_qa`):
-``none``, ``rag`` (every raw turn, top k), ``agentmem`` (exactly what ``Agent()`` and
+``none``, ``rag`` (every raw turn, top k), ``rag-500`` (raw turns, as many of the best
+as fit agentmem's 500-token budget), ``agentmem`` (exactly what ``Agent()`` and
 ``agentmem ingest`` build: turns verbatim + the default manager's facts linked to
 them, read through ``agentmem.recall.recall``), ``oracle`` (the gold evidence turns)
 and, with ``--ablations``, the agentmem variants of ``training.eval.qa.ABLATIONS``.
@@ -35,7 +36,7 @@ from _common import OUT, machine, write_results  # noqa: E402
 from bench_runtime import DATA  # noqa: E402
 from bench_train_answer import bootstrap_ci, paired_gain  # noqa: E402
 
-DEFAULT_SYSTEMS = ("none", "rag", "agentmem", "oracle")
+DEFAULT_SYSTEMS = ("none", "rag", "rag-500", "agentmem", "oracle")
 
 
 def _mean_ci(values: list[float]) -> dict[str, Any]:
@@ -68,7 +69,7 @@ def analyse(result: dict[str, Any]) -> dict[str, Any]:
             "by_category": cats}
     if "agentmem" in systems:
         mine = systems["agentmem"]["rows"]
-        for other in ("rag", "a-mem", "agentmem-episodic"):
+        for other in ("rag", "rag-500", "a-mem", "agentmem-episodic"):
             if other not in systems:
                 continue
             theirs = systems[other]["rows"]

@@ -47,12 +47,14 @@ from envs.scoring import bleu1, exact_match, token_f1
 from training.eval.peers import PEERS, PeerServer, make_peer, require_peer, skip_reason
 from training.eval.systems import IngestStats, System, memory_factory
 
-__all__ = ["SYSTEMS", "ABLATIONS", "run_qa", "QAResult", "summarize"]
+__all__ = ["SYSTEMS", "BASELINES", "ABLATIONS", "run_qa", "QAResult", "summarize"]
 
 SYSTEMS = ("none", "full", "rag", "agentmem", "oracle")
 #: Parts of the agentmem system measured alone (run only when asked for): turns only,
 #: turns without their neighbours in the context, the generative (model-written) manager.
 ABLATIONS = ("agentmem-episodic", "agentmem-episodic-no-neighbours", "agentmem-generative")
+#: RAG given the agentmem system's context budget: raw turns, best first, up to 500 tokens.
+BASELINES = ("rag-500",)
 #: The agentmem system's context budget per question (the Agent's default).
 CONTEXT_TOKENS = 500
 
@@ -127,6 +129,17 @@ class _Rag(_Searched):
         return IngestStats(turns=len(records), seconds=[per] * len(records))
 
 
+class _RagAtBudget(_Rag):
+    """``rag`` shown as many top turns as fit the agentmem system's 500-token budget."""
+
+    name = "rag-500"
+
+    def context(self, question):
+        return [h.record for h in recall(self.memory, question.question, k=40,
+                                         max_tokens=CONTEXT_TOKENS, neighbours=0,
+                                         profile=False, user_id="qa")]
+
+
 class _AgentMem(_Searched):
     """The default path of ``agentmem ingest``: the same :func:`ingest_sessions`, one
     manager call per turn (its default batch), then hybrid search per question."""
@@ -198,6 +211,7 @@ def _make(name: str, answerer: Any, manager: Any, k: int, window_chars: int,
         return make_peer(name, answerer, k, server, limit)
     return {"none": lambda: _NoMemory(answerer, k), "full": lambda: _Full(answerer, k, window_chars),
             "rag": lambda: _Rag(answerer, k, limit),
+            "rag-500": lambda: _RagAtBudget(answerer, k, limit),
             "agentmem": lambda: _AgentMem(answerer, k, manager, limit),
             **{a: (lambda a=a: _ablation(a, answerer, k, answerer.llm, limit))
                for a in ABLATIONS},
@@ -230,7 +244,7 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
     from agentmem.llm import get_llm
     from policies import PromptedAnswerer, memory_manager
 
-    known = SYSTEMS + ABLATIONS + tuple(PEERS)
+    known = SYSTEMS + BASELINES + ABLATIONS + tuple(PEERS)
     unknown = [s for s in systems if s not in known]
     if unknown:
         raise InvalidArgumentError(f"unknown systems {unknown}; choose from {known}")
