@@ -23,14 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, TypedDict
 
-from agentmem.episodic import store_turns
-from agentmem.errors import AgentMemError, InvalidArgumentError, InvalidContentError, missing
+from agentmem.episodic import store_turns, turn_content
+from agentmem.errors import InvalidArgumentError, InvalidContentError, missing
 from agentmem.ingest import manage_turns
 from agentmem.llm.base import Usage
 from agentmem.memory import Memory
 from agentmem.protocols import AnswerPolicy, MemoryManager, Turn
 from agentmem.recall import recall
-from agentmem.records import new_id, utcnow
+from agentmem.records import clean_content, new_id, utcnow
 
 __all__ = ["Agent", "TurnResult"]
 
@@ -41,6 +41,7 @@ class _State(TypedDict, total=False):
     message: str
     user_id: str
     thread_id: str
+    said: dict  # the message's own turn record, stored before anything can fail
     retrieved: list[dict]
     answer: str
     cited: list[str]
@@ -103,7 +104,7 @@ class _Writer:
                                            k=self.k, guard=self.guard,
                                            sources=[s for _, _, s in batch], user_id=first[1])
                 self.usage = self.usage + usage
-            except AgentMemError as exc:  # one bad batch must not stop the writer
+            except Exception as exc:  # noqa: BLE001 - nothing may stop the writer (flush waits)
                 self.errors.append(f"{type(exc).__name__}: {exc}")
                 log.warning("memory write for %d turn(s) failed: %s", len(batch), exc)
             finally:
@@ -216,7 +217,9 @@ class Agent:
         else:
             hits = recall(self.memory, state["message"], k=self.k,
                           max_tokens=self.context_tokens, user_id=user)
-        return {"retrieved": [h.model_dump(mode="json") for h in hits]}
+        # stored after the search (a message does not recall itself), before the answer
+        return {"retrieved": [h.model_dump(mode="json") for h in hits],
+                "said": self._store_message(state)}
 
     def _guard(self, state: _State) -> _State:
         if self.guard is None:
@@ -242,19 +245,27 @@ class Agent:
                           "completion_tokens": u.completion_tokens}}
 
     def _manage(self, state: _State) -> _State:
-        if not self.manage_memory:
-            return {}
-        # The message itself is stored now, on the reply path (an embedding and one SQLite
-        # transaction, no LLM), so nothing the user said waits on, or is lost by, the
-        # manager. The speaker is the user's id: managers write facts that name the person.
-        thread = state.get("thread_id", "default")
-        turn = Turn(speaker=state["user_id"], text=state["message"], time=utcnow(),
-                    turn_id=f"{thread}:{new_id()}")
-        view = self.memory.scoped(user_id=state["user_id"])
-        record = store_turns(view, [turn], session=thread, actor="agent").records[0]
-        if self._writer is not None:
+        if self._writer is not None and state.get("said"):
+            from agentmem.records import MemoryRecord
+
+            record = MemoryRecord.model_validate(state["said"])
+            turn = Turn(speaker=state["user_id"], text=state["message"],
+                        time=record.event_time, turn_id=record.metadata.get("turn_id"))
             self._writer.queue.put((turn, state["user_id"], record))  # blocks only when full
         return {}
+
+    def _store_message(self, state: _State) -> dict | None:
+        """Keep the message verbatim now (an embedding and one SQLite transaction, no LLM),
+        before the answer is made, so nothing the user said waits on, or is lost by, the
+        answer or the manager. The speaker is the user's id: facts name the person."""
+        if not self.manage_memory:
+            return None
+        user, thread = state["user_id"], state.get("thread_id", "default")
+        turn = Turn(speaker=user, text=state["message"], time=utcnow(),
+                    turn_id=f"{user}/{thread}:{new_id()}")
+        record = store_turns(self.memory.scoped(user_id=user), [turn], session=thread,
+                             actor="agent").records[0]
+        return record.model_dump(mode="json") if record is not None else None
 
     def _reflect(self, state: _State) -> _State:
         # The thread's transcript, checkpointed with the thread: end_session summarises it.
@@ -299,6 +310,9 @@ class Agent:
             raise InvalidContentError(
                 f"message is {len(message):,} characters, over the limit of "
                 f"{self.max_message_chars:,}; split it or raise Agent(max_message_chars=...)")
+        if self.manage_memory:  # the message is kept verbatim: it must be storable as it is
+            clean_content(turn_content(Turn(speaker=user_id or self.user_id, text=message)),
+                          self.memory.config.max_content_chars)
         return ({"configurable": {"thread_id": thread_id}},
                 {"message": message, "user_id": user_id or self.user_id, "thread_id": thread_id})
 

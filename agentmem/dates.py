@@ -132,7 +132,9 @@ def rewrite_dates(text: str, base: datetime | None) -> tuple[str, datetime | Non
     for d in reversed(found):
         before, words = text[:d.start], render(d)
         preposition = words.split(" ", 1)[0] + " "
-        if before.lower().endswith(preposition):  # "on last Friday" -> "on 5 May 2023"
+        # "on last Friday" -> "on 5 May 2023"; "since last month" -> "since April 2023"
+        if before.lower().endswith(preposition) or re.search(
+                r"\b(since|from|until|till|before|after|by|during)\s+$", before, re.IGNORECASE):
             words = words[len(preposition):]
         text = before + words + text[d.end:]
     return text, (found[0].when if found else None)
@@ -168,8 +170,11 @@ def time_range(text: str, now: datetime) -> tuple[datetime, datetime] | None:
     from ``now``."""
     now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
     if m := _DAY_MONTH_YEAR.search(text):
-        day = datetime(int(m.group(3)), _MONTHS.index(m.group(2).lower()) + 1, int(m.group(1)),
-                       tzinfo=now.tzinfo)
+        try:
+            day = datetime(int(m.group(3)), _MONTHS.index(m.group(2).lower()) + 1,
+                           int(m.group(1)), tzinfo=now.tzinfo)
+        except ValueError:  # "31 February": no such day, so no period
+            return None
         return _span(day, "day")
     if m := _MONTH_YEAR.search(text):
         month = datetime(int(m.group(2)), _MONTHS.index(m.group(1).lower()) + 1, 1,

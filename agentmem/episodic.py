@@ -9,8 +9,10 @@ costs one embedding and one SQLite transaction per batch, no LLM call. Facts the
 manager derives later link back to these records (``metadata["links"]``), so a fact
 found by search brings its source turn along (``search(expand_links=True)``).
 
-Storing is idempotent per scope and turn id: a turn whose id is already stored is
-skipped, so ingesting a conversation twice does not double it.
+Storing is idempotent: a turn whose id and words are already stored in the scope is
+skipped, so ingesting a conversation twice does not double it. Turn ids are not
+unique across conversations ("D1:3" is in every LoCoMo file), so a stored turn with
+the same id but other words is a different turn, and is stored.
 """
 
 from __future__ import annotations
@@ -30,10 +32,14 @@ __all__ = ["turn_content", "store_turns", "StoredTurns", "check_turn_ids", "sour
 @dataclass
 class StoredTurns:
     """What :func:`store_turns` did: one record per turn (``None``: no text, not stored)
-    and how many of them were written now (the others were stored before)."""
+    and which of them were written now (the others were stored before)."""
 
     records: list[MemoryRecord | None]
-    added: int
+    new: list[bool]
+
+    @property
+    def added(self) -> int:
+        return sum(self.new)
 
 
 def turn_content(turn: Turn) -> str:
@@ -64,12 +70,14 @@ def store_turns(view: ScopedMemory, turns: Sequence[Turn], *, session: str | Non
     """
     check_turn_ids(turns)
     out: list[MemoryRecord | None] = [None] * len(turns)
+    new = [False] * len(turns)
     ops, slots = [], []
     for i, t in enumerate(turns):
         if not t.text or not t.text.strip():
             continue
         if t.turn_id is not None:
-            existing = view.where("turn_id", t.turn_id, kinds=[Kind.TURN])
+            existing = [r for r in view.where("turn_id", t.turn_id, kinds=[Kind.TURN])
+                        if r.content == turn_content(t)]
             if existing:
                 out[i] = existing[0]
                 continue
@@ -85,8 +93,8 @@ def store_turns(view: ScopedMemory, turns: Sequence[Turn], *, session: str | Non
         slots.append(i)
     if ops:
         for i, result in zip(slots, view.apply(ops, actor=actor), strict=True):
-            out[i] = result.record
-    return StoredTurns(out, len(ops))
+            out[i], new[i] = result.record, True
+    return StoredTurns(out, new)
 
 
 def source_links(records: Sequence[MemoryRecord | None]) -> list[dict[str, str]]:

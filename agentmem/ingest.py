@@ -43,8 +43,7 @@ def manage_turns(memory: Memory, manager: MemoryManager, turns: Sequence[Turn], 
     query = " ".join(t.text for t in turns)
     related = [h.record for h in memory.search(query, k=k, kinds=FACT_KINDS, **scope)]
     decision = manager.decide(turns, related)
-    links = source_links(sources)
-    ops = [_linked(op, links, related) for op in decision.ops] if links else decision.ops
+    ops = [_linked(op, _sources_of(op, sources), related) for op in decision.ops]
     if guard is not None:
         ops = [guard.screen(op, **scope) for op in ops]
     results = memory.apply(ops, actor="manager", **scope)
@@ -54,9 +53,19 @@ def manage_turns(memory: Memory, manager: MemoryManager, turns: Sequence[Turn], 
     return results, decision.rejected, decision.usage
 
 
+def _sources_of(op: Operation, sources: Sequence[MemoryRecord | None]) -> list[dict[str, str]]:
+    """Links to the turns a fact came from: the one its provenance names (the extractive
+    manager knows it), else every turn of the batch."""
+    ref = op.provenance.ref if op.provenance is not None else None
+    named = [r for r in sources if r is not None and ref and r.metadata.get("turn_id") == ref]
+    return source_links(named or sources)
+
+
 def _linked(op: Operation, links: list[dict[str, str]], related: Sequence[MemoryRecord]
             ) -> Operation:
     """``op`` with links to its source turns added to the fact's metadata."""
+    if not links:
+        return op
     if op.op == OpType.ADD:
         base = dict(op.metadata or {})
     elif op.op == OpType.UPDATE:
@@ -119,7 +128,9 @@ def ingest_sessions(memory: Memory, sessions: Iterable[Any], *, manager: MemoryM
             report.batches += 1
             stored = store_turns(view, batch, session=str(session.index))
             report.stored_turns += stored.added
-            said = [(t, r) for t, r in zip(batch, stored.records, strict=True) if r is not None]
+            # Only what was stored now goes to the manager: a re-ingest costs no LLM call.
+            said = [(t, r) for t, r, fresh in zip(batch, stored.records, stored.new, strict=True)
+                    if fresh]
             report.empty_turns += [t.turn_id or "?" for t, r in zip(batch, stored.records,
                                                                     strict=True) if r is None]
             if manager is None:

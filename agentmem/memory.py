@@ -369,7 +369,8 @@ class Memory:
         scope = self.resolve_scope(user_id, agent_id, session_id)
         turns = [t for i, m in enumerate(_as_list(messages, "messages"))
                  if (t := _message_turn(m, i, scope.user_id)) is not None]
-        stored = store_turns(self.scoped(**dict(scope.items())), turns, session=session,
+        stored = store_turns(self.scoped(**dict(scope.items())), turns,
+                             session=session if session is not None else scope.session_id,
                              actor=actor or "messages")
         return [r for r in stored.records if r is not None]
 

@@ -62,8 +62,8 @@ def attribute_of(fact: str) -> tuple[str, str] | None:
 
 def profile_of(view: ScopedMemory) -> MemoryRecord | None:
     """The scope's profile record, if it has one yet."""
-    found = view.list(kinds=[Kind.PROFILE], limit=1)
-    return found[0] if found else None
+    # A user's view also matches (user, agent) records: only this very scope's profile counts.
+    return next((r for r in view.records(kinds=[Kind.PROFILE]) if r.scope == view.scope), None)
 
 
 def update_profile(view: ScopedMemory, facts: Sequence[MemoryRecord], *,

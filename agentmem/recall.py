@@ -79,13 +79,14 @@ def recall(memory: Memory, query: str, *, k: int = 5, max_tokens: int = 500,
             out.append(SearchHit(record=core, score=1.0))
             seen.add(core.id)
             used += context_tokens([core], count_tokens)
-    always = len(out) + 1  # the profile and the best hit are shown whatever their length
     for hit in direct:  # a turn's neighbours around it, in the order they were said
         for h in (*before.get(hit.id, []), hit, *linked.get(hit.id, [])):
             if h.id in seen:
                 continue
             cost = context_tokens([h], count_tokens)
-            if len(out) >= always and used + cost > max_tokens:
+            if used + cost > max_tokens and h is not direct[0]:  # the best hit is always shown
+                if hit is direct[0]:
+                    continue  # its neighbours may not fit; what follows it still might
                 return _used(out, retention)
             out.append(h)
             seen.add(h.id)
@@ -110,7 +111,8 @@ def _neighbours(memory: Memory, hits: list[SearchHit], n: int,
             continue
         if session not in sessions:  # stored order is the order they were said in
             sessions[session] = memory.where("session", session, kinds=[Kind.TURN], **scope)
-        turns = sessions[session]
+        turns = [r for r in sessions[session]  # what search hides stays hidden here too
+                 if not (r.metadata.get("quarantined") or r.metadata.get("archived"))]
         at = next((i for i, r in enumerate(turns) if r.id == hit.id), None)
         if at is None:
             continue

@@ -1,7 +1,7 @@
 """Forgetting and strengthening, in the spirit of MemoryBank's forgetting curve.
 
 Each record has a retention in 0..1: its importance (its trust) times
-``exp(-t / S)``, where ``t`` is the time since it was last used (or written) and the
+``0.5 ** (t / S)``, where ``t`` is the time since it was last used (or written) and the
 strength ``S`` is ``half_life_days`` x (1 + the number of times it was recalled).
 A memory that keeps being useful stays; one never used again fades.
 
@@ -20,7 +20,6 @@ what was said. Nothing here runs unless it is called: forgetting is off by defau
 
 from __future__ import annotations
 
-import math
 from datetime import datetime, timezone
 from typing import Sequence
 
@@ -40,9 +39,11 @@ _STATE = "retention"
 def retention(record: MemoryRecord, *, now: datetime, uses: int = 0,
               last_used: datetime | None = None, half_life_days: float = 30.0) -> float:
     """The record's retention in 0..1 (see the module doc)."""
+    now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
     since = last_used or record.updated_at or record.created_at
     days = max(0.0, (now - since).total_seconds() / 86400.0)
-    return max(0.0, min(1.0, record.trust)) * math.exp(-days / (half_life_days * (1 + uses)))
+    # half_life_days is a true half-life: a never-used memory keeps half after it
+    return max(0.0, min(1.0, record.trust)) * 0.5 ** (days / (half_life_days * (1 + uses)))
 
 
 class Retention:

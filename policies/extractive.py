@@ -41,9 +41,9 @@ log = logging.getLogger("policies.extractive")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # (pattern, replacement with {s} = speaker); verb forms first so "I am" reads "Ana is".
 _FIRST_PERSON = [
-    (r"\bI'm\b|\bI am\b", "{s} is"), (r"\bI've\b|\bI have\b", "{s} has"),
-    (r"\bI'll\b", "{s} will"), (r"\bI'd\b", "{s} would"), (r"\bI was\b", "{s} was"),
-    (r"\bI\b", "{s}"), (r"\b[Mm]yself\b", "{s}"), (r"\b[Mm]y\b", "{s}'s"),
+    (r"\b[Ii]'m\b|\b[Ii] am\b", "{s} is"), (r"\b[Ii]'ve\b|\b[Ii] have\b", "{s} has"),
+    (r"\b[Ii]'ll\b", "{s} will"), (r"\b[Ii]'d\b", "{s} would"), (r"\b[Ii] was\b", "{s} was"),
+    (r"\b[Ii]\b(?!-)", "{s}"), (r"\b[Mm]yself\b", "{s}"), (r"\b[Mm]y\b", "{s}'s"),
     (r"\b[Mm]ine\b", "{s}'s"), (r"\b[Mm]e\b", "{s}"),
 ]
 _SECOND_PERSON = [
@@ -78,15 +78,19 @@ def _swap(text: str, rules: list[tuple[str, str]], name: str) -> str:
 
 def standalone(sentence: str, turn: Turn, listener: str | None) -> tuple[str, object]:
     """``sentence`` of ``turn`` as a fact that stands on its own, and its event time."""
-    text = _swap(sentence, _FIRST_PERSON, turn.speaker)
+    text = _swap(sentence.replace("\u2019", "'"), _FIRST_PERSON, turn.speaker)
     if listener:
         text = _swap(text, _SECOND_PERSON, listener)
     text, when = rewrite_dates(text, turn.time)
     text = text[0].upper() + text[1:]
-    if not text.lower().startswith(turn.speaker.lower()):
+    if not re.match(rf"{re.escape(turn.speaker)}\b", text, re.IGNORECASE):
         # A fact names its person first (the profile and the supersession rules read it).
         text = f"{turn.speaker} says: {text}"
     return text, when or turn.time
+
+
+def _conversation(turn: Turn) -> str | None:
+    return turn.turn_id.rsplit(":", 1)[0] if turn.turn_id and ":" in turn.turn_id else None
 
 
 def extractive_schema(spans: int, max_keep: int) -> dict:
@@ -113,10 +117,14 @@ class ExtractiveManager(PromptedPolicy):
         super().__init__(llm, adapter=adapter, template=template, version=version,
                          max_tokens=max_tokens)
         self.max_keep = max_keep
-        self._speakers: list[str] = []  # recent speakers: the listener of "you"
+        self._speakers: list[tuple[str | None, str]] = []  # (conversation, speaker), recent
 
-    def _listener(self, speaker: str) -> str | None:
-        return next((s for s in reversed(self._speakers) if s != speaker), None)
+    def _listener(self, turn: Turn) -> str | None:
+        """Who "you" is: the last other speaker of the same conversation (turn ids share
+        their prefix before ':'), never someone from another user's conversation."""
+        talk = _conversation(turn)
+        return next((s for c, s in reversed(self._speakers) if c == talk and s != turn.speaker),
+                    None)
 
     def candidates(self, turns: Sequence[Turn]) -> list[tuple[Turn, str]]:
         """The numbered choices: (turn, sentence) for every statement of ``turns``."""
@@ -130,13 +138,15 @@ class ExtractiveManager(PromptedPolicy):
     def decide(self, turns: Sequence[Turn], related: Sequence[MemoryRecord]) -> ManagerDecision:
         related = as_records(related)
         choices = self.candidates(turns)
-        self._speakers = (self._speakers + [t.speaker for t in turns])[-8:]
+        self._speakers = (self._speakers + [(_conversation(t), t.speaker) for t in turns])[-64:]
         if not choices:
             return ManagerDecision(ops=[Operation(op=OpType.NOOP, reason="no statement")])
         reply = self.llm.chat(self.messages(turns, related),
                               schema=extractive_schema(len(choices), self.max_keep),
                               max_tokens=self.max_tokens)
-        ops, rejected = self.to_operations(reply.parsed.get("keep", []), choices, related)
+        keep = reply.parsed.get("keep") if isinstance(reply.parsed, dict) else None
+        ops, rejected = self.to_operations(keep if isinstance(keep, list) else [], choices,
+                                           related)
         for why in rejected:
             log.info("extractive op dropped: %s", why)
         return ManagerDecision(ops=ops, rejected=rejected, usage=reply.usage, raw=reply.text)
@@ -154,7 +164,7 @@ class ExtractiveManager(PromptedPolicy):
                 rejected.append(f"sentence {n!r} was not offered")
                 continue
             turn, sentence = choices[n]
-            fact, when = standalone(sentence, turn, self._listener(turn.speaker))
+            fact, when = standalone(sentence, turn, self._listener(turn))
             if fact.lower() in written or fact.lower() in stored:
                 rejected.append(f"sentence {n} is already stored or chosen twice")
                 continue

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Sequence
 
+from agentmem.episodic import turn_content
 from agentmem.errors import InvalidArgumentError, LLMError, LLMOutputError
 from agentmem.llm.base import Usage
 from agentmem.memory import Memory
@@ -129,7 +130,7 @@ class SessionSummarizer(Structure):
         out: list[MemoryRecord | None] = []
         ops, slots = [], []
         for i, t in enumerate(turns):
-            text = f"{t.speaker}: {t.text}"
+            text = turn_content(t)  # the episodic layer's own wording, so its turns are reused
             if unused.get(text):
                 out.append(unused[text].pop(0))
                 continue

@@ -162,3 +162,29 @@ def test_turns_that_queue_up_are_managed_in_one_call(tmp_path):
         # a fact decided in a batch links to the batch's turns
         turn_ids = {r.id for r in agent.memory.list(kinds=["turn"])}
         assert all({x["to"] for x in f.metadata["links"]} <= turn_ids for f in facts)
+
+
+def test_a_message_is_kept_even_when_the_answer_or_the_manager_fails(tmp_path):
+    from agentmem import LLMError
+
+    class Broken:
+        def decide(self, turns, related):
+            raise TypeError("a bug in a third-party manager")
+
+    def no_answer(messages):
+        raise LLMError("the model server is down")
+
+    memory = Memory(home=tmp_path / "h", embedder=HashEmbedder(), user_id="ana")
+    with Agent(answerer=PromptedAnswerer(ScriptedLLM(default=no_answer)), manager=Broken(),
+               memory=memory, user_id="ana", checkpoints=None) as agent:
+        with pytest.raises(LLMError):
+            agent.chat("My passport number ends in 1234.")
+        assert [r.content for r in agent.memory.list(kinds=["turn"])] == [
+            "ana: My passport number ends in 1234."]
+        agent.answerer = PromptedAnswerer(ScriptedLLM(default=_answer_reply))
+        agent.chat("I moved to Lisbon.")
+        errors = agent.flush()  # the writer survives a non-agentmem error and reports it
+        assert len(errors) == 1 and "TypeError" in errors[0]
+        assert len(agent.memory.list(kinds=["turn"])) == 2
+        with pytest.raises(ValueError, match="too long|characters|limit"):
+            agent.chat("x" * (agent.memory.config.max_content_chars - 2))  # fits, but not as a turn

@@ -25,7 +25,7 @@ def test_retention_fades_with_time_and_slower_with_use(mem):
     fresh = retention(rec, now=now)
     month = retention(rec, now=now + timedelta(days=30))
     used = retention(rec, now=now + timedelta(days=30), uses=3)
-    assert fresh == pytest.approx(1.0, abs=1e-3) and month == pytest.approx(0.368, abs=1e-2)
+    assert fresh == pytest.approx(1.0, abs=1e-3) and month == pytest.approx(0.5, abs=1e-2)
     assert used > month  # strengthened by use
     low = mem.add("Ana maybe likes jazz.", trust=0.5)
     assert retention(low, now=now) == pytest.approx(0.5, abs=1e-3)  # importance = trust

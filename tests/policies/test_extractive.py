@@ -99,3 +99,15 @@ def test_a_sentence_number_that_was_not_offered_is_ignored():
     assert [(o.op.value, o.content) for o in decision.ops] == [
         ("ADD", "Ana moved to Berlin in spring.")]
     assert decision.rejected == ["sentence 7 was not offered"]
+
+
+def test_you_is_the_other_speaker_of_the_same_conversation_only():
+    llm = ScriptedLLM(default={"keep": [0]})
+    manager = ExtractiveManager(llm)
+    manager.decide([Turn(speaker="Bo", text="I love my new bike.", turn_id="D1:0")], [])
+    said = manager.decide([Turn(speaker="Ana", text="You ride it every day.",
+                                turn_id="D1:1")], [])
+    assert said.ops[0].content == "Ana says: Bo ride it every day."
+    other = manager.decide([Turn(speaker="Cy", text="You should rest more.",
+                                 turn_id="cy/default:x1")], [])
+    assert other.ops[0].content == "Cy says: You should rest more."  # no one from elsewhere

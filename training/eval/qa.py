@@ -141,8 +141,9 @@ class _RagAtBudget(_Rag):
 
 
 class _AgentMem(_Searched):
-    """The default path of ``agentmem ingest``: the same :func:`ingest_sessions`, one
-    manager call per turn (its default batch), then hybrid search per question."""
+    """The default path of ``agentmem ingest``: the same :func:`ingest_sessions` (turns
+    verbatim, then the default manager's facts, one call per turn: its default batch),
+    then :func:`agentmem.recall.recall` per question, as the Agent reads."""
 
     name = "agentmem"
 
