@@ -31,7 +31,7 @@ from agentmem.store.scoped import ScopedExactSearch
 if TYPE_CHECKING:
     from agentmem.view import ScopedMemory
 
-__all__ = ["Memory", "ResetResult"]
+__all__ = ["Memory", "ResetResult", "HIDDEN_FLAGS"]
 
 log = logging.getLogger("agentmem")
 TimeArg = datetime | str | float | int | None
@@ -99,7 +99,11 @@ def _message_turn(message: Any, index: int, user_id: str | None) -> Any:
         raise InvalidArgumentError(f"message {index} is invalid: {exc}") from None
 
 
-def _hidden(record: MemoryRecord, flags: tuple[str, ...]) -> bool:
+#: Metadata flags that keep a record out of search results unless asked for.
+HIDDEN_FLAGS = ("quarantined", "archived")
+
+
+def _hidden(record: MemoryRecord, flags: tuple[str, ...] = HIDDEN_FLAGS) -> bool:
     """Whether a metadata flag that keeps a record out of search results is set on it."""
     return any(record.metadata.get(flag) for flag in flags)
 
@@ -499,7 +503,7 @@ class Memory:
                 if i in rows and rows[i][3] is not None}
 
     def _fuse(self, vec_hits: list[tuple[str, float]], kw_ids: list[str], scope: Scope,
-              k: int, hidden: tuple[str, ...] = ("quarantined", "archived")) -> list[SearchHit]:
+              k: int, hidden: tuple[str, ...] = HIDDEN_FLAGS) -> list[SearchHit]:
         rk = self.config.rrf_k
         scores: dict[str, float] = {}
         info: dict[str, dict[str, Any]] = {}

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any, Callable, Sequence
 
 from agentmem.dates import time_range
-from agentmem.memory import Memory
+from agentmem.memory import HIDDEN_FLAGS, Memory
 from agentmem.operations import SearchHit
 from agentmem.profile import profile_of
 from agentmem.records import Kind, utcnow
@@ -109,10 +109,12 @@ def _neighbours(memory: Memory, hits: list[SearchHit], n: int,
         session = hit.record.metadata.get("session")
         if hit.record.kind != Kind.TURN or not isinstance(session, str):
             continue
-        if session not in sessions:  # stored order is the order they were said in
-            sessions[session] = memory.where("session", session, kinds=[Kind.TURN], **scope)
-        turns = [r for r in sessions[session]  # what search hides stays hidden here too
-                 if not (r.metadata.get("quarantined") or r.metadata.get("archived"))]
+        if session not in sessions:  # stored order is the order they were said in; what
+            # search hides stays hidden here too
+            sessions[session] = [r for r in memory.where("session", session,
+                                                         kinds=[Kind.TURN], **scope)
+                                 if not any(r.metadata.get(f) for f in HIDDEN_FLAGS)]
+        turns = sessions[session]
         at = next((i for i, r in enumerate(turns) if r.id == hit.id), None)
         if at is None:
             continue

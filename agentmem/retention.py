@@ -67,8 +67,12 @@ class Retention:
 
     def score(self, record: MemoryRecord, now: datetime | None = None) -> float:
         """The record's retention now (or at ``now``)."""
-        count, last = self._uses().get(record.id, (0, None))
-        return retention(record, now=now or utcnow(), uses=count,
+        return self._score(record, now or utcnow(), self._uses())
+
+    def _score(self, record: MemoryRecord, now: datetime, uses: dict[str, list]) -> float:
+        # ``uses`` is read once per call of weigh/forget, not once per record.
+        count, last = uses.get(record.id, (0, None))
+        return retention(record, now=now, uses=count,
                          last_used=datetime.fromisoformat(last) if last else None,
                          half_life_days=self.half_life_days)
 
@@ -84,8 +88,8 @@ class Retention:
 
     def weigh(self, hits: Sequence[SearchHit], now: datetime | None = None) -> list[SearchHit]:
         """``hits`` ordered by search score x (0.5 + 0.5 x retention)."""
-        now = now or utcnow()
-        weight = {h.id: h.score * (0.5 + 0.5 * self.score(h.record, now)) for h in hits}
+        now, uses = now or utcnow(), self._uses()
+        weight = {h.id: h.score * (0.5 + 0.5 * self._score(h.record, now, uses)) for h in hits}
         return sorted(hits, key=lambda h: -weight[h.id])
 
     def forget(self, threshold: float = 0.05, *, now: datetime | None = None,
@@ -94,9 +98,9 @@ class Retention:
         batch (``memory.undo(batch)`` brings them all back). Returns what was archived."""
         if not 0 < threshold < 1:
             raise InvalidArgumentError(f"threshold must be within (0, 1), got {threshold}")
-        now = now or utcnow()
+        now, uses = now or utcnow(), self._uses()
         faded = [(r, s) for r in self.view.records(kinds=list(self.kinds))
-                 if not r.metadata.get("archived") and (s := self.score(r, now)) < threshold]
+                 if not r.metadata.get("archived") and (s := self._score(r, now, uses)) < threshold]
         if not faded:
             return []
         ops = [Operation.update(r.id, metadata={**r.metadata, "archived": True},
