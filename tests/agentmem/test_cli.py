@@ -142,3 +142,23 @@ def test_cli_structures_note_graph_tasks_lessons(home, tmp_path):
     assert "Fill the can before walking." in run("lessons", "--home", home, "-u", "ana").output
     r = run("tasks", "--home", home, "-u", "ana", "--task", "nope")
     assert r.exit_code == 2 and "no task 'nope'" in r.output
+
+
+@pytest.mark.slow
+def test_every_memory_command_reaches_a_chroma_server(home, chroma_server):
+    """The same --chroma-host/--chroma-port on every command: what one writes through the
+    server, the others read, and the vectors live on the server."""
+    server = ["--chroma-host", chroma_server["host"], "--chroma-port", str(chroma_server["port"])]
+    r = run("add", "Ana keeps bees in Porto.", "--home", home, "-u", "ana", "--json", *server)
+    assert r.exit_code == 0, r.output
+    mid = json.loads(r.output)["id"]
+    stats = json.loads(run("stats", "--home", home, *server).output)
+    assert stats["vector_store"] == "chroma-server" and stats["index_vectors"] >= 1
+    hits = json.loads(run("search", "bees", "--home", home, "-u", "ana", "--json",
+                          *server).output)
+    assert [h["record"]["id"] for h in hits] == [mid]
+    assert json.loads(run("get", mid, "--home", home, *server).output)["id"] == mid
+    assert run("delete", mid, "--home", home, *server).exit_code == 0
+    assert run("restore", mid, "--home", home, *server).exit_code == 0
+    report = json.loads(run("verify", "--home", home, *server).output)
+    assert report["missing_vectors"] == 0 and report["orphan_vectors"] == 0  # in step
