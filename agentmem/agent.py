@@ -25,11 +25,11 @@ from typing import Annotated, Any, TypedDict
 
 from agentmem.episodic import store_turns, turn_content
 from agentmem.errors import InvalidArgumentError, InvalidContentError, missing
-from agentmem.ingest import manage_turns
+from agentmem.ingest import RELATED_FACTS, manage_turns
 from agentmem.llm.base import Usage
 from agentmem.memory import Memory
 from agentmem.protocols import AnswerPolicy, MemoryManager, Turn
-from agentmem.recall import recall
+from agentmem.recall import DIRECT_HITS, recall
 from agentmem.records import clean_content, new_id, utcnow
 
 __all__ = ["Agent", "TurnResult"]
@@ -134,8 +134,9 @@ class Agent:
         manage_memory: write memory after each turn (False: read-only agent). Each user
             message is stored verbatim at once (kind ``turn``); the manager's facts, linked
             to it, follow in the background.
-        k: memories retrieved per message (each brings its linked records: a fact its
-            source turn), within ``context_tokens`` (see :func:`agentmem.recall.recall`).
+        k: the top memories per message that bring their surroundings (a turn its
+            neighbours); more hits fill the rest of ``context_tokens`` (see
+            :func:`agentmem.recall.recall`).
         checkpoints: SQLite file for LangGraph's checkpointer (default: ``threads.db`` in the
             memory home; ``None`` keeps threads in memory).
         max_message_chars: longer messages are refused before any work is done.
@@ -148,7 +149,7 @@ class Agent:
 
     def __init__(self, llm: Any = "local", *, memory: Memory | None = None,
                  user_id: str = "default", answerer: AnswerPolicy | None = None,
-                 manager: MemoryManager | None = None, manage_memory: bool = True, k: int = 5,
+                 manager: MemoryManager | None = None, manage_memory: bool = True, k: int = DIRECT_HITS,
                  checkpoints: str | Path | None = "auto", queue_size: int = 64,
                  max_message_chars: int = 16_000, rerank: bool = False, guard: Any = None,
                  context_tokens: int = 500):
@@ -180,7 +181,7 @@ class Agent:
 
             guard = ConsensusGuard(self.memory)
         self.guard = guard or None
-        self._writer = (_Writer(self.memory, manager, queue_size, k, self.guard)
+        self._writer = (_Writer(self.memory, manager, queue_size, RELATED_FACTS, self.guard)
                         if manage_memory and manager else None)
         if checkpoints == "auto":
             checkpoints = (self.memory.home / "threads.db") if self.memory.home else None
@@ -211,12 +212,8 @@ class Agent:
 
     def _retrieve(self, state: _State) -> _State:
         user = state["user_id"]
-        if self.rerank:
-            hits = self.memory.search(state["message"], user_id=user, k=self.k * 3)
-            hits = self._reranker(user).rerank(hits, self.k)
-        else:
-            hits = recall(self.memory, state["message"], k=self.k,
-                          max_tokens=self.context_tokens, user_id=user)
+        hits = recall(self.memory, state["message"], k=self.k, max_tokens=self.context_tokens,
+                      rerank=self._reranker(user).rerank if self.rerank else None, user_id=user)
         # stored after the search (a message does not recall itself), before the answer
         return {"retrieved": [h.model_dump(mode="json") for h in hits],
                 "said": self._store_message(state)}

@@ -16,6 +16,7 @@ from typing import Any, Iterable, Sequence
 
 from agentmem.episodic import check_turn_ids, source_links, store_turns
 from agentmem.errors import AgentMemError, InvalidArgumentError
+from agentmem.expansion import expand_turns
 from agentmem.llm.base import Usage
 from agentmem.memory import Memory
 from agentmem.operations import Operation, OpResult, OpType
@@ -23,20 +24,24 @@ from agentmem.profile import update_profile
 from agentmem.protocols import MemoryManager, Turn
 from agentmem.records import Kind, MemoryRecord
 
-__all__ = ["manage_turns", "ingest_sessions", "IngestReport", "FACT_KINDS"]
+__all__ = ["manage_turns", "ingest_sessions", "IngestReport", "FACT_KINDS", "RELATED_FACTS"]
 
 #: What the manager reads and writes: the semantic layer (turns are the episodic one).
 FACT_KINDS = (Kind.FACT, Kind.PREFERENCE)
+#: Facts shown to the manager with new turns (what they may update or delete).
+RELATED_FACTS = 5
 
 
-def manage_turns(memory: Memory, manager: MemoryManager, turns: Sequence[Turn], *, k: int = 5,
-                 guard: Any = None, sources: Sequence[MemoryRecord | None] = (),
-                 **scope: Any) -> tuple[list[OpResult], list[str], Usage]:
+def manage_turns(memory: Memory, manager: MemoryManager, turns: Sequence[Turn], *,
+                 k: int = RELATED_FACTS, guard: Any = None, sources: Sequence[MemoryRecord | None] = (),
+                 expand: bool = True, **scope: Any) -> tuple[list[OpResult], list[str], Usage]:
     """One manager call for ``turns``: retrieve related facts, decide, apply atomically,
-    then fold the new facts into the scope's core profile (:mod:`agentmem.profile`).
+    then fold the new facts into the scope's core profile (:mod:`agentmem.profile`) and
+    index their source turns by the facts' words (:mod:`agentmem.expansion`).
 
     ``sources``: the turns' own records (from :func:`~agentmem.episodic.store_turns`);
-    every fact the manager adds or updates links to them. With a
+    every fact the manager adds or updates links to them (``expand``: and they are
+    indexed by its words, see :mod:`agentmem.expansion`). With a
     :class:`~agentmem.guard.ConsensusGuard`, each new fact passes its write check
     first; flagged ones are stored with trust 0.1 and the reasons in metadata.
     """
@@ -48,8 +53,12 @@ def manage_turns(memory: Memory, manager: MemoryManager, turns: Sequence[Turn], 
         ops = [guard.screen(op, **scope) for op in ops]
     results = memory.apply(ops, actor="manager", **scope)
     written = [r.record for r in results if r.op in (OpType.ADD, OpType.UPDATE) and r.record]
-    if written:
-        update_profile(memory.scoped(**scope), written)
+    removed = [r.id for r in results if r.op == OpType.DELETE and r.id]
+    if written or removed:
+        view = memory.scoped(**scope)
+        update_profile(view, written, removed=removed)
+        if expand:
+            expand_turns(view, written)
     return results, decision.rejected, decision.usage
 
 
@@ -92,6 +101,8 @@ class IngestReport:
     failures: list[str] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)  # of the batches that succeeded
     seconds_per_batch: list[float] = field(default_factory=list)
+    # Of those, storing the turns verbatim: what the reply path pays (no LLM).
+    store_seconds_per_batch: list[float] = field(default_factory=list)
 
     @property
     def calls_per_turn(self) -> float:
@@ -99,8 +110,8 @@ class IngestReport:
 
 
 def ingest_sessions(memory: Memory, sessions: Iterable[Any], *, manager: MemoryManager | None,
-                    batch_size: int = 1, k: int = 5, progress: bool = False,
-                    **scope: Any) -> IngestReport:
+                    batch_size: int = 1, k: int = RELATED_FACTS, progress: bool = False,
+                    expand: bool = True, **scope: Any) -> IngestReport:
     """Ingest every turn of ``sessions`` (see :mod:`agentmem.conversations`).
 
     Each batch of turns is first stored verbatim (kind ``turn``, with its time, turn
@@ -127,6 +138,7 @@ def ingest_sessions(memory: Memory, sessions: Iterable[Any], *, manager: MemoryM
             report.turns += len(batch)
             report.batches += 1
             stored = store_turns(view, batch, session=str(session.index))
+            report.store_seconds_per_batch.append(time.perf_counter() - start)
             report.stored_turns += stored.added
             # Only what was stored now goes to the manager: a re-ingest costs no LLM call.
             said = [(t, r) for t, r, fresh in zip(batch, stored.records, stored.new, strict=True)
@@ -139,7 +151,7 @@ def ingest_sessions(memory: Memory, sessions: Iterable[Any], *, manager: MemoryM
                 try:
                     results, rejected, usage = manage_turns(
                         memory, manager, [t for t, _ in said], k=k,
-                        sources=[r for _, r in said], **scope)
+                        sources=[r for _, r in said], expand=expand, **scope)
                 except AgentMemError as exc:
                     report.failures.append(f"{batch[0].turn_id}: {type(exc).__name__}: {exc}")
                 else:

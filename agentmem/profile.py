@@ -38,8 +38,9 @@ SUPERSEDING = ("home", "job", "training")
 # A stable attribute and the words that state it (first match wins).
 _ATTRIBUTES: list[tuple[str, tuple[str, ...]]] = [
     ("home", ("lives", "live", "living", "moved", "moving", "relocated", "resides")),
-    ("job", ("works", "work", "job", "employed", "career", "nurse", "teacher", "engineer",
-             "counselor", "doctor", "student", "studies")),
+    # Not "work" alone: "make it work" says nothing about a job ("works" needs as/at/for).
+    ("job", ("job", "employed", "career", "nurse", "teacher", "engineer", "counselor",
+             "doctor", "student", "studies")),
     ("partner", ("married", "wife", "husband", "partner", "girlfriend", "boyfriend")),
     ("children", ("kids", "children", "son", "daughter")),
     ("pet", ("dog", "cat", "pet", "puppy", "beagle", "kitten")),
@@ -57,6 +58,9 @@ def attribute_of(fact: str) -> tuple[str, str] | None:
     for attribute, markers in _ATTRIBUTES:
         if any(w in markers for w in said[1:]):
             return said[0], attribute
+        if attribute == "job" and any(w == "works" and nxt in ("as", "at", "for")
+                                      for w, nxt in zip(said[1:], said[2:], strict=False)):
+            return said[0], attribute
     return None
 
 
@@ -67,38 +71,65 @@ def profile_of(view: ScopedMemory) -> MemoryRecord | None:
 
 
 def update_profile(view: ScopedMemory, facts: Sequence[MemoryRecord], *,
+                   removed: Sequence[str] = (),
                    budget: int = PROFILE_BUDGET) -> MemoryRecord | None:
-    """Fold ``facts`` into the scope's profile; return it (None: nothing to keep yet)."""
+    """Fold ``facts`` (new or updated) into the scope's profile and drop the lines of the
+    facts in ``removed`` (deleted or archived); return the profile (None: nothing to keep
+    yet). Each line remembers the fact it came from, so an updated fact rewrites its
+    line and a deleted one takes its line along."""
     current = profile_of(view)
-    lines: list[tuple[tuple[str, str], str]] = []
-    for line in (current.content.splitlines() if current else []):
-        text = line.removeprefix("- ").strip()
-        key = attribute_of(text)
-        if key is not None:
-            lines.append((key, text))
+    lines = _lines_of(current)
     folded = list(current.metadata.get("folded", [])) if current else []
     seen = set(folded)
-    changed = False
+    gone = set(removed)
+    kept = [line for line in lines if line[2] not in gone]
+    changed = len(kept) != len(lines)
+    lines = kept
     for fact in facts:
         key = attribute_of(fact.content)
-        if fact.id in seen or key is None or any(text == fact.content for _, text in lines):
+        mine = next((i for i, line in enumerate(lines) if line[2] == fact.id), None)
+        if mine is not None:  # an update of a fact already shown: its line follows it
+            if key is None:
+                del lines[mine]
+                changed = True
+            elif lines[mine][1] != fact.content:
+                lines[mine] = (key, fact.content, fact.id)
+                changed = True
+            continue
+        if fact.id in seen or key is None or any(text == fact.content for _, text, _ in lines):
             continue
         folded.append(fact.id)  # a fact is folded in once, even if it later falls out
         seen.add(fact.id)
         # One line per person and attribute for home and job: the newer statement wins.
         if key[1] in SUPERSEDING:
-            lines = [(k, t) for k, t in lines if k != key]
-        lines.append((key, fact.content))
+            lines = [line for line in lines if line[0] != key]
+        lines.append((key, fact.content, fact.id))
         changed = True
     if not changed:
         return current
-    while len(lines) > 1 and approx_tokens("\n".join(t for _, t in lines)) > budget:
+    while len(lines) > 1 and approx_tokens("\n".join(t for _, t, _ in lines)) > budget:
         lines.pop(0)  # the oldest line goes first
-    content = "\n".join(f"- {t}" for _, t in lines)
-    meta = {"folded": folded[-_FOLDED_KEPT:]}
+    content = "\n".join(f"- {t}" for _, t, _ in lines)
+    meta = {"folded": folded[-_FOLDED_KEPT:], "sources": [source for _, _, source in lines]}
     if current is None:
+        if not lines:
+            return None
         op = Operation.add(content, kind=Kind.PROFILE, metadata=meta,
                            reason="profile from new facts")
+    elif not lines:  # every line's fact is gone: so is the profile (restorable)
+        op = Operation.delete(current.id, reason="profile facts removed")
     else:
         op = Operation.update(current.id, content, metadata=meta, reason="profile from new facts")
     return view.apply([op], actor="profile")[0].record
+
+
+def _lines_of(profile: MemoryRecord | None) -> list[tuple[tuple[str, str], str, str | None]]:
+    """(person and attribute, text, source fact id) per line of a profile."""
+    if profile is None:
+        return []
+    texts = [line.removeprefix("- ").strip() for line in profile.content.splitlines()]
+    sources = profile.metadata.get("sources")
+    if not isinstance(sources, list) or len(sources) != len(texts):
+        sources = [None] * len(texts)  # written before lines named their facts
+    return [(key, text, source) for text, source in zip(texts, sources, strict=True)
+            if (key := attribute_of(text)) is not None]

@@ -1,15 +1,21 @@
-"""What an answer policy is shown: search across layers, facts with their source turns,
-cut to a token budget.
+"""What an answer policy is shown: search across layers, cut to a token budget.
 
-Memory holds turns (said verbatim), facts derived from them (linked to their
-turns), summaries and the rest, all in one index, so one :meth:`Memory.search`
-ranks them together. :func:`recall` takes its top ``k`` hits, puts each hit's
-linked records right after it (a fact brings the turn it came from, so the answer
-can use the exact words and date; a turn brings the facts drawn from it, and the
-turns just before and after it in its session, since an answer often sits in the
-reply to what was asked), drops repeats, and stops when the context would exceed
-``max_tokens``. A query that names a period ("last weekend", "in May 2023") puts the
-hits whose time falls in it first. The
+Memory holds turns (said verbatim), facts derived from them (each naming its turn),
+summaries and the rest, all in one index, so one :meth:`Memory.search` ranks them
+together. :func:`recall` fills ``max_tokens`` in three passes, measured on the
+validation conversation of LoCoMo (docs/results.md):
+
+1. the core profile (:mod:`agentmem.profile`), its newest lines within
+   ``profile_tokens``, whatever the query;
+2. the top ``k`` hits, each with what belongs around it: for a turn, the
+   ``neighbours`` turns before and after it in its session (an answer often sits in
+   the reply to what was asked); for a summary or note, the records it links to;
+3. further hits, best first, while they fit.
+
+A fact does not bring its turn, nor a turn its facts: the fact says what the turn
+said (and names it in its provenance), so the space goes to more distinct hits
+instead, which found more of the evidence. A query that names a period ("last
+weekend", "in May 2023") puts the hits whose time falls in it first. The
 :class:`~agentmem.Agent` and the evaluation harness both read through here.
 """
 
@@ -22,10 +28,21 @@ from agentmem.dates import time_range
 from agentmem.memory import HIDDEN_FLAGS, Memory
 from agentmem.operations import SearchHit
 from agentmem.profile import profile_of
-from agentmem.records import Kind, utcnow
+from agentmem.records import Kind, MemoryRecord, utcnow
 from agentmem.text import approx_tokens
 
-__all__ = ["recall", "context_tokens"]
+__all__ = ["recall", "context_tokens", "DIRECT_HITS", "NEIGHBOURS", "PROFILE_TOKENS"]
+
+#: Hits that bring their surroundings (the best of LoCoMo 30 with the budget below).
+DIRECT_HITS = 3
+#: Turns shown on each side of a turn hit.
+NEIGHBOURS = 2
+#: Most of the budget the core profile may take (its newest lines).
+PROFILE_TOKENS = 60
+# Hits searched for, of which those that fit fill the rest of the budget.
+_CANDIDATES = 30
+# A hit of these kinds stands on its own (see the module's notes).
+_UNEXPANDED = {Kind.TURN, Kind.FACT, Kind.PREFERENCE}
 
 
 def context_tokens(memories: Sequence[Any], count: Callable[[str], int] = approx_tokens) -> int:
@@ -33,65 +50,107 @@ def context_tokens(memories: Sequence[Any], count: Callable[[str], int] = approx
     return sum(count(m.content) + 2 for m in memories)
 
 
-def recall(memory: Memory, query: str, *, k: int = 5, max_tokens: int = 500,
-           neighbours: int = 1, profile: bool = True, retention: Any = None,
+def recall(memory: Memory, query: str, *, k: int = DIRECT_HITS, max_tokens: int = 500,
+           neighbours: int = NEIGHBOURS, profile: bool = True,
+           profile_tokens: int = PROFILE_TOKENS, retention: Any = None,
+           rerank: Callable[[list[SearchHit], int], list[SearchHit]] | None = None,
            now: datetime | None = None,
            count_tokens: Callable[[str], int] = approx_tokens,
            **options: Any) -> list[SearchHit]:
-    """The top ``k`` memories for ``query``, each followed by its linked records and (for a
-    turn) the ``neighbours`` turns on each side of it in its session, within
-    ``max_tokens`` (the first hit is always kept). With ``profile`` the scope's core
-    profile (:mod:`agentmem.profile`) comes first, whatever the query. With a
-    :class:`~agentmem.retention.Retention`, hits are weighed by how well they are
-    retained and what is shown counts as used. A query that names a period ("last
-    week", "in May 2023", relative to ``now``) puts the hits whose time falls in it
-    first. ``options`` go to :meth:`Memory.search` (the scope, ``kinds``,
+    """What to show for ``query`` within ``max_tokens`` (the best hit is always shown):
+    the core profile (with ``profile``), the top ``k`` hits with their neighbours and
+    linked records, then more hits while they fit; each hit's surroundings next to it,
+    in the order they were said.
+
+    With a :class:`~agentmem.retention.Retention`, hits are weighed by how well they are
+    retained and what is shown counts as used. ``rerank(hits, k)`` (e.g.
+    :meth:`agentmem.rerank.Reranker.rerank`) picks the top ``k``. A query that names a
+    period ("last week", "in May 2023", relative to ``now``) puts the hits whose time
+    falls in it first. ``options`` go to :meth:`Memory.search` (the scope, ``kinds``,
     ``since``/``until`` to filter by time instead)."""
-    if max_tokens < 1 or neighbours < 0:
+    if max_tokens < 1 or neighbours < 0 or k < 1 or profile_tokens < 0:
         from agentmem.errors import InvalidArgumentError
 
-        raise InvalidArgumentError(f"need max_tokens >= 1 and neighbours >= 0, got "
-                                   f"{max_tokens}, {neighbours}")
-    hits = memory.search(query, k=k, expand_links=True, **options)
-    direct = [h for h in hits if h.via is None]
+        raise InvalidArgumentError(f"need max_tokens >= 1, k >= 1, neighbours >= 0 and "
+                                   f"profile_tokens >= 0, got {max_tokens}, {k}, {neighbours}, "
+                                   f"{profile_tokens}")
+    hits = memory.search(query, k=max(k, _CANDIDATES), expand_links=True, **options)
+    direct = [h for h in hits if h.via is None and h.record.kind != Kind.PROFILE]  # pass 1's
     if retention is not None:
         direct = retention.weigh(direct)
     period = time_range(query, now or utcnow())
     if period is not None:  # what happened in the period asked about comes first
         direct = sorted(direct, key=lambda h: not period[0] <= h.record.effective_time
                         < period[1])
-    linked: dict[str, list[SearchHit]] = {}
-    for h in hits:
-        if h.via is not None:
-            linked.setdefault(h.via, []).append(h)
+    if rerank is not None:
+        best = rerank(direct, k)
+        chosen = {h.id for h in best}
+        direct = best + [h for h in direct if h.id not in chosen]
+    top, rest = direct[:k], direct[k:]
+    around: dict[str, tuple[list[SearchHit], list[SearchHit]]] = {
+        h.id: ([], [x for x in hits if x.via == h.id]) for h in top
+        if h.record.kind not in _UNEXPANDED}
     scope = {f: options[f] for f in ("user_id", "agent_id", "session_id") if f in options}
-    before: dict[str, list[SearchHit]] = {}
     if neighbours:
-        for hit, (earlier, later) in _neighbours(memory, direct, neighbours, scope).items():
-            before[hit] = earlier
-            linked.setdefault(hit, []).extend(later)
-    out: list[SearchHit] = []
-    seen: set[str] = set()
-    used = 0
-    if profile:
-        core = profile_of(memory.scoped(**scope))
-        if core is not None:
-            out.append(SearchHit(record=core, score=1.0))
-            seen.add(core.id)
-            used += context_tokens([core], count_tokens)
-    for hit in direct:  # a turn's neighbours around it, in the order they were said
-        for h in (*before.get(hit.id, []), hit, *linked.get(hit.id, [])):
-            if h.id in seen:
-                continue
-            cost = context_tokens([h], count_tokens)
-            if used + cost > max_tokens and h is not direct[0]:  # the best hit is always shown
-                if hit is direct[0]:
-                    continue  # its neighbours may not fit; what follows it still might
-                return _used(out, retention)
-            out.append(h)
-            seen.add(h.id)
-            used += cost
+        around |= _neighbours(memory, top, neighbours, scope)
+
+    budget = _Budget(max_tokens, count_tokens)
+    core = profile_of(memory.scoped(**scope)) if profile else None
+    first: list[SearchHit] = []
+    if core is not None and (cut := _cut(core, min(profile_tokens, max_tokens), count_tokens)):
+        first = [SearchHit(record=cut, score=1.0)]
+        budget.take(first[0])
+    for i, hit in enumerate(top):  # the top hits first, then what is around them
+        budget.take(hit, always=i == 0)
+    for hit in top:
+        earlier, later = around.get(hit.id, ([], []))
+        for h in (*earlier, *later):
+            budget.take(h)
+    for hit in rest:
+        budget.take(hit)
+
+    out, ids = [h for h in first if budget.shows(h)], {h.id for h in first}
+    for hit in direct:  # each hit with its surroundings, in the order they were said
+        earlier, later = around.get(hit.id, ([], []))
+        for h in (*earlier, hit, *later):
+            if budget.shows(h) and h.id not in ids:
+                out.append(h)
+                ids.add(h.id)
     return _used(out, retention)
+
+
+class _Budget:
+    """Which hits fit in ``max_tokens``, taken in order of importance."""
+
+    def __init__(self, max_tokens: int, count: Callable[[str], int]):
+        self.left, self.count = max_tokens, count
+        self.ids: set[str] = set()
+        self.order: list[SearchHit] = []
+
+    def take(self, hit: SearchHit, *, always: bool = False) -> None:
+        if hit.id in self.ids:
+            return
+        cost = context_tokens([hit], self.count)
+        if cost > self.left and not always:
+            return  # a shorter one further down may still fit
+        self.left -= cost
+        self.ids.add(hit.id)
+        self.order.append(hit)
+
+    def shows(self, hit: SearchHit) -> bool:
+        return hit.id in self.ids
+
+
+def _cut(profile: MemoryRecord, max_tokens: int, count: Callable[[str], int]
+         ) -> MemoryRecord | None:
+    """The profile with its newest lines that fit in ``max_tokens`` (None: none fit)."""
+    lines = profile.content.splitlines()
+    while lines and count("\n".join(lines)) + 2 > max_tokens:
+        lines.pop(0)
+    if not lines:
+        return None
+    return profile if len(lines) == len(profile.content.splitlines()) else profile.model_copy(
+        update={"content": "\n".join(lines)})
 
 
 def _used(shown: list[SearchHit], retention: Any) -> list[SearchHit]:

@@ -186,6 +186,10 @@ class Scope(BaseModel):
         return [(f, v) for f in ("user_id", "agent_id", "session_id") if (v := getattr(self, f))]
 
 
+#: ``metadata`` key of the extra words keyword search finds a record by.
+INDEX_TERMS = "index_terms"
+
+
 class Provenance(BaseModel):
     """Where a memory came from: a source type and a reference into it."""
 
@@ -229,3 +233,12 @@ class MemoryRecord(BaseModel):
     def effective_time(self) -> datetime:
         """The time used by time filters: the event time when known, else creation."""
         return self.event_time or self.created_at
+
+    @property
+    def index_text(self) -> str:
+        """What keyword search matches: the content plus the record's ``index_terms``
+        (words of what was drawn from it, see :mod:`agentmem.expansion`)."""
+        terms = self.metadata.get(INDEX_TERMS)
+        if not isinstance(terms, list) or not terms:
+            return self.content
+        return f"{self.content}\n{' '.join(str(t) for t in terms)}"

@@ -25,6 +25,7 @@ from typing import Sequence
 
 from agentmem.errors import InvalidArgumentError
 from agentmem.operations import Operation, SearchHit
+from agentmem.profile import update_profile
 from agentmem.records import Kind, MemoryRecord, utcnow
 from agentmem.view import ScopedMemory
 
@@ -106,7 +107,11 @@ class Retention:
         ops = [Operation.update(r.id, metadata={**r.metadata, "archived": True},
                                 reason=f"forgotten: retention {s:.3f} < {threshold}")
                for r, s in faded]
-        return [res.record for res in self.view.apply(ops, actor=actor)]
+        archived = [res.record for res in self.view.apply(ops, actor=actor)]
+        # What is forgotten leaves the core profile too (reviving brings the fact back
+        # to search, not its profile line).
+        update_profile(self.view, [], removed=[r.id for r in archived if r is not None])
+        return archived
 
     def revive(self, memory_id: str, *, actor: str = "retention") -> MemoryRecord:
         """Bring an archived record back into search, and count it as used now."""

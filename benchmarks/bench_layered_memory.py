@@ -8,16 +8,19 @@ One run, every system side by side on the same conversations, the same embedded
 SmolLM2-135M answering and the same MiniLM embeddings (`training.eval.qa.run_qa`):
 ``none``, ``rag`` (every raw turn, top k), ``rag-500`` (raw turns, as many of the best
 as fit agentmem's 500-token budget), ``agentmem`` (exactly what ``Agent()`` and
-``agentmem ingest`` build: turns verbatim + the default manager's facts linked to
-them, read through ``agentmem.recall.recall``), ``oracle`` (the gold evidence turns)
-and, with ``--ablations``, the agentmem variants of ``training.eval.qa.ABLATIONS``.
-The peer A-MEM needs its own venv (``make peers``): add ``--systems ...,a-mem``.
+``agentmem ingest`` build: turns verbatim, the default manager's facts naming their
+turns, the core profile, turns indexed by their facts' words; read through
+``agentmem.recall.recall`` with the Agent's defaults), ``oracle`` (the gold evidence
+turns) and, with ``--ablations``, the agentmem variants of
+``training.eval.qa.ABLATIONS`` (those that only read differently share agentmem's
+ingest). The peer A-MEM needs its own venv (``make peers``): add ``--systems ...,a-mem``.
 
 Per system: recall of the gold evidence turns in what the answer policy was shown
-(recall@k; k direct hits, the context cut to 500 tokens), token F1, context tokens,
-LLM calls and tokens per ingested turn, ingest seconds per turn (p50); per category
-with bootstrap 95% intervals; agentmem minus rag (and minus A-MEM) as paired
-differences with bootstrap intervals; agentmem F1 as a share of oracle F1.
+(a fact counts for the turn it names), token F1, context tokens, LLM calls and tokens
+per ingested turn, ingest seconds per turn (p50; for agentmem also the reply path's
+share, storing the turn); per category and per conversation with bootstrap 95%
+intervals; agentmem minus rag (and minus A-MEM) as paired differences with bootstrap
+intervals; agentmem F1 as a share of oracle F1.
 Writes benchmarks/out/bench_layered_memory.{json,md,png}.
 """
 
@@ -66,7 +69,11 @@ def analyse(result: dict[str, Any]) -> dict[str, Any]:
             "recall": _mean_ci(recall), "context_tokens": s.get("context_tokens", 0.0),
             "calls_per_turn": s["calls_per_turn"], "tokens_per_turn": s["tokens_per_turn"],
             "ingest_p50_s": s["ingest_p50_s"], "ingest_turns": s["ingest_turns"],
-            "by_category": cats}
+            "store_p50_s": s.get("store_p50_s"),
+            "by_category": cats,
+            "by_conversation": {c: _mean_ci([r["recall"] for r in rows if r.get("conversation") == c
+                                             and r["recall"] is not None])
+                                for c in sorted({r.get("conversation") for r in rows} - {None})}}
     if "agentmem" in systems:
         mine = systems["agentmem"]["rows"]
         for other in ("rag", "rag-500", "a-mem", "agentmem-episodic"):
@@ -94,11 +101,21 @@ def table(analysis: dict[str, Any], meta: dict[str, Any]) -> str:
              f"{meta['turns'] or 'all'} turns; {meta['questions'] or 'all'} questions each; "
              f"k={meta['k']}; {meta['wall_min']:.1f} min.", "",
              "| system | questions | recall (95% CI) | F1 (95% CI) | context tokens | "
-             "calls/turn | tokens/turn | ingest p50 s/turn |", "|---|---|---|---|---|---|---|---|"]
+             "calls/turn | tokens/turn | ingest p50 s/turn | store p50 s/turn |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for name, s in analysis["systems"].items():
+        store = "—" if s.get("store_p50_s") is None else f"{s['store_p50_s']:.3f}"
         lines.append(f"| {name} | {s['questions']} | {fmt(s['recall'])} | {fmt(s['f1'])} | "
                      f"{s['context_tokens']:.0f} | {s['calls_per_turn']:.2f} | "
-                     f"{s['tokens_per_turn']:.0f} | {s['ingest_p50_s']:.3f} |")
+                     f"{s['tokens_per_turn']:.0f} | {s['ingest_p50_s']:.3f} | {store} |")
+    convs = sorted({c for s in analysis["systems"].values() for c in s.get("by_conversation", {})})
+    if len(convs) > 1:
+        lines += ["", "Recall by conversation:", "",
+                  "| system | " + " | ".join(convs) + " |", "|---|" + "---|" * len(convs)]
+        for name, s in analysis["systems"].items():
+            lines.append(f"| {name} | " + " | ".join(
+                fmt(s["by_conversation"][c]) if c in s["by_conversation"] else "—"
+                for c in convs) + " |")
     cats = sorted({c for s in analysis["systems"].values() for c in s["by_category"]})
     lines += ["", "Recall by category:", "",
               "| system | " + " | ".join(cats) + " |", "|---|" + "---|" * len(cats)]

@@ -170,12 +170,14 @@ class ExtractiveManager(PromptedPolicy):
                 continue
             written.add(fact.lower())
             old = self._superseded(fact, related, updated)
+            # The fact now says what this turn said: its provenance names this turn.
+            prov = Provenance(source=SourceType.DIALOGUE, ref=turn.turn_id, actor="manager")
             if old is not None:
                 updated.add(old.id)
                 ops.append(Operation(op=OpType.UPDATE, id=old.id, content=fact, event_time=when,
+                                     provenance=prov,
                                      reason=f"updated by {turn.turn_id or 'a turn'}"))
             else:
-                prov = Provenance(source=SourceType.DIALOGUE, ref=turn.turn_id, actor="manager")
                 ops.append(Operation(op=OpType.ADD, content=fact, event_time=when, provenance=prov,
                                      reason="kept from " + (turn.turn_id or "a turn")))
         return ops or [Operation(op=OpType.NOOP, reason="nothing kept")], rejected

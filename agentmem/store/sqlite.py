@@ -212,7 +212,7 @@ class RecordStore:
                 "INSERT INTO records (user_id, agent_id, session_id, kind, time, version, data, "
                 "embedding, id) VALUES (?,?,?,?,?,?,?,?,?)", (*values, record.id)).lastrowid
         self._db.execute("INSERT INTO records_fts (rowid, content, scope) VALUES (?,?,?)",
-                         (rid, record.content, _scope_tokens(s)))
+                         (rid, record.index_text, _scope_tokens(s)))
         self._db.execute("INSERT OR IGNORE INTO outbox VALUES (?)", (record.id,))
 
     def remove(self, memory_id: str) -> None:

@@ -56,12 +56,14 @@ def test_ingest_stores_every_turn_verbatim_and_links_facts_to_them(mem):
                                           "Ana: I work as a nurse."]
     assert [t.provenance.ref for t in turns] == ["D1:0", "D1:1"]
     assert turns[0].event_time == WHEN and turns[0].metadata == {
-        "speaker": "Ana", "turn_id": "D1:0", "session": "1"}
+        "speaker": "Ana", "turn_id": "D1:0", "session": "1",
+        "index_terms": ["said"]}  # the fact's words the turn lacks (index expansion)
     assert [f.metadata["links"][0]["to"] for f in facts] == [t.id for t in turns]
     assert report.stored_turns == 2 and report.turns == 2
-    # a fact hit brings its source turn along
-    hits = recall(mem, "beagle Biscuit", k=1, neighbours=0, profile=False, user_id="ana")
-    assert {h.record.kind.value for h in hits} == {"turn", "fact"} and len(hits) == 2
+    # the fact stands in for its turn: it names it, and is shown on its own
+    hits = recall(mem, "beagle Biscuit", k=1, max_tokens=12, neighbours=0, profile=False,
+                  user_id="ana")
+    assert len(hits) == 1 and hits[0].record.provenance.ref == "D1:0"
 
 
 def test_ingesting_again_adds_no_second_copy(mem):
@@ -118,6 +120,30 @@ def test_recall_keeps_to_its_token_budget(mem):
         recall(mem, "x", max_tokens=0, user_id="ana")
 
 
+def test_recall_shows_the_newest_profile_lines_within_their_share(mem):
+    from agentmem.profile import update_profile
+
+    facts = mem.add_many([f"Ana likes hobby number {i} very much." for i in range(8)],
+                         user_id="ana")
+    update_profile(mem.scoped(user_id="ana"), facts)
+    hits = recall(mem, "hobby", profile_tokens=20, max_tokens=200, user_id="ana")
+    assert hits[0].record.kind.value == "profile"
+    assert hits[0].content.splitlines() == ["- Ana likes hobby number 7 very much."]
+    assert context_tokens(hits) <= 200
+
+
+def test_recall_takes_its_top_hits_from_a_reranker(mem):
+    mem.add_many(["owls hunt at night", "owls have feathers", "cats chase owls"],
+                 user_id="ana")
+
+    def last_first(hits, k):
+        return list(reversed(hits))[:k]
+
+    plain = recall(mem, "owls", k=1, profile=False, user_id="ana")
+    hits = recall(mem, "owls", k=1, profile=False, rerank=last_first, user_id="ana")
+    assert hits[0].id == plain[-1].id and {h.id for h in hits} == {h.id for h in plain}
+
+
 def test_the_prompted_manager_reads_facts_not_turns(mem):
     """Related memories shown to the manager come from the semantic layer only."""
     from agentmem.testing import ScriptedLLM
@@ -137,10 +163,12 @@ def test_a_turn_hit_brings_its_neighbours_in_order(mem):
     ingest_sessions(mem, _sessions("What did you adopt?", "A beagle called Biscuit.",
                                    "Lovely. I like tea.", "I work as a nurse."),
                     manager=None, user_id="ana")
-    hits = recall(mem, "beagle Biscuit", k=1, user_id="ana")
-    assert [h.content for h in hits] == ["Ana: What did you adopt?", "Ana: A beagle called Biscuit.",
-                                         "Ana: Lovely. I like tea."]
-    assert [h.via is None for h in hits] == [False, True, False]
+    hits = recall(mem, "beagle Biscuit", k=1, neighbours=1, user_id="ana")
+    assert [h.content for h in hits[:3]] == ["Ana: What did you adopt?",
+                                             "Ana: A beagle called Biscuit.",
+                                             "Ana: Lovely. I like tea."]
+    assert [h.via is None for h in hits[:3]] == [False, True, False]
+    assert [h.content for h in hits[3:]] == ["Ana: I work as a nurse."]  # fills the budget
 
 
 def test_the_core_profile_keeps_the_newest_stable_facts_and_comes_first(mem):
@@ -173,6 +201,30 @@ def test_a_profile_over_its_budget_drops_its_oldest_lines(mem):
     assert update_profile(view, facts, budget=40).version == core.version  # nothing new
 
 
+def test_the_profile_follows_updated_deleted_and_forgotten_facts(mem):
+    from datetime import timedelta
+
+    from agentmem.operations import Operation
+    from agentmem.profile import profile_of, update_profile
+    from agentmem.retention import Retention
+
+    view = mem.scoped(user_id="ana")
+    home, job, pet = mem.add_many(["Ana lives in Lisbon.", "Ana works as a nurse.",
+                                   "Ana has a beagle called Biscuit."], user_id="ana")
+    update_profile(view, [home, job, pet])
+    moved = view.apply([Operation.update(home.id, "Ana lives in Porto.")])[0].record
+    update_profile(view, [moved])  # the same fact, new words: its line follows
+    view.apply([Operation.delete(job.id)])
+    update_profile(view, [], removed=[job.id])
+    assert profile_of(view).content.splitlines() == ["- Ana lives in Porto.",
+                                                     "- Ana has a beagle called Biscuit."]
+    later = datetime.now(timezone.utc) + timedelta(days=3650)
+    forgotten = Retention(view).forget(0.5, now=later)  # everything has faded by then
+    assert {r.id for r in forgotten} >= {home.id, pet.id}
+    assert profile_of(view) is None  # every line's fact archived: no profile left
+    assert mem.get(home.id).metadata["archived"]  # the fact is archived, not gone
+
+
 def test_a_query_that_names_a_period_puts_what_happened_then_first(mem):
     from datetime import timedelta
 
@@ -192,3 +244,29 @@ def test_a_query_that_names_a_period_puts_what_happened_then_first(mem):
     hits = recall(mem, "Where did Ana go hiking last week?", k=2, profile=False, neighbours=0,
                   now=now, user_id="ana")
     assert hits[0].id == recent.id
+
+
+class _ResolvingManager:
+    """A manager that rewrites "I ... last Sunday" the way the extractive one does."""
+
+    def decide(self, turns, related):
+        from agentmem.operations import Operation
+
+        return ManagerDecision(ops=[Operation.add(
+            "Ana adopted a beagle puppy", event_time=datetime(2023, 5, 7, tzinfo=timezone.utc))])
+
+
+def test_a_turn_is_found_by_the_words_of_the_fact_drawn_from_it(mem):
+    ingest_sessions(mem, _sessions("I got him last Sunday, he is tiny!"),
+                    manager=_ResolvingManager(), user_id="ana")
+    turn = mem.list(kinds=["turn"], user_id="ana")[0]
+    assert turn.content == "Ana: I got him last Sunday, he is tiny!"  # said, unchanged
+    assert turn.metadata["index_terms"] == ["adopted", "beagle", "puppy", "7", "may", "2023"]
+    found = mem.search("beagle puppy", k=5, mode="keyword", kinds=["turn"], user_id="ana")
+    assert [h.id for h in found] == [turn.id]
+    entry = mem.history(turn.id)[-1]
+    assert (entry.op, entry.actor, entry.after.version) == ("UPDATE", "expansion", 2)
+    # the same fact again adds nothing: no new version
+    from agentmem.expansion import expand_turns
+
+    assert expand_turns(mem.scoped(user_id="ana"), mem.list(kinds=["fact"], user_id="ana")) == []

@@ -52,7 +52,26 @@ def test_agentmem_system_ingests_through_the_cli_ingest_path(monkeypatch, locomo
     s = result["systems"]["agentmem"]
     # The Porto turn's manager call failed: still one call per turn, the run went on.
     assert s["ingest_turns"] == 4 and s["calls_per_turn"] == 1.0 and s["tokens_per_turn"] > 0
-    assert s["questions"] == 2 and s["recall_at_k"] == 0.5
+    # read as the Agent reads (its own top hits, whatever k): four turns fit the budget
+    assert s["questions"] == 2 and s["recall_at_k"] == 1.0
+
+
+def test_ablations_that_read_differently_share_one_ingest(monkeypatch, locomo_file):
+    seen = []
+    real = agentmem.ingest.ingest_sessions
+
+    def spy(memory, sessions, **kwargs):
+        seen.append(kwargs)
+        return real(memory, sessions, **kwargs)
+
+    monkeypatch.setattr(agentmem.ingest, "ingest_sessions", spy)
+    result = run_qa([locomo_file()], systems=["agentmem", "agentmem-no-profile",
+                                              "agentmem-no-expansion"],
+                    llm=ScriptedLLM(default=_reply), embedder="hash", progress=False)
+    # no-profile reads the agentmem memory; no-expansion builds its own without expansion
+    assert [kw["expand"] for kw in seen] == [True, False]
+    systems = result["systems"]
+    assert systems["agentmem-no-profile"]["ingest_turns"] == systems["agentmem"]["ingest_turns"]
 
 
 def test_agentmem_system_takes_the_turn_limit(locomo_file):

@@ -40,7 +40,7 @@ from agentmem.conversations import Session, first_turns
 from agentmem.errors import InvalidArgumentError
 from agentmem.llm.base import Usage
 from agentmem.memory import Memory
-from agentmem.recall import context_tokens, recall
+from agentmem.recall import NEIGHBOURS, context_tokens, recall
 from agentmem.records import Kind, MemoryRecord, Provenance, Scope, SourceType
 from envs.memqa import CATEGORIES, load_locomo
 from envs.scoring import bleu1, exact_match, token_f1
@@ -51,8 +51,10 @@ __all__ = ["SYSTEMS", "BASELINES", "ABLATIONS", "run_qa", "QAResult", "summarize
 
 SYSTEMS = ("none", "full", "rag", "agentmem", "oracle")
 #: Parts of the agentmem system measured alone (run only when asked for): turns only,
-#: turns without their neighbours in the context, the generative (model-written) manager.
-ABLATIONS = ("agentmem-episodic", "agentmem-episodic-no-neighbours", "agentmem-generative")
+#: turns without their neighbours in the context, without showing the core profile,
+#: without index expansion, the generative (model-written) manager.
+ABLATIONS = ("agentmem-episodic", "agentmem-episodic-no-neighbours", "agentmem-no-profile",
+             "agentmem-no-expansion", "agentmem-generative")
 #: RAG given the agentmem system's context budget: raw turns, best first, up to 500 tokens.
 BASELINES = ("rag-500",)
 #: The agentmem system's context budget per question (the Agent's default).
@@ -118,15 +120,15 @@ class _Rag(_Searched):
         self.limit = limit
 
     def prepare(self, sessions, memory_factory, progress):
+        from agentmem.episodic import store_turns
+
         self.memory = memory_factory()
-        records = [_turn_record(s, t) for s in first_turns(sessions, self.limit)
-                   for t in s.turns]
+        view, turns = self.memory.scoped(user_id="qa"), 0
         start = time.perf_counter()
-        for r in records:
-            self.memory.add(r.content, user_id="qa", kind=Kind.TURN, event_time=r.event_time,
-                            provenance=r.provenance)
-        per = (time.perf_counter() - start) / max(1, len(records))
-        return IngestStats(turns=len(records), seconds=[per] * len(records))
+        for s in first_turns(sessions, self.limit):  # the episodic layer's own write path
+            turns += store_turns(view, s.turns, session=str(s.index)).added
+        per = (time.perf_counter() - start) / max(1, turns)
+        return IngestStats(turns=turns, seconds=[per] * turns)
 
 
 class _RagAtBudget(_Rag):
@@ -148,31 +150,42 @@ class _AgentMem(_Searched):
     name = "agentmem"
 
     def __init__(self, answerer: Any, k: int, manager: Any, limit: int | None,
-                 neighbours: int = 1):
+                 neighbours: int = NEIGHBOURS, profile: bool = True, expand: bool = True):
         super().__init__(answerer, k)
         self.manager, self.limit, self.neighbours = manager, limit, neighbours
+        self.profile, self.expand = profile, expand
+
+    @property
+    def ingest_key(self) -> Any:
+        return ("agentmem", id(self.manager), self.limit, self.expand)
 
     def prepare(self, sessions, memory_factory, progress):
         from agentmem.ingest import ingest_sessions
 
         self.memory = memory_factory()
         report = ingest_sessions(self.memory, first_turns(sessions, self.limit),
-                                 manager=self.manager, k=self.k, progress=progress,
+                                 manager=self.manager, progress=progress, expand=self.expand,
                                  user_id="qa")
         # The report costs only the calls that succeeded; a failed call still cost one.
         # With one turn per batch, the seconds per batch are the seconds per turn.
         return IngestStats(turns=report.turns,
                            usage=report.usage + Usage(calls=len(report.failures)),
-                           seconds=report.seconds_per_batch)
+                           seconds=report.seconds_per_batch,
+                           store_seconds=report.store_seconds_per_batch)
+
+    def share(self, memory, prepared):
+        self.memory = memory
+        return prepared
 
     def context(self, question):
-        # The agent's own read path: top k across layers, facts with their turns.
-        return [h.record for h in recall(self.memory, question.question, k=self.k,
+        # The agent's own read path, with the Agent's defaults (top hits, neighbours).
+        return [h.record for h in recall(self.memory, question.question,
                                          max_tokens=CONTEXT_TOKENS, neighbours=self.neighbours,
-                                         user_id="qa")]
+                                         profile=self.profile, user_id="qa")]
 
 
-def _ablation(name: str, answerer: Any, k: int, model: Any, limit: int | None) -> _AgentMem:
+def _ablation(name: str, answerer: Any, k: int, model: Any, manager: Any,
+              limit: int | None) -> _AgentMem:
     """The agentmem system with one part changed (see :data:`ABLATIONS`)."""
     from policies import memory_manager
 
@@ -180,6 +193,8 @@ def _ablation(name: str, answerer: Any, k: int, model: Any, limit: int | None) -
         "agentmem-episodic": lambda: _AgentMem(answerer, k, None, limit),
         "agentmem-episodic-no-neighbours": lambda: _AgentMem(answerer, k, None, limit,
                                                              neighbours=0),
+        "agentmem-no-profile": lambda: _AgentMem(answerer, k, manager, limit, profile=False),
+        "agentmem-no-expansion": lambda: _AgentMem(answerer, k, manager, limit, expand=False),
         "agentmem-generative": lambda: _AgentMem(
             answerer, k, memory_manager(model, mode="generative"), limit),
     }[name]()
@@ -214,7 +229,7 @@ def _make(name: str, answerer: Any, manager: Any, k: int, window_chars: int,
             "rag": lambda: _Rag(answerer, k, limit),
             "rag-500": lambda: _RagAtBudget(answerer, k, limit),
             "agentmem": lambda: _AgentMem(answerer, k, manager, limit),
-            **{a: (lambda a=a: _ablation(a, answerer, k, answerer.llm, limit))
+            **{a: (lambda a=a: _ablation(a, answerer, k, answerer.llm, manager, limit))
                for a in ABLATIONS},
             "oracle": lambda: _Oracle(answerer, k)}[name]()
 
@@ -254,7 +269,7 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
             require_peer(name)  # before any model loads
     model = get_llm(llm) if isinstance(llm, str) else llm
     answerer = PromptedAnswerer(model)
-    if manager is None and "agentmem" in systems:
+    if manager is None and any(s.startswith("agentmem") for s in systems):
         manager = memory_manager(model)  # the Agent's and `agentmem ingest`'s default
     server = PeerServer(model, embedder) if any(s in PEERS for s in systems) else None
     results: list[QAResult] = []
@@ -267,9 +282,16 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
             qs = [q for q in qs if q.evidence and set(q.evidence) <= kept]
         if questions is not None and len(qs) > questions:
             qs = [qs[i] for i in sorted(random.Random(seed).sample(range(len(qs)), questions))]
+        shared: dict[Any, tuple[Any, IngestStats]] = {}  # ingested once per conversation
         for name in systems:
             system = _make(name, answerer, manager, k, window_chars, turns, server)
-            prepared = system.prepare(sessions, fresh_memory, progress)
+            key = system.ingest_key
+            if key is not None and key in shared:
+                prepared = system.share(*shared[key])
+            else:
+                prepared = system.prepare(sessions, fresh_memory, progress)
+                if key is not None:
+                    shared[key] = (system.memory, prepared)
             rows = []
             for q in tqdm(qs, desc=f"{Path(conv).stem} {name}", disable=not progress,
                           leave=False):
@@ -284,7 +306,7 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
                 seconds = time.perf_counter() - start
                 shown = _refs(context)
                 rows.append({
-                    "question": q.question, "gold": q.answer, "answer": text,
+                    "conversation": Path(conv).stem, "question": q.question, "gold": q.answer, "answer": text,
                     "category": q.category, "f1": token_f1(text, q.answer),
                     "bleu1": bleu1(text, q.answer), "em": exact_match(text, q.answer),
                     "recall": (len(shown & set(q.evidence)) / len(q.evidence)) if q.evidence
@@ -294,7 +316,10 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
                     "completion_tokens": usage.completion_tokens, "seconds": seconds,
                     "error": error})
             results.append(QAResult(name, Path(conv).stem, rows, prepared))
-            system.close()
+            if key is None:
+                system.close()
+        for memory, _ in shared.values():
+            memory.close()
     if server is not None:
         server.close()
     return summarize(results, systems)
@@ -317,6 +342,7 @@ def summarize(results: list[QAResult], systems: Sequence[str]) -> dict[str, Any]
         for r in mine:
             usage = usage + r.prepared.usage
         ingest = [s for r in mine for s in r.prepared.seconds]
+        stored = [s for r in mine for s in r.prepared.store_seconds]
         per_cat = {}
         for cat in sorted({row["category"] for row in rows}):
             sel = [row for row in rows if row["category"] == cat]
@@ -341,6 +367,7 @@ def summarize(results: list[QAResult], systems: Sequence[str]) -> dict[str, Any]
             "tokens_per_question": statistics.mean(r["prompt_tokens"] + r["completion_tokens"]
                                                    for r in rows) if rows else 0.0,
             "ingest_p50_s": _pct(ingest, 0.5), "ingest_p95_s": _pct(ingest, 0.95),
+            "store_p50_s": _pct(stored, 0.5) if stored else None,
             "answer_p50_s": _pct([r["seconds"] for r in rows], 0.5),
             "answer_p95_s": _pct([r["seconds"] for r in rows], 0.95),
             "rows": rows,

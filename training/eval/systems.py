@@ -43,6 +43,8 @@ class IngestStats:
     turns: int = 0
     usage: Usage = field(default_factory=Usage)
     seconds: list[float] = field(default_factory=list)  # one entry per ingested turn
+    # Of those, what storing the turn cost on its own (the reply path; empty: unknown).
+    store_seconds: list[float] = field(default_factory=list)
     failures: int = 0  # turns whose ingestion raised inside a peer system and were skipped
 
 
@@ -58,6 +60,16 @@ class System:
                 progress: bool) -> IngestStats:
         """Ingest the conversation; ``memory_factory`` gives a fresh Memory if one is needed."""
         return IngestStats()
+
+    @property
+    def ingest_key(self) -> Any:
+        """Systems with the same key (not None) build the same memory from a conversation
+        and differ only in how they read it: the run ingests once and shares it."""
+        return None
+
+    def share(self, memory: Any, prepared: IngestStats) -> IngestStats:
+        """Read ``memory``, which a system with the same ``ingest_key`` prepared."""
+        raise NotImplementedError(f"{self.name} shares no ingest")
 
     def context(self, question: Question) -> list[MemoryRecord]:
         """The memories shown to the answer policy for ``question`` (their
