@@ -10,7 +10,8 @@ from typing import IO, Iterator
 from pydantic import ValidationError
 
 from agentmem.errors import InvalidArgumentError, InvalidContentError
-from agentmem.records import MemoryRecord, clean_content
+from agentmem.paths import output_file
+from agentmem.records import MemoryRecord, check_metadata, check_record_id, clean_content
 from agentmem.store.base import Filter
 from agentmem.store.sqlite import RecordStore
 
@@ -25,6 +26,8 @@ def _open(target: str | Path | IO[str], mode: str) -> Iterator[IO[str]]:
     path = Path(target)
     if "r" in mode and not path.is_file():
         raise InvalidArgumentError(f"{path} does not exist or is not a file")
+    if "w" in mode:
+        path = output_file(path)
     with open(path, mode, encoding="utf-8", newline="\n") as fh:
         yield fh
 
@@ -62,6 +65,8 @@ def read_records(src: str | Path | IO[str], max_chars: int) -> list[tuple[int, M
                 raise ValueError(f'expected an object with "type": "{EXPORT_TYPE}"')
             rec = MemoryRecord.model_validate(obj["data"])
             clean_content(rec.content, max_chars)
+            check_record_id(rec.id)
+            check_metadata(rec.metadata)
         except (ValueError, KeyError, ValidationError, InvalidContentError) as exc:
             first = str(exc).splitlines()[0][:200]
             raise InvalidArgumentError(

@@ -91,8 +91,28 @@ def missing(package: str, extra: str, what: str) -> MissingDependencyError:
     )
 
 
+def integer_arg(name: str, value: object, low: int, high: int | None = None) -> int:
+    """``value`` if it is a whole number within ``low..high``, else one clear error.
+    (``True`` and ``2.5`` are not counts; neither is ``"5"``.)"""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidArgumentError(f"{name} must be a whole number (int), got {value!r} "
+                                   f"({type(value).__name__})")
+    if value < low or (high is not None and value > high):
+        bounds = f"within {low}..{high}" if high is not None else f">= {low}"
+        raise InvalidArgumentError(f"{name} must be {bounds}, got {value}")
+    return value
+
+
+def choice_arg(name: str, value: object, options: tuple[str, ...]) -> str:
+    """``value`` if it is one of ``options``, else one clear error listing them."""
+    if value not in options:
+        raise InvalidArgumentError(f"{name}={value!r} is not one of {', '.join(options)}")
+    return value  # type: ignore[return-value]
+
+
 def first_error(exc) -> str:
     """One line naming the first problem of a pydantic ``ValidationError``."""
     err = exc.errors()[0]
     where = ".".join(str(p) for p in err["loc"]) or "value"
-    return f"{where}: {err['msg']} (got {err.get('input')!r:.80})"
+    message = err["msg"].removeprefix("Value error, ")  # our validators' own words
+    return f"{where}: {message} (got {err.get('input')!r:.80})"

@@ -21,6 +21,8 @@ from agentmem.errors import (
     InvalidScopeError,
     MemoryNotFound,
     StoreError,
+    choice_arg,
+    integer_arg,
 )
 from agentmem.operations import HistoryEntry, Operation, OpResult, OpType, SearchHit
 from agentmem.records import Kind, MemoryRecord, Provenance, Scope, clean_content, new_id, utcnow
@@ -44,10 +46,17 @@ class ResetResult(BaseModel):
     deleted: int
 
 
+# Epoch seconds of 0001-01-01 and 9999-12-31T23:59:59 (UTC): what a datetime can hold.
+_FIRST_EPOCH, _LAST_EPOCH = -62_135_596_800, 253_402_300_799
+
+
 def _epoch(value: TimeArg, name: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not _FIRST_EPOCH <= value <= _LAST_EPOCH:  # also refuses NaN and infinities
+            raise InvalidArgumentError(f"{name}={value!r} is out of range: epoch seconds must "
+                                       "fall within the years 1-9999")
         return float(value)
     if isinstance(value, str):
         try:
@@ -348,7 +357,7 @@ class Memory:
         limit = self.config.max_content_chars
         ops = [{"op": "ADD", "content": clean_content(content, limit), "kind": kind, "metadata": metadata,
                 "event_time": when, "provenance": prov, "trust": trust, "reason": reason}
-               for content in contents]
+               for content in _as_list(contents, "contents")]
         results = self._run(ops, scope, actor, batch=new_id(), name_failed_op=len(ops) > 1)
         return [r.record for r in results]
 
@@ -409,8 +418,8 @@ class Memory:
              until: TimeArg = None, limit: int = 100, offset: int = 0) -> list[MemoryRecord]:
         """Records of a scope in insertion order (all scopes when none is given)."""
         self._check_open()
-        if limit < 1 or offset < 0:
-            raise InvalidArgumentError(f"limit must be >= 1 and offset >= 0, got {limit}, {offset}")
+        integer_arg("limit", limit, 1)
+        integer_arg("offset", offset, 0)
         flt = self._filter(self.resolve_scope(user_id, agent_id, session_id, False), kinds, since, until)
         return self._store.list(flt, limit, offset)
 
@@ -435,8 +444,7 @@ class Memory:
         self._check_open()
         if not isinstance(query, str) or not query.strip():
             raise InvalidArgumentError("query is empty; pass the text to search for")
-        if not 1 <= k <= 1000:
-            raise InvalidArgumentError(f"k must be within 1..1000, got {k}")
+        integer_arg("k", k, 1, 1000)
         if mode not in ("hybrid", "vector", "keyword"):
             raise InvalidArgumentError(f"mode must be hybrid, vector or keyword, got {mode!r}")
         flt = self._filter(self.resolve_scope(user_id, agent_id, session_id), kinds, since, until)
@@ -616,6 +624,7 @@ class Memory:
         from agentmem._jsonl import read_records
 
         self._check_open()
+        choice_arg("on_conflict", on_conflict, ("error", "skip", "replace"))
         records = read_records(src, self.config.max_content_chars)
         ops = []
         for line, rec in records:
@@ -668,11 +677,19 @@ class Memory:
         }
 
     def verify(self, repair: bool = False) -> dict[str, list[str]]:
-        """Compare the vector index with SQLite; with ``repair`` fix both directions."""
+        """Compare the vector index with SQLite; with ``repair`` fix both directions.
+
+        ``orphan_vectors`` belong to records this store deleted: repair removes them.
+        ``unknown_vectors`` belong to ids this store has never held (the index is shared,
+        or ``agentmem.db`` was replaced): their records may live elsewhere, so repair
+        leaves them alone; remove them deliberately with ``reset`` or a new home."""
         self._check_open()
         self._sync(self._store.pending())
         stored, indexed = set(self._store.ids()), self._index.ids()
-        report = {"missing_vectors": sorted(stored - indexed), "orphan_vectors": sorted(indexed - stored)}
+        strays = indexed - stored
+        known = {i for i in strays if self._store.history(i)}
+        report = {"missing_vectors": sorted(stored - indexed), "orphan_vectors": sorted(known),
+                  "unknown_vectors": sorted(strays - known)}
         if repair:
             self._sync(report["missing_vectors"] + report["orphan_vectors"])
         return report

@@ -6,9 +6,17 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from agentmem.records import Kind, MemoryRecord, Provenance, Scope, utcnow
+from agentmem.records import (
+    Kind,
+    MemoryRecord,
+    Provenance,
+    Scope,
+    check_metadata,
+    check_record_id,
+    utcnow,
+)
 
 __all__ = ["OpType", "Operation", "OpResult", "HistoryEntry", "SearchHit", "granularity_of"]
 
@@ -40,6 +48,19 @@ class Operation(BaseModel):
     event_time: datetime | None = None
     metadata: dict[str, Any] | None = None
     reason: str = ""
+
+    @field_validator("metadata")
+    @classmethod
+    def _plain_json(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        return check_metadata(value)
+
+    @model_validator(mode="after")
+    def _new_id(self) -> "Operation":
+        # An id chosen from outside must be one every store and terminal can hold; ids of
+        # existing records are only looked up (a bad one is simply not found).
+        if self.op == OpType.ADD and self.id is not None:
+            check_record_id(self.id)
+        return self
 
     @classmethod
     def add(cls, content: str, **kw: Any) -> "Operation":

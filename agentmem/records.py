@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from datetime import datetime, timezone
@@ -116,6 +117,29 @@ def clean_content(content: Any, max_chars: int = DEFAULT_MAX_CONTENT_CHARS) -> s
             "several memories or raise MemoryConfig.max_content_chars"
         )
     return text
+
+
+def check_record_id(value: Any) -> str:
+    """A memory id from outside (an import, an operation): the same characters as scope
+    ids, so it is safe in every store, index and terminal. Raises ``ValueError``."""
+    if not isinstance(value, str) or not _SCOPE_RE.match(value):
+        raise ValueError(f"id {value!r} is not valid: use 1-128 characters of letters, digits "
+                         "and _ . @ : -, starting with a letter or digit")
+    return value
+
+
+def check_metadata(value: Any) -> Any:
+    """Metadata must be JSON (objects with string keys, lists, strings, finite numbers,
+    booleans, null) so that export, import and every backend keep it exactly. Raises
+    ``ValueError``."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"metadata is not plain JSON ({exc}); use strings, finite numbers, "
+                         "booleans, None, lists and dicts with string keys") from None
+    if value is not None and not all(isinstance(k, str) for k in value):
+        raise ValueError("metadata keys must be strings")
+    return value
 
 
 def _check_scope_id(name: str, value: Any, error: type[Exception]) -> None:

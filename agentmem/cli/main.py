@@ -10,9 +10,9 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
+from agentmem.cli.display import shown
 from agentmem.errors import AgentMemError
 
 app = typer.Typer(help="agentmem: pluggable, reflective memory for LLM agents.",
@@ -43,7 +43,7 @@ def command(name: str | None = None):
             try:
                 return fn(*args, **kwargs)
             except AgentMemError as exc:
-                err.print("[red]error:[/red]", escape(str(exc)), highlight=False)
+                err.print("[red]error:[/red]", shown(exc), highlight=False)
                 raise typer.Exit(2) from None
 
         return app.command(name)(run)
@@ -63,15 +63,21 @@ def _open(home: Path | None, embedder: str, chroma_host: str | None = None,
     return Memory(**kwargs)
 
 
-def _records_table(records: list, title: str, extra: dict[str, list] | None = None) -> Table:
-    table = Table(title=title, show_lines=False)
-    for col in ("id", "kind", "scope", "v", "content", *(extra or {})):
+def _table(title: str, columns: tuple[str, ...], rows: list[list[Any]]) -> Table:
+    """A table of stored values: every cell and the title are shown as plain text."""
+    table = Table(title=shown(title), show_lines=False)
+    for col in columns:
         table.add_column(col, overflow="fold")
-    for i, r in enumerate(records):
-        scope = " ".join(f"{k[0]}={v}" for k, v in r.scope.items())
-        cells = [r.id, r.kind.value, scope, str(r.version), r.content]
-        table.add_row(*cells, *(str(v[i]) for v in (extra or {}).values()))
+    for row in rows:
+        table.add_row(*(shown(cell) for cell in row))
     return table
+
+
+def _records_table(records: list, title: str, extra: dict[str, list] | None = None) -> Table:
+    rows = [[r.id, r.kind.value, " ".join(f"{k[0]}={v}" for k, v in r.scope.items()),
+             r.version, r.content, *(v[i] for v in (extra or {}).values())]
+            for i, r in enumerate(records)]
+    return _table(title, ("id", "kind", "scope", "v", "content", *(extra or {})), rows)
 
 
 def _dump(obj: Any) -> None:
@@ -93,7 +99,7 @@ def add(content: Annotated[str, typer.Argument(help="text to remember ('-' reads
     if as_json:
         _dump(rec.model_dump(mode="json"))
     else:
-        out.print(f"[green]added[/green] {rec.id}")
+        out.print("[green]added[/green]", shown(rec.id))
 
 
 @command()
@@ -148,13 +154,10 @@ def history(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm",
     if as_json:
         _dump([e.model_dump(mode="json") for e in entries])
         return
-    table = Table(title=f"history of {memory_id}")
-    for col in ("seq", "op", "v", "at", "actor", "reason", "content after"):
-        table.add_column(col, overflow="fold")
-    for e in entries:
-        table.add_row(str(e.seq), e.op, str(e.version), e.at.isoformat(timespec="seconds"),
-                      e.actor or "", e.reason, e.after.content if e.after else "(deleted)")
-    out.print(table)
+    out.print(_table(f"history of {memory_id}",
+                     ("seq", "op", "v", "at", "actor", "reason", "content after"),
+                     [[e.seq, e.op, e.version, e.at.isoformat(timespec="seconds"), e.actor or "",
+                       e.reason, e.after.content if e.after else "(deleted)"] for e in entries]))
 
 
 @command()
@@ -164,7 +167,8 @@ def delete(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm",
     """Delete a memory (recoverable with `restore`)."""
     with _open(home, embedder, chroma_host, chroma_port) as m:
         m.delete(memory_id, reason=reason, actor="cli")
-    out.print(f"[yellow]deleted[/yellow] {memory_id} (restore with: agentmem restore {memory_id})")
+    out.print("[yellow]deleted[/yellow]", shown(f"{memory_id} (restore with: agentmem restore "
+                                                f"{memory_id})"))
 
 
 @command()
@@ -175,7 +179,7 @@ def restore(memory_id: str, version: Annotated[Optional[int], typer.Option(
     """Bring a memory back to an earlier version (also after deletion)."""
     with _open(home, embedder, chroma_host, chroma_port) as m:
         rec = m.restore(memory_id, version, actor="cli")
-    out.print(f"[green]restored[/green] {rec.id} as version {rec.version}: {rec.content}")
+    out.print("[green]restored[/green]", shown(f"{rec.id} as version {rec.version}: {rec.content}"))
 
 
 @command()
@@ -296,9 +300,9 @@ def ask(question: str, home: Home = None, user: User = None, agent: Agent = None
         hits = m.search(question, k=k, user_id=user, agent_id=agent)
         ans = answerer.answer(question, [h.record for h in hits])
         cited = [h.record for h in hits if h.id in ans.cited_ids]
-    out.print(f"[bold]{escape(ans.text)}[/bold]")
+    out.print(shown(ans.text, "bold"))
     for r in cited:
-        out.print(f"  [dim]{r.id}[/dim] {escape(r.content)}")
+        out.print(shown(f"  {r.id}", "dim"), shown(r.content))
 
 
 @command()
@@ -321,20 +325,20 @@ def chat(home: Home = None, user: User = None, embedder: EmbedderOpt = "minilm",
                 if not line.strip():
                     break
                 res = bot.chat(line, thread_id=thread)
-                out.print(f"[bold]agent>[/bold] {escape(res.answer)}")
+                out.print("[bold]agent>[/bold]", shown(res.answer))
                 if show:
                     bot.flush()
                     for rid in res.retrieved_ids:
                         mark = "*" if rid in res.cited_ids else " "
-                        out.print(f"  [dim]{mark} recalled {rid}: "
-                                  f"{escape(m.get(rid).content) if _exists(m, rid) else '?'}[/dim]")
+                        said = m.get(rid).content if _exists(m, rid) else "?"
+                        out.print(shown(f"  {mark} recalled {rid}: {said}", "dim"))
                     changes, cursor = m.history_since(cursor)
                     for e in changes:
-                        out.print(f"  [cyan]{e.op}[/cyan] {e.memory_id}: "
-                                  f"{escape((e.after or e.before).content)}")
+                        out.print(shown(f"  {e.op}", "cyan"),
+                                  shown(f"{e.memory_id}: {(e.after or e.before).content}"))
             errors = bot.flush()
         for e in errors:
-            err.print(f"[yellow]memory write failed:[/yellow] {escape(e)}")
+            err.print("[yellow]memory write failed:[/yellow]", shown(e))
 
 
 @command()
@@ -354,11 +358,11 @@ def note(content: Annotated[str, typer.Argument(help="the note's text")], home: 
         _dump({"note": res.note.model_dump(mode="json"), "links": res.links,
                "evolved": [r.id for r in res.evolved], "batch": res.batch})
         return
-    out.print(f"[green]added note[/green] {res.note.id} (batch {res.batch})")
+    out.print("[green]added note[/green]", shown(f"{res.note.id} (batch {res.batch})"))
     for link in res.links:
-        out.print(f"  -> {link['to']}: {escape(link['reason'])}")
+        out.print(shown(f"  -> {link['to']}: {link['reason']}"))
     for r in res.evolved:
-        out.print(f"  evolved {r.id}: {escape(r.metadata.get('context', ''))}")
+        out.print(shown(f"  evolved {r.id}: {r.metadata.get('context', '')}"))
 
 
 @command()
@@ -376,8 +380,8 @@ def graph(dest: Annotated[Path, typer.Argument(
         g = LinkedNotes(m, user_id=user, agent_id=agent).graph()
     export_graph(g, dest, fmt, title=f"memory graph of {user or agent}: "
                  f"{g.number_of_nodes()} notes, {g.number_of_edges()} links")
-    out.print(f"[green]wrote[/green] {dest} ({g.number_of_nodes()} notes, "
-              f"{g.number_of_edges()} links)")
+    out.print("[green]wrote[/green]", shown(f"{dest} ({g.number_of_nodes()} notes, "
+                                         f"{g.number_of_edges()} links)"))
 
 
 @command()
@@ -396,18 +400,14 @@ def tasks(home: Home = None, user: User = None, agent: Agent = None,
             if as_json:
                 _dump(tree.to_dict())
             else:
-                out.print(escape(tree.prompt(budget)))
+                out.print(shown(tree.prompt(budget)))
             return
         roots = TaskTree.tasks(m, user_id=user, agent_id=agent)
     if as_json:
         _dump([r.model_dump(mode="json") for r in roots])
         return
-    table = Table(title=f"{len(roots)} tasks")
-    for col in ("task", "goal", "status", "started"):
-        table.add_column(col, overflow="fold")
-    for r in roots:
-        table.add_row(r.task, r.goal, r.status, str(r.started_at or ""))
-    out.print(table)
+    out.print(_table(f"{len(roots)} tasks", ("task", "goal", "status", "started"),
+                     [[r.task, r.goal, r.status, r.started_at or ""] for r in roots]))
 
 
 @command()
@@ -423,13 +423,11 @@ def lessons(home: Home = None, user: User = None, agent: Agent = None,
     if as_json:
         _dump([x.model_dump(mode="json") for x in items])
         return
-    table = Table(title=f"{len(items)} lessons")
-    for col in ("id", "polarity", "title", "content", "used", "ok/fail", "demoted"):
-        table.add_column(col, overflow="fold")
-    for x in items:
-        table.add_row(x.id, x.polarity, x.title, x.content, str(x.retrieved),
-                      f"{x.successes_after_use}/{x.failures_after_use}", str(x.demoted))
-    out.print(table)
+    out.print(_table(f"{len(items)} lessons",
+                     ("id", "polarity", "title", "content", "used", "ok/fail", "demoted"),
+                     [[x.id, x.polarity, x.title, x.content, x.retrieved,
+                       f"{x.successes_after_use}/{x.failures_after_use}", x.demoted]
+                      for x in items]))
 
 
 def _exists(m, rid: str) -> bool:
@@ -467,7 +465,7 @@ def release(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm",
 
     with _open(home, embedder, chroma_host, chroma_port) as m:
         rec = ConsensusGuard(m).release(memory_id, trust=trust, reason="released from the CLI")
-    out.print(f"[green]released[/green] {rec.id} (trust {rec.trust})")
+    out.print("[green]released[/green]", shown(f"{rec.id} (trust {rec.trust})"))
 
 
 @command("mcp")
@@ -490,7 +488,7 @@ def _plugins() -> None:
         try:
             sub = ep.load()
         except ImportError as exc:  # a plugin with missing extras must not break the CLI
-            err.print(f"[yellow]note:[/yellow] `agentmem {ep.name}` is unavailable: {exc}")
+            err.print("[yellow]note:[/yellow]", shown(f"`agentmem {ep.name}` is unavailable: {exc}"))
             continue
         app.add_typer(sub, name=ep.name)
 

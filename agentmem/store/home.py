@@ -40,6 +40,8 @@ class OpenedHome:
 
 
 _OWN = ("agentmem.lock", "agentmem.init.lock")
+#: The records, history and full text of a home.
+DATABASE = "agentmem.db"
 
 
 def _foreign_files(path: Path) -> list[str]:
@@ -48,7 +50,9 @@ def _foreign_files(path: Path) -> list[str]:
     names = [p.name for p in path.iterdir()]
     if (path / MARKER).exists():  # another process made it a home meanwhile
         return []
-    return sorted(n for n in names if n not in _OWN and not n.startswith(MARKER + "."))
+    # A new home's database is written just before its marker (see _check_marker).
+    return sorted(n for n in names if n not in _OWN and not n.startswith(MARKER + ".")
+                  and n not in (DATABASE, *(f"{DATABASE}-{x}" for x in ("wal", "shm", "journal"))))
 
 
 def _refuse_foreign(path: Path) -> None:
@@ -60,7 +64,8 @@ def _refuse_foreign(path: Path) -> None:
             "empty or new directory as home (--home / AGENTMEM_HOME), or the right one")
 
 
-def _check_marker(path: Path, spec: dict[str, Any]) -> None:
+def _check_marker(path: Path, spec: dict[str, Any]) -> bool:
+    """Check (or write) the home's marker; True when this call created the home."""
     marker = path / MARKER
     if path.exists() and not path.is_dir():
         raise StoreError(f"home {path} is a file, not a directory; pass a directory path")
@@ -74,10 +79,13 @@ def _check_marker(path: Path, spec: dict[str, Any]) -> None:
         with FileLock(str(path / "agentmem.init.lock"), timeout=60):
             if not marker.exists():
                 _refuse_foreign(path)
+                # The database first: a marked home always has one, so a missing or empty
+                # agentmem.db in a marked home means records were lost, never "new".
+                RecordStore(path / DATABASE).close()
                 tmp = path / f"{MARKER}.{os.getpid()}.tmp"
                 tmp.write_text(json.dumps({"format": HOME_FORMAT, "embedder": spec}, indent=2))
                 os.replace(tmp, marker)
-                return
+                return True
     try:
         info = json.loads(marker.read_text())
         fmt, stored = info["format"], info["embedder"]
@@ -90,6 +98,20 @@ def _check_marker(path: Path, spec: dict[str, Any]) -> None:
             f"{path} was built with embedder {stored}, but this Memory uses {spec}; vectors of "
             "different models cannot be mixed. Open it with the same embedder, or export it and "
             "import into a new home")
+    return False
+
+
+def _check_database(path: Path) -> None:
+    """A home that exists must still have its records: refuse a missing or empty file
+    instead of silently starting an empty store in its place."""
+    db = path / DATABASE
+    state = ("missing" if not db.exists() else
+             "empty (0 bytes)" if db.is_file() and db.stat().st_size == 0 else None)
+    if state is not None:
+        raise StoreError(
+            f"{db} is {state}, but {path} is an agentmem home ({MARKER} is there): its records "
+            "were deleted or truncated. Restore agentmem.db from a backup (or `agentmem import` "
+            "an export into a new home); nothing was changed")
 
 
 def _lock(path: Path, timeout: float):
@@ -109,16 +131,28 @@ def _lock(path: Path, timeout: float):
 
 def open_home(config: MemoryConfig, embedder) -> OpenedHome:
     """Open (creating if needed) the store described by ``config``."""
-    vs = config.vector_store
     if config.in_memory:
         from agentmem.store.memory import NumpyIndex
 
         return OpenedHome(RecordStore(":memory:"), NumpyIndex(embedder.dim), None, None)
     path = Path(config.home).expanduser()
-    _check_marker(path, embedder.spec())
+    try:
+        return _open(path, config, embedder)
+    except PermissionError as exc:
+        raise StoreError(
+            f"no permission to use {exc.filename or path} ({exc.strerror}): the embedded store "
+            "needs write access to its home even to read (it takes a lock and keeps a "
+            "write-ahead log). Fix the permissions, or copy the home somewhere writable"
+        ) from None
+
+
+def _open(path: Path, config: MemoryConfig, embedder) -> OpenedHome:
+    vs = config.vector_store
+    if not _check_marker(path, embedder.spec()):
+        _check_database(path)
     lock = None if vs.server_mode else _lock(path, config.lock_timeout)
     try:
-        store = RecordStore(path / "agentmem.db")
+        store = RecordStore(path / DATABASE)
         if vs.provider == "memory":
             from agentmem.store.memory import NumpyIndex
 

@@ -155,6 +155,11 @@ class RecordStore:
         self._check_schema()
 
     def _unusable(self, exc: Exception) -> StoreError:
+        if "readonly" in str(exc).replace(" ", "").lower():
+            return StoreError(
+                f"{self.path} is read-only ({exc}): the embedded store writes even to read "
+                "(a write-ahead log). Make the file and its folder writable, or copy the home "
+                "somewhere writable")
         return StoreError(
             f"{self.path} is not a usable agentmem database ({exc}); it may be corrupt or "
             "belong to another program. Point home at an empty directory, or restore the "

@@ -34,6 +34,7 @@ from agentmem.errors import InvalidArgumentError, LLMError, LLMOutputError, miss
 from agentmem.llm.base import Usage
 from agentmem.memory import Memory
 from agentmem.operations import Operation, SearchHit
+from agentmem.paths import output_file
 from agentmem.records import Kind, MemoryRecord, Provenance, clean_content, new_id
 from agentmem.structures.base import Structure
 from agentmem.text import keywords_of
@@ -260,15 +261,15 @@ def export_graph(graph, path: str | Path, fmt: str | None = None, *, title: str 
     The format comes from ``fmt`` or the file suffix. The HTML page is self-contained
     (inline SVG, no scripts from elsewhere): hover a node for its note, an edge for its reason.
     """
-    path = Path(path)
-    fmt = (fmt or path.suffix.lstrip(".")).lower()
+    fmt = (fmt or Path(path).suffix.lstrip(".")).lower()
+    path = output_file(path, f"graph.{fmt or 'html'}")
     import networkx as nx
 
     if fmt == "json":
         path.write_text(json.dumps(nx.node_link_data(graph, edges="links"), indent=1,
                                    ensure_ascii=False), encoding="utf-8")
     elif fmt == "graphml":
-        nx.write_graphml(graph, path)
+        nx.write_graphml(_xml_safe(graph), path)
     elif fmt == "png":
         _png(graph, path, title)
     elif fmt == "html":
@@ -277,6 +278,27 @@ def export_graph(graph, path: str | Path, fmt: str | None = None, *, title: str 
         raise InvalidArgumentError(f"unknown graph format {fmt!r}: use json, graphml, png or html "
                                    "(or a file name ending in one of them)")
     return path
+
+
+# Characters XML 1.0 cannot hold at all, not even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_safe(graph):
+    """A copy of ``graph`` whose text can be written as XML (GraphML): characters XML
+    forbids are written as visible ``\\xNN`` escapes instead of breaking the file."""
+    def clean(value):
+        if isinstance(value, str):
+            return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+        return value
+
+    out = graph.__class__()
+    out.graph.update({k: clean(v) for k, v in graph.graph.items()})
+    for node, data in graph.nodes(data=True):
+        out.add_node(clean(node), **{k: clean(v) for k, v in data.items()})
+    for a, b, data in graph.edges(data=True):
+        out.add_edge(clean(a), clean(b), **{k: clean(v) for k, v in data.items()})
+    return out
 
 
 def _layout(graph) -> dict[str, tuple[float, float]]:

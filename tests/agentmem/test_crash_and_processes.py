@@ -67,7 +67,7 @@ def test_sigkill_loses_nothing_acknowledged(tmp_path, kill_after):
                     m.get(mid)
             else:
                 assert m.get(mid).version == (2 if last == "U" else 1)
-        assert m.verify() == {"missing_vectors": [], "orphan_vectors": []}
+        assert m.verify() == {"missing_vectors": [], "orphan_vectors": [], "unknown_vectors": []}
         live = [mid for mid, last in acked.items() if last != "D" and mid != in_flight]
         found = {h.id for h in m.search("writer fact harbour", k=1000)}
         assert set(live) <= found
@@ -82,7 +82,7 @@ def test_crash_between_commit_and_index_is_repaired_on_open(tmp_path):
         records = m.list()
         assert len(records) == 1  # committed in SQLite before the kill
         assert m.stats()["index_pending"] == 0  # the outbox was replayed on open
-        assert m.verify() == {"missing_vectors": [], "orphan_vectors": []}
+        assert m.verify() == {"missing_vectors": [], "orphan_vectors": [], "unknown_vectors": []}
         assert m.search("harbour", mode="vector")[0].id == records[0].id
 
 
@@ -128,7 +128,7 @@ def test_server_mode_many_processes(tmp_path, chroma_server):
     with Memory(home=home, embedder=HashEmbedder(), vector_store={
             **chroma_server, "collection": "shared_mp"}) as m:
         assert m.stats()["records"] == 120
-        assert m.verify() == {"missing_vectors": [], "orphan_vectors": []}
+        assert m.verify() == {"missing_vectors": [], "orphan_vectors": [], "unknown_vectors": []}
         for who in ("p1", "p2", "p3"):
             hits = m.search("note about kites", user_id=who, k=100)
             assert len(hits) == 40 and all(h.record.scope.user_id == who for h in hits)

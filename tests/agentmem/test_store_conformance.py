@@ -85,7 +85,7 @@ def test_apply_mixed_batch(backend):
         assert m.get(a.id).content == "Jon likes jazz and salsa."
         assert m.stats()["records"] == 2
         assert {h.actor for h in m.history(a.id)[1:]} == {"manager"}
-        assert m.verify() == {"missing_vectors": [], "orphan_vectors": []}
+        assert m.verify() == {"missing_vectors": [], "orphan_vectors": [], "unknown_vectors": []}
 
 
 def test_reset_scope_is_logged_and_undoable(backend):
@@ -160,7 +160,7 @@ def test_reopen_keeps_everything(backend):
         m.delete(ids[0])
     with backend(user_id="u") as m:
         assert m.stats()["records"] == 19
-        assert m.verify() == {"missing_vectors": [], "orphan_vectors": []}
+        assert m.verify() == {"missing_vectors": [], "orphan_vectors": [], "unknown_vectors": []}
         assert len(m.search("rivers", k=50)) == 19
 
 

@@ -1,0 +1,26 @@
+"""Checks on files the user names for writing, before anything is written.
+
+Export and graph commands write where they are told; a folder, or a file under a
+folder that does not exist, should get one clear error naming the fix, not a
+traceback from deep inside ``open``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agentmem.errors import InvalidArgumentError
+
+__all__ = ["output_file"]
+
+
+def output_file(path: str | Path, example: str = "memories.jsonl") -> Path:
+    """``path`` if a file can be written there (an existing file is replaced)."""
+    path = Path(path)
+    if path.is_dir():
+        raise InvalidArgumentError(f"{path} is a folder; give a file name, e.g. "
+                                   f"{path / example}")
+    if not path.parent.is_dir():
+        raise InvalidArgumentError(f"folder {path.parent} does not exist; create it first "
+                                   f"(mkdir -p {path.parent}) or write elsewhere")
+    return path
