@@ -2,7 +2,9 @@
 
 Any agent framework can call them; ``agentmem.integrations`` wraps the same
 functions as LangChain tools and as an MCP server. Each set of tools is bound to
-one scope, so a tool call can never read or change another user's memories.
+one scope, so a tool call can never read or change another user's memories. An id
+from outside that scope is answered exactly like an id that does not exist: the
+caller learns neither that the memory exists nor whose it is (docs/security.md).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
-from agentmem.errors import AgentMemError
+from agentmem.errors import AgentMemError, MemoryNotFound
 from agentmem.memory import Memory
 from agentmem.operations import Operation
 
@@ -42,6 +44,17 @@ def memory_tools(memory: Memory, *, user_id: str | None = None, agent_id: str | 
     """Return search/add/update/delete/history functions bound to ``memory`` and one scope."""
     view = memory.scoped(user_id=user_id, agent_id=agent_id, session_id=session_id)  # fails now
 
+    def unknown(memory_id: str) -> MemoryNotFound:
+        # One message for "never existed", "deleted" and "someone else's": any difference
+        # would tell the caller that another scope holds this id.
+        return MemoryNotFound(f"no memory with id {memory_id!r}")
+
+    def own(memory_id: str) -> None:
+        try:
+            view.get(memory_id)
+        except MemoryNotFound:
+            raise unknown(memory_id) from None
+
     def search_memory(query: str, k: int = 5) -> list[dict[str, Any]]:
         """Search long-term memory for facts related to the query; best matches first."""
         return [_brief(h.record) | {"score": round(h.score, 4)}
@@ -53,17 +66,22 @@ def memory_tools(memory: Memory, *, user_id: str | None = None, agent_id: str | 
 
     def update_memory(memory_id: str, content: str, reason: str = "") -> dict[str, Any]:
         """Replace the content of the memory with this id (use ids from search_memory)."""
+        own(memory_id)  # before apply, whose refusal would name the record's scope
         res = view.apply([Operation.update(memory_id, content, reason=reason)], actor="tool")
         return _brief(res[0].record)
 
     def delete_memory(memory_id: str, reason: str = "") -> dict[str, Any]:
         """Delete the memory with this id; it stays recoverable from its history."""
+        own(memory_id)
         res = view.apply([Operation.delete(memory_id, reason=reason)], actor="tool")
         return {"deleted": memory_id, "content": res[0].previous.content}
 
     def memory_history(memory_id: str) -> list[dict[str, Any]]:
         """List every change made to the memory with this id, oldest first."""
-        entries = view.history(memory_id)
+        try:
+            entries = view.history(memory_id)  # a deleted memory of this scope keeps its history
+        except MemoryNotFound:
+            raise unknown(memory_id) from None
         return [{"op": e.op, "version": e.version, "at": e.at.isoformat(), "reason": e.reason,
                  "content": e.after.content if e.after else None} for e in entries]
 

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from agentmem.cli.display import shown
-from agentmem.errors import AgentMemError
+from agentmem.errors import AgentMemError, InvalidScopeError
 
 app = typer.Typer(help="agentmem: pluggable, reflective memory for LLM agents.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -469,12 +469,19 @@ def release(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm",
 
 
 @command("mcp")
-def mcp_(home: Home = None, user: User = None, agent: Agent = None, session: Session = None,
-         embedder: EmbedderOpt = "minilm",
+def mcp_(home: Home = None,
+         user: Annotated[Optional[str], typer.Option(
+             "--user", "-u", help="the one user this server serves (required)")] = None,
+         agent: Agent = None, session: Session = None, embedder: EmbedderOpt = "minilm",
          chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000) -> None:
-    """Serve search/add/update/delete/history over MCP on stdio, for one scope."""
+    """Serve search/add/update/delete/history over MCP on stdio for exactly one user
+    (--user, optionally narrowed by --agent/--session); run one server per user.
+    Tools take no scope argument. Threat model: docs/security.md."""
     from agentmem.integrations.mcp_server import build_mcp_server
 
+    if not user:  # checked before the store opens: without a user the server would serve all
+        raise InvalidScopeError("agentmem mcp serves exactly one user: pass --user USER_ID "
+                                "(one server per user; see docs/security.md)")
     with _open(home, embedder, chroma_host, chroma_port) as m:
         build_mcp_server(m, user_id=user, agent_id=agent, session_id=session).run("stdio")
 
