@@ -228,21 +228,35 @@ def verify(home: Home = None, embedder: EmbedderOpt = "minilm",
 
 @command("serve-llm")
 def serve_llm(llm: Annotated[str, typer.Option(help="backend spec, e.g. local")] = "local",
-              host: str = "127.0.0.1", port: int = 8765,
+              host: Annotated[str, typer.Option(
+                  help="address to listen on; any but a loopback one exposes the model")
+              ] = "127.0.0.1",
+              port: int = 8765,
               adapter: Annotated[Optional[Path], typer.Option(help="LoRA adapter dir")] = None,
               embedder: Annotated[Optional[str], typer.Option(
-                  help="also serve /v1/embeddings with this embedder (minilm, hash)")] = None
+                  help="also serve /v1/embeddings with this embedder (minilm, hash)")] = None,
+              api_key: Annotated[Optional[str], typer.Option(
+                  envvar="AGENTMEM_API_KEY", show_default=False,
+                  help="require this key (Authorization: Bearer KEY or x-api-key: KEY)")] = None,
+              timeout: Annotated[float, typer.Option(
+                  min=0.001, help="seconds a request may take, its wait in line included")] = 600.0,
+              max_queue: Annotated[int, typer.Option(
+                  min=0, help="requests that may wait for the model; more get 503")] = 16,
+              workers: Annotated[int, typer.Option(
+                  min=1, help="replies generated at once (keep 1 for the local model)")] = 1,
               ) -> None:
     """Serve a backend over OpenAI- and Anthropic-compatible HTTP."""
     from agentmem.embeddings import make_embedder
     from agentmem.llm import get_llm
-    from agentmem.llm.server import serve
+    from agentmem.llm.server import require_server_packages, serve
 
+    require_server_packages()  # before the model loads
     kwargs = {"adapter": adapter} if adapter else {}
     backend = get_llm(llm, **kwargs)
     emb = make_embedder(embedder) if embedder else None
     err.print(f"serving {backend.name} at http://{host}:{port}/v1 (Ctrl-C stops)")
-    serve(backend, host, port, emb)
+    serve(backend, host, port, emb, api_key=api_key, timeout=timeout, max_queue=max_queue,
+          workers=workers)
 
 
 LLMOpt = Annotated[str, typer.Option("--llm", envvar="AGENTMEM_LLM",

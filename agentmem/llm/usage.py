@@ -1,8 +1,8 @@
 """Counting what language-model calls cost, in one place.
 
 :class:`Usage` counts calls and tokens. :class:`UsageMeter` is a running total that several
-threads may add to at once (:class:`~agentmem.llm.server.LLMServer` answers each
-request on its own thread). :class:`CountingLLM` puts a meter in front of any
+threads may add to at once (:class:`~agentmem.llm.server.LLMServer` generates on
+worker threads of its own, while the caller's thread goes on). :class:`CountingLLM` puts a meter in front of any
 :class:`~agentmem.llm.base.LLM`, so whoever hands a model to someone else (a peer
 memory system behind the HTTP server, in the evaluation harness) can read off what
 was spent through it, and, with :meth:`UsageMeter.since`, what one step of it cost.
