@@ -6,7 +6,7 @@ export TOKENIZERS_PARALLELISM := false
 
 PEERS_VENV ?= .venv-peers
 
-.PHONY: install demo test test-fast peers bench lint
+.PHONY: install demo test test-fast peers bench lint fuzz
 
 # torch first, pinned: a bare torch requirement would pull a multi-GB CUDA build.
 # SmolLM2 comes without its dependencies (they are another runtime).
@@ -37,3 +37,7 @@ bench:
 
 lint:
 	$(PY) -m ruff check agentmem policies envs training tests examples benchmarks
+
+# The property-based fuzz suite with many more sequences than CI runs (minutes).
+fuzz: install
+	AGENTMEM_FUZZ_EXAMPLES=3000 $(PY) -m pytest -q -p no:cacheprovider tests/agentmem/test_fuzz.py

@@ -19,14 +19,9 @@ from agentmem import Memory
 from agentmem.cli import app
 from agentmem.errors import AgentMemError, StoreError
 from agentmem.testing import HashEmbedder
+from agentmem.testing.hostile import BAD_CALLS, HOSTILE, UNSAFE_OUTPUT
 
 runner = CliRunner()
-
-# Stored text an attacker may have written: rich markup, a hyperlink, terminal escapes
-# (clear screen, window title, bell), C1 controls and a bidirectional override.
-HOSTILE = ("cats [/bold] x [link=https://evil.example]click[/link] \x1b[2J\x1b]0;pwned\x07 "
-           "\x9b31m \u202eevil")
-
 
 def _export(m: Memory) -> str:
     buf = io.StringIO()
@@ -41,41 +36,6 @@ def mem():
         yield m
 
 
-def _line(**data) -> io.StringIO:
-    record = {"content": "x", "scope": {"user_id": "u"}, **data}
-    return io.StringIO(json.dumps({"type": "record", "data": record}) + "\n")
-
-
-BAD_CALLS = {
-    "import id empty": (lambda m: m.import_jsonl(_line(id="")), "id '' is not valid"),
-    "import id markup": (lambda m: m.import_jsonl(_line(id="[/bold]")), "is not valid"),
-    "import metadata NaN": (lambda m: m.import_jsonl(io.StringIO(
-        '{"type":"record","data":{"content":"x","scope":{"user_id":"u"},"metadata":{"a":NaN}}}\n')),
-        "not plain JSON"),
-    "import on_conflict bogus": (lambda m: m.import_jsonl(_line(id="a1"), on_conflict="bogus"),
-                                 "not one of error, skip, replace"),
-    "k float": (lambda m: m.search("tea", k=2.5, user_id="u"), "k must be a whole number"),
-    "k str": (lambda m: m.search("tea", k="5", user_id="u"), "k must be a whole number"),
-    "k None": (lambda m: m.search("tea", k=None, user_id="u"), "k must be a whole number"),
-    "k bool": (lambda m: m.search("tea", k=True, user_id="u"), "k must be a whole number"),
-    "limit str": (lambda m: m.list(limit="a", user_id="u"), "limit must be a whole number"),
-    "offset negative": (lambda m: m.list(offset=-1, user_id="u"), "offset must be >= 0"),
-    "event_time huge": (lambda m: m.add("x", event_time=1e20, user_id="u"), "out of range"),
-    "event_time NaN": (lambda m: m.add("x", event_time=float("nan"), user_id="u"), "out of range"),
-    "metadata object": (lambda m: m.add("x", metadata={"a": object()}, user_id="u"),
-                        "not plain JSON"),
-    "metadata set": (lambda m: m.add("x", metadata={"a": {1, 2}}, user_id="u"), "not plain JSON"),
-    "metadata NaN": (lambda m: m.add("x", metadata={"a": float("inf")}, user_id="u"),
-                     "not plain JSON"),
-    "add_many a string": (lambda m: m.add_many("abc", user_id="u"), "contents must be a list"),
-    "ADD with a bad id": (lambda m: m.apply([{"op": "ADD", "id": "", "content": "x"}],
-                                            user_id="u"), "id '' is not valid"),
-    "export to a folder": (lambda m: m.export_jsonl(os.getcwd()), "is a folder"),
-    "export under a missing folder": (lambda m: m.export_jsonl("/nonexistent/dir/x.jsonl"),
-                                      "does not exist"),
-}
-
-
 @pytest.mark.parametrize("case", list(BAD_CALLS))
 def test_bad_calls_get_one_clear_error_and_change_nothing(mem, case):
     call, words = BAD_CALLS[case]
@@ -88,7 +48,9 @@ def test_bad_calls_get_one_clear_error_and_change_nothing(mem, case):
 
 
 def test_a_good_import_id_still_works(mem):
-    assert mem.import_jsonl(_line(id="mem0-1234-abcd")) == 1
+    line = {"type": "record", "data": {"id": "mem0-1234-abcd", "content": "x",
+                                       "scope": {"user_id": "u"}}}
+    assert mem.import_jsonl(io.StringIO(json.dumps(line) + "\n")) == 1
     assert mem.get("mem0-1234-abcd").content == "x"
 
 
@@ -109,8 +71,7 @@ def hostile_home(tmp_path, monkeypatch):
 
 
 def _safe(output: str) -> None:
-    assert "\x1b" not in output and "\x07" not in output and "\x9b" not in output
-    assert "\u202e" not in output
+    assert not any(c in output for c in UNSAFE_OUTPUT)
     assert "[/bold]" in output  # shown literally, not taken as markup
     assert "\\x1b" in output  # the escape is visible as text
 
