@@ -19,6 +19,7 @@ import operator
 import queue
 import sqlite3
 import threading
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, TypedDict
@@ -116,6 +117,13 @@ class _Writer:
         self._thread.join()
 
 
+def _shut_down(writer: _Writer | None, conn: sqlite3.Connection | None) -> None:
+    if writer is not None:
+        writer.close()
+    if conn is not None:
+        conn.close()
+
+
 class Agent:
     """Chat with memory in a few lines.
 
@@ -191,6 +199,10 @@ class Agent:
         else:
             self._conn = sqlite3.connect(str(checkpoints), check_same_thread=False)
             saver = SqliteSaver(self._conn)
+        # An agent nobody closed is closed at interpreter exit: the writer finishes what is
+        # queued (those turns are acknowledged) before the model's threads are torn down;
+        # a thread still inside the model at exit aborts the process.
+        self._finalizer = weakref.finalize(self, _shut_down, self._writer, self._conn)
         graph = StateGraph(_State)
         for name in ("retrieve", "guard", "answer", "manage", "reflect"):
             graph.add_node(name, getattr(self, f"_{name}"))
@@ -367,12 +379,11 @@ class Agent:
         return self._writer.usage if self._writer else Usage()
 
     def close(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        """Finish the queued memory writes and release the thread store (also run at
+        interpreter exit for an agent that was never closed)."""
+        self._finalizer()
+        self._writer = None
+        self._conn = None
 
     def __enter__(self) -> "Agent":
         return self

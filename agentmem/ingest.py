@@ -168,9 +168,14 @@ def ingest_sessions(memory: Memory, sessions: Iterable[Any], *, manager: MemoryM
 def _progress(total: int, enabled: bool):
     if not enabled:
         return lambda n, done=False: None
-    from rich.progress import Progress
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
 
-    prog = Progress(transient=False)
+    # On stderr: stdout is for results (`agentmem ingest FILE > report.json`).
+    prog = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+                    console=Console(stderr=True), transient=False)
     task = prog.add_task("ingesting", total=total)
     prog.start()
 

@@ -25,15 +25,28 @@ def days_until(day: str) -> int:
     return (date.fromisoformat(day) - date.today()).days
 
 
-def run(llm, tools: dict, task: str, steps: int = 3) -> None:
+def call_schema(tools: dict) -> dict:
+    """One JSON shape per tool: its name and exactly its own arguments (the required ones
+    required), so the decoded call always fits the function it names."""
+    def shape(name: str, fn) -> dict:
+        params = inspect.signature(fn).parameters.values() if fn else []
+        props = {p.name: {"type": "integer" if p.annotation in (int, "int") else "string"}
+                 for p in params}
+        needed = [p.name for p in params if p.default is inspect.Parameter.empty]
+        return {"type": "object", "required": ["tool", "args"], "additionalProperties": False,
+                "properties": {"tool": {"const": name}, "args": {
+                    "type": "object", "properties": props, "required": needed,
+                    "additionalProperties": False}}}
+
+    return {"anyOf": [shape(name, fn) for name, fn in tools.items()] + [shape("finish", None)]}
+
+
+def run(llm, tools: dict, task: str, steps: int = 3) -> list[str]:
+    """The tool-calling loop; returns the calls that failed."""
     menu = "\n".join(f"- {name}{inspect.signature(fn)}: {fn.__doc__.splitlines()[0]}"
                      for name, fn in tools.items())
-    # Flat, typed arguments: the union of every tool's parameters, none nested.
-    params = {name: {"type": "integer" if p.annotation in (int, "int") else "string"}
-              for fn in tools.values() for name, p in inspect.signature(fn).parameters.items()}
-    schema = {"type": "object", "required": ["tool", "args"], "properties": {
-        "tool": {"enum": [*tools, "finish"]},
-        "args": {"type": "object", "properties": params, "additionalProperties": False}}}
+    schema = call_schema(tools)
+    failed: list[str] = []
     transcript = f"Task: {task}"
     for _ in range(steps):
         try:
@@ -51,8 +64,10 @@ def run(llm, tools: dict, task: str, steps: int = 3) -> None:
             result = tools[call["tool"]](**call["args"])
         except (AgentMemError, TypeError, ValueError) as exc:
             result = f"error: {exc}"
+            failed.append(f"{call['tool']}: {exc}")
         print(f"  {call['tool']}({json.dumps(call['args'])}) -> {json.dumps(result, default=str)[:160]}")
         transcript += f"\nCalled {call['tool']}: {json.dumps(result, default=str)[:300]}"
+    return failed
 
 
 def main() -> None:
@@ -65,11 +80,13 @@ def main() -> None:
     tools = {fn.__name__: fn for fn in memory_tools(memory, user_id="ana")}
     tools["days_until"] = days_until
     llm = get_llm(args.llm)
+    failed = []
     for task in ("Remember that Ana's sister Clara visits on 2026-12-24.",
                  "How many days until Clara's visit? Search memory for the date first."):
         print(task)
-        run(llm, tools, task)
+        failed += run(llm, tools, task)
     print("memories:", [r.content for r in memory.list(user_id="ana")])
+    print("failed calls:", len(failed))
     memory.close()
 
 

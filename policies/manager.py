@@ -98,7 +98,9 @@ class PromptedManager(PromptedPolicy):
         ops, rejected = to_operations(ManagerOutput.model_validate(reply.parsed), turns, related,
                                       self.min_grounding)
         for why in rejected:
-            log.warning("manager op rejected: %s", why)
+            # Reported in the decision (and `agentmem ingest`'s summary); a warning per
+            # op would bury a progress bar under hundreds of lines.
+            log.info("manager op rejected: %s", why)
         return ManagerDecision(ops=ops, rejected=rejected, usage=reply.usage, raw=reply.text)
 
 

@@ -13,7 +13,14 @@ from rich.console import Console
 from rich.table import Table
 
 from agentmem.cli.display import shown
-from agentmem.errors import AgentMemError, InvalidScopeError
+from agentmem.errors import (
+    AgentMemError,
+    InvalidScopeError,
+    LLMError,
+    MemoryNotFound,
+    MissingDependencyError,
+    StoreError,
+)
 
 app = typer.Typer(help="agentmem: pluggable, reflective memory for LLM agents.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -34,8 +41,19 @@ ChromaPort = Annotated[int, typer.Option("--chroma-port", envvar="AGENTMEM_CHROM
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
 
 
+#: Exit status by kind of error (scripts can tell them apart); any other agentmem error,
+#: like a usage error, exits with 2. Listed in `agentmem --help`.
+EXIT_CODES: tuple[tuple[type[AgentMemError], int], ...] = (
+    (MemoryNotFound, 3), (StoreError, 4), (LLMError, 5), (MissingDependencyError, 6))
+
+
+def exit_code(exc: AgentMemError) -> int:
+    return next((code for kind, code in EXIT_CODES if isinstance(exc, kind)), 2)
+
+
 def command(name: str | None = None):
-    """Register a command whose agentmem errors print as one red line and exit with 2."""
+    """Register a command whose agentmem errors print as one line (never wrapped, also
+    when piped) and exit with the status of :data:`EXIT_CODES`."""
 
     def deco(fn):
         @functools.wraps(fn)
@@ -43,12 +61,28 @@ def command(name: str | None = None):
             try:
                 return fn(*args, **kwargs)
             except AgentMemError as exc:
-                err.print("[red]error:[/red]", shown(exc), highlight=False)
-                raise typer.Exit(2) from None
+                err.print("[red]error:[/red]", shown(exc), highlight=False, soft_wrap=True)
+                raise typer.Exit(exit_code(exc)) from None
 
         return app.command(name)(run)
 
     return deco
+
+
+def _version(value: bool) -> None:
+    if value:
+        from agentmem import __version__
+
+        out.print(f"agentmem {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(epilog="Exit status: 0 ok, 2 bad input or usage, 3 not found, 4 store problem "
+              "(locked, damaged, no permission), 5 model error, 6 missing optional package.")
+def _main(version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="print the version and exit")] = False
+          ) -> None:
+    """agentmem: pluggable, reflective memory for LLM agents."""
 
 
 def _open(home: Path | None, embedder: str, chroma_host: str | None = None,

@@ -188,3 +188,39 @@ def test_a_message_is_kept_even_when_the_answer_or_the_manager_fails(tmp_path):
         assert len(agent.memory.list(kinds=["turn"])) == 2
         with pytest.raises(ValueError, match="too long|characters|limit"):
             agent.chat("x" * (agent.memory.config.max_content_chars - 2))  # fits, but not as a turn
+
+
+UNCLOSED = """
+import sys, time
+from agentmem import Agent, Memory
+from agentmem.operations import Operation
+from agentmem.protocols import ManagerDecision
+from agentmem.testing import HashEmbedder, ScriptedLLM
+from policies import PromptedAnswerer
+
+class SlowManager:
+    def decide(self, turns, related):
+        time.sleep(0.3)  # still busy when the script ends
+        return ManagerDecision(ops=[Operation.add("fact: " + t.text) for t in turns])
+
+agent = Agent(answerer=PromptedAnswerer(ScriptedLLM(default={"selected": [], "answer": "ok"})),
+              manager=SlowManager(), memory=Memory(home=sys.argv[1], embedder=HashEmbedder()),
+              user_id="ana")
+for said in ("I adopted a beagle.", "I work as a nurse.", "I live in Porto."):
+    agent.chat(said)
+print("done", flush=True)  # no flush(), no close(): the README's three lines
+"""
+
+
+def test_an_agent_never_closed_finishes_its_writes_and_exits_cleanly(tmp_path):
+    import subprocess
+    import sys
+
+    home = tmp_path / "h"
+    out = subprocess.run([sys.executable, "-c", UNCLOSED, str(home)], capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0 and "done" in out.stdout, out.stderr[-2000:]
+    with Memory(home=home, embedder=HashEmbedder()) as m:
+        facts = sorted(r.content for r in m.list(kinds=["fact"], user_id="ana"))
+    assert facts == ["fact: I adopted a beagle.", "fact: I live in Porto.",
+                     "fact: I work as a nurse."]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -51,18 +52,28 @@ def test_cli_full_cycle(home, tmp_path):
     assert json.loads(run("verify", "--home", other).output)["orphan_vectors"] == 0
 
 
+def test_cli_version_and_exit_codes_by_kind(home):
+    from agentmem import __version__
+
+    assert run("--version").output.strip() == f"agentmem {__version__}"
+    assert "3 not found" in run("--help").output
+    # one line, not wrapped at 80 columns, also when piped
+    r = runner.invoke(app, ["get", "x" * 120, "--home", home])
+    assert r.exit_code == 3 and len(r.output.strip().splitlines()) == 1
+
+
 def test_cli_errors_are_one_clear_line(home, tmp_path):
     r = runner.invoke(app, ["add", "   ", "--home", home, "-u", "x"])
     assert r.exit_code == 2 and "error:" in r.output and "empty" in r.output
     r = runner.invoke(app, ["get", "nosuchid", "--home", home])
-    assert r.exit_code == 2 and "no memory with id 'nosuchid'" in r.output
+    assert r.exit_code == 3 and "no memory with id 'nosuchid'" in r.output
     r = runner.invoke(app, ["add", "x", "--home", home, "-u", "bad user"])
     assert r.exit_code == 2 and "not a valid scope id" in r.output
     foreign = tmp_path / "foreign"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("mine")
     r = runner.invoke(app, ["list", "--home", str(foreign)])
-    assert r.exit_code == 2 and "not an agentmem home" in r.output
+    assert r.exit_code == 4 and "not an agentmem home" in r.output
     bad = tmp_path / "bad.jsonl"
     bad.write_text("{}\n")
     r = runner.invoke(app, ["import", str(bad), "--home", home])
@@ -100,6 +111,17 @@ def test_cli_ingest_raw_and_bad_file(home, tmp_path):
                                "session_1_date_time": "1:56 pm on 8 May, 2023"}))
     r = runner.invoke(app, ["ingest", str(bad), "--home", home, "-u", "ana", "--raw"])
     assert r.exit_code == 2 and "missing field 'text'" in r.output
+
+
+def test_cli_ingest_writes_only_its_report_to_stdout(home, tmp_path):
+    """`agentmem ingest FILE > report.json` gives JSON; the progress (with a count and an
+    estimate of the time left) goes to stderr."""
+    out = subprocess.run([sys.executable, "-m", "agentmem", "ingest", str(_jsonl(tmp_path)),
+                          "--home", home, "-u", "ana", "--raw"], capture_output=True, text=True,
+                         timeout=120, env={**os.environ, "AGENTMEM_EMBEDDER": "hash"})
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["turns"] == 3
+    assert "3/3" in out.stderr and "eta" in out.stderr
 
 
 @pytest.mark.slow
@@ -141,7 +163,7 @@ def test_cli_structures_note_graph_tasks_lessons(home, tmp_path):
     assert "[>] fill the can (active)" in shown
     assert "Fill the can before walking." in run("lessons", "--home", home, "-u", "ana").output
     r = run("tasks", "--home", home, "-u", "ana", "--task", "nope")
-    assert r.exit_code == 2 and "no task 'nope'" in r.output
+    assert r.exit_code == 3 and "no task 'nope'" in r.output
 
 
 @pytest.mark.slow

@@ -51,7 +51,10 @@ def test_multi_session_remembers_across_processes(tmp_path):
 
 def test_custom_tool(tmp_path):
     out = run("custom_tool.py", tmp_path)
-    assert "How many days" in out and "memories:" in out
+    assert "failed calls: 0" in out  # every call fits the function it names
+    calls = [line.strip() for line in out.splitlines() if line.startswith("  ") and "(" in line]
+    assert calls and not any("-> \"error" in c for c in calls), calls
+    assert "2026-12-24" in out.split("memories:")[1]  # the visit was remembered
 
 
 def test_guard_demo(tmp_path):
