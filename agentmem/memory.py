@@ -22,6 +22,7 @@ from agentmem.errors import (
     MemoryNotFound,
     StoreError,
     choice_arg,
+    first_error,
     integer_arg,
 )
 from agentmem.operations import HistoryEntry, Operation, OpResult, OpType, SearchHit
@@ -72,6 +73,19 @@ def _epoch(value: TimeArg, name: str) -> float | None:
 def _datetime(value: TimeArg) -> datetime | None:
     epoch = _epoch(value, "event_time")
     return None if epoch is None else datetime.fromtimestamp(epoch, timezone.utc)
+
+
+def _config_from(data: Mapping[str, Any]) -> MemoryConfig:
+    """A :class:`MemoryConfig` from a dict, with one-line errors."""
+    from agentmem.errors import ConfigError
+
+    data = dict(data)
+    if isinstance(data.get("embedder"), str):
+        data["embedder"] = {"provider": data["embedder"]}
+    try:
+        return MemoryConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid memory configuration: {first_error(exc)}") from None
 
 
 def _as_list(value: Any, name: str) -> list:
@@ -147,6 +161,13 @@ class Memory:
                  vector_store: VectorStoreConfig | Mapping[str, Any] | None = None,
                  user_id: str | None = None, agent_id: str | None = None,
                  session_id: str | None = None, **overrides: Any):
+        if isinstance(config, Mapping):
+            config = _config_from(config)
+        elif config is not None and not isinstance(config, MemoryConfig):
+            from agentmem.errors import ConfigError
+
+            raise ConfigError(f"config must be a MemoryConfig or a dict, got "
+                              f"{type(config).__name__}")
         try:
             data = (config or MemoryConfig()).model_dump()
             if home is not None:
@@ -162,7 +183,7 @@ class Memory:
         except ValidationError as exc:
             from agentmem.errors import ConfigError
 
-            raise ConfigError(f"invalid memory configuration: {exc}") from None
+            raise ConfigError(f"invalid memory configuration: {first_error(exc)}") from None
         self.default_scope = Scope.of(user_id, agent_id, session_id)
         self.embedder: Embedder = make_embedder(
             embedder if embedder is not None and not isinstance(embedder, (str, EmbedderConfig))
@@ -177,6 +198,23 @@ class Memory:
         self._sync(self._store.pending())
 
     # -- lifecycle -----------------------------------------------------------------------
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> "Memory":
+        """A memory from a plain dict (mem0's ``Memory.from_config``): the fields of
+        :class:`MemoryConfig` (``"embedder"`` may be a provider name) plus an optional
+        default scope (``user_id``, ``agent_id``, ``session_id``).
+
+        Raises:
+            ConfigError: not a dict, an unknown key or a bad value (named, one line).
+        """
+        if not isinstance(config, Mapping):
+            from agentmem.errors import ConfigError
+
+            raise ConfigError(f"from_config takes a dict, got {type(config).__name__}")
+        scope = {k: config[k] for k in ("user_id", "agent_id", "session_id") if k in config}
+        rest = {k: v for k, v in config.items() if k not in scope}
+        return cls(_config_from(rest), **scope)
+
     @property
     def home(self) -> Path | None:
         return self._home.path
@@ -334,12 +372,32 @@ class Memory:
             raise StoreError("this Memory is closed; open a new one")
 
     # -- convenience writes -------------------------------------------------------------------
-    def add(self, content: str | bytes, *, user_id: str | None = None, agent_id: str | None = None,
+    def add(self, content: str | bytes | Sequence[Mapping[str, Any]], *,
+            user_id: str | None = None, agent_id: str | None = None,
             session_id: str | None = None, kind: Kind | str = Kind.FACT,
             metadata: dict[str, Any] | None = None, event_time: TimeArg = None,
             provenance: Provenance | Mapping[str, Any] | None = None, trust: float | None = None,
-            actor: str | None = None, reason: str = "") -> MemoryRecord:
-        """Store ``content`` as it is (no LLM involved) and return the new record."""
+            actor: str | None = None, reason: str = "", infer: bool = False,
+            llm: Any = "local", manager: Any = None) -> Any:
+        """Store ``content`` as it is (no LLM involved) and return the new record.
+
+        As in mem0, ``content`` may also be a list of chat messages: they are stored as
+        turns (:meth:`add_messages`) and the list of records comes back. With ``infer``
+        (a string is then one user message) the memory manager also derives facts from
+        them, as the Agent does in the background: ``manager``, or the default manager
+        on ``llm`` (one call).
+        """
+        if infer or not isinstance(content, (str, bytes, bytearray, memoryview)):
+            if (kind, metadata, event_time, provenance, trust) != (Kind.FACT, None, None, None,
+                                                                   None):
+                raise InvalidArgumentError(
+                    "kind, metadata, event_time, provenance and trust describe one memory; "
+                    "messages are stored as turns (pass them without these)")
+            messages = ([{"role": "user", "content": content}]
+                        if isinstance(content, (str, bytes, bytearray, memoryview)) else content)
+            return self.add_messages(messages, user_id=user_id, agent_id=agent_id,
+                                     session_id=session_id, actor=actor, infer=infer, llm=llm,
+                                     manager=manager)
         return self.add_many([content], user_id=user_id, agent_id=agent_id, session_id=session_id,
                              kind=kind, metadata=metadata, event_time=event_time,
                              provenance=provenance, trust=trust, actor=actor, reason=reason)[0]
@@ -363,8 +421,13 @@ class Memory:
 
     def add_messages(self, messages: Sequence[Mapping[str, Any]], *, user_id: str | None = None,
                      agent_id: str | None = None, session_id: str | None = None,
-                     session: str | None = None, actor: str | None = None) -> list[MemoryRecord]:
-        """Store chat messages verbatim as turns (kind ``turn``), no LLM involved.
+                     session: str | None = None, actor: str | None = None,
+                     infer: bool = False, llm: Any = "local",
+                     manager: Any = None) -> list[MemoryRecord]:
+        """Store chat messages verbatim as turns (kind ``turn``), no LLM involved; with
+        ``infer``, the memory manager (``manager``, or the default one on ``llm``) then
+        derives facts from the new turns in one call, linked to them, and they are
+        returned after the turns.
 
         ``messages`` are ``{"role": "user"|"assistant"|"system", "content": ...}`` (or
         ``{"speaker": ..., "text": ...}``), optionally with ``"name"`` (the speaker),
@@ -385,7 +448,21 @@ class Memory:
         stored = store_turns(self.scoped(**dict(scope.items())), turns,
                              session=session if session is not None else scope.session_id,
                              actor=actor or "messages")
-        return [r for r in stored.records if r is not None]
+        records = [r for r in stored.records if r is not None]
+        said = [(t, r) for t, r, fresh in zip(turns, stored.records, stored.new, strict=True)
+                if fresh and r is not None]
+        if not infer or not said:
+            return records
+        from agentmem._plugins import default_policy
+        from agentmem.ingest import manage_turns
+        from agentmem.llm import get_llm
+
+        if manager is None:
+            manager = default_policy("manager", get_llm(llm) if isinstance(llm, str) else llm)
+        results, _, _ = manage_turns(self, manager, [t for t, _ in said],
+                                     sources=[r for _, r in said], **dict(scope.items()))
+        return records + [r.record for r in results
+                          if r.op in (OpType.ADD, OpType.UPDATE) and r.record is not None]
 
     def update(self, memory_id: str, content: str | bytes | None = None, *,
                kind: Kind | str | None = None, metadata: dict[str, Any] | None = None,
