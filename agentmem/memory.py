@@ -387,7 +387,7 @@ class Memory:
         them, as the Agent does in the background: ``manager``, or the default manager
         on ``llm`` (one call).
         """
-        if infer or not isinstance(content, (str, bytes, bytearray, memoryview)):
+        if infer or isinstance(content, (list, tuple)):
             if (kind, metadata, event_time, provenance, trust) != (Kind.FACT, None, None, None,
                                                                    None):
                 raise InvalidArgumentError(

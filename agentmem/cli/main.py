@@ -32,8 +32,9 @@ Home = Annotated[Optional[Path], typer.Option("--home", envvar="AGENTMEM_HOME",
 User = Annotated[Optional[str], typer.Option("--user", "-u", help="user_id scope")]
 Agent = Annotated[Optional[str], typer.Option("--agent", "-a", help="agent_id scope")]
 Session = Annotated[Optional[str], typer.Option("--session", "-s", help="session_id scope")]
-EmbedderOpt = Annotated[str, typer.Option("--embedder", envvar="AGENTMEM_EMBEDDER",
-                                          help="minilm (default), hash or openai")]
+EmbedderOpt = Annotated[Optional[str], typer.Option(
+    "--embedder", envvar="AGENTMEM_EMBEDDER",
+    help="minilm, hash or openai (default: what the home was built with, else minilm)")]
 ChromaHost = Annotated[Optional[str], typer.Option("--chroma-host", envvar="AGENTMEM_CHROMA_HOST",
                                                    help="use a chroma server at this host")]
 ChromaPort = Annotated[int, typer.Option("--chroma-port", envvar="AGENTMEM_CHROMA_PORT",
@@ -85,10 +86,24 @@ def _main(version: Annotated[bool, typer.Option(
     """agentmem: pluggable, reflective memory for LLM agents."""
 
 
-def _open(home: Path | None, embedder: str, chroma_host: str | None = None,
-          chroma_port: int = 8000):
+def _open(home: Path | None, embedder: str | None, chroma_host: str | None = None,
+          chroma_port: int = 8000, *, create: bool = False):
+    """Open the home; only commands that write (``create``) may make a new one, so a
+    mistyped --home is an error instead of an empty store."""
+    from agentmem.config import EmbedderConfig, default_home
+    from agentmem.errors import InvalidArgumentError
     from agentmem.memory import Memory
+    from agentmem.store.home import stored_embedder
 
+    path = Path(home) if home is not None else default_home()
+    if not create and not path.exists():
+        raise InvalidArgumentError(
+            f"there is no agentmem home at {path}: check --home / AGENTMEM_HOME (a typo?). "
+            "Commands that write (add, import, ingest, note, chat, mcp) create one")
+    if embedder is None:  # the home remembers its embedder: no need to repeat it
+        spec = stored_embedder(path)
+        embedder = EmbedderConfig(**{k: v for k, v in spec.items() if k != "dim" or
+                                     spec.get("provider") != "minilm"}) if spec else "minilm"
     kwargs: dict[str, Any] = {"embedder": embedder}
     if home is not None:
         kwargs["home"] = str(home)
@@ -122,13 +137,13 @@ def _dump(obj: Any) -> None:
 def add(content: Annotated[str, typer.Argument(help="text to remember ('-' reads stdin)")],
         home: Home = None, user: User = None, agent: Agent = None, session: Session = None,
         kind: Annotated[str, typer.Option(help="fact, note, lesson, ...")] = "fact",
-        embedder: EmbedderOpt = "minilm",
+        embedder: EmbedderOpt = None,
         chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
         as_json: AsJson = False) -> None:
     """Store a memory as it is (no LLM)."""
     if content == "-":
         content = sys.stdin.buffer.read()  # bytes: invalid UTF-8 is reported, not mangled
-    with _open(home, embedder, chroma_host, chroma_port) as m:
+    with _open(home, embedder, chroma_host, chroma_port, create=True) as m:
         rec = m.add(content, user_id=user, agent_id=agent, session_id=session, kind=kind)
     if as_json:
         _dump(rec.model_dump(mode="json"))
@@ -142,7 +157,7 @@ def search(query: str, home: Home = None, user: User = None, agent: Agent = None
            kind: Annotated[Optional[list[str]], typer.Option(help="filter by kind")] = None,
            since: Annotated[Optional[str], typer.Option(help="ISO time lower bound")] = None,
            until: Annotated[Optional[str], typer.Option(help="ISO time upper bound")] = None,
-           embedder: EmbedderOpt = "minilm", chroma_host: ChromaHost = None,
+           embedder: EmbedderOpt = None, chroma_host: ChromaHost = None,
            chroma_port: ChromaPort = 8000, as_json: AsJson = False) -> None:
     """Hybrid (vector + BM25) search within a scope."""
     with _open(home, embedder, chroma_host, chroma_port) as m:
@@ -157,7 +172,7 @@ def search(query: str, home: Home = None, user: User = None, agent: Agent = None
 
 @command("list")
 def list_(home: Home = None, user: User = None, agent: Agent = None, session: Session = None,
-          limit: int = 50, offset: int = 0, embedder: EmbedderOpt = "minilm",
+          limit: int = 50, offset: int = 0, embedder: EmbedderOpt = None,
           chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
           as_json: AsJson = False) -> None:
     """List stored memories (all scopes unless one is given)."""
@@ -171,7 +186,7 @@ def list_(home: Home = None, user: User = None, agent: Agent = None, session: Se
 
 
 @command()
-def get(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm",
+def get(memory_id: str, home: Home = None, embedder: EmbedderOpt = None,
         chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000) -> None:
     """Show one memory as JSON."""
     with _open(home, embedder, chroma_host, chroma_port) as m:
@@ -179,7 +194,7 @@ def get(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm",
 
 
 @command()
-def history(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm",
+def history(memory_id: str, home: Home = None, embedder: EmbedderOpt = None,
             chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
             as_json: AsJson = False) -> None:
     """Every change to a memory, oldest first."""
@@ -195,7 +210,7 @@ def history(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm",
 
 
 @command()
-def delete(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm",
+def delete(memory_id: str, home: Home = None, embedder: EmbedderOpt = None,
            chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
            reason: str = "deleted from the CLI") -> None:
     """Delete a memory (recoverable with `restore`)."""
@@ -208,7 +223,7 @@ def delete(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm",
 @command()
 def restore(memory_id: str, version: Annotated[Optional[int], typer.Option(
         help="version to bring back (default: the last one)")] = None, home: Home = None,
-        embedder: EmbedderOpt = "minilm",
+        embedder: EmbedderOpt = None,
             chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000) -> None:
     """Bring a memory back to an earlier version (also after deletion)."""
     with _open(home, embedder, chroma_host, chroma_port) as m:
@@ -219,7 +234,7 @@ def restore(memory_id: str, version: Annotated[Optional[int], typer.Option(
 @command()
 def export(dest: Annotated[Path, typer.Argument(help="JSONL file to write ('-' for stdout)")],
            home: Home = None, user: User = None, agent: Agent = None, session: Session = None,
-           embedder: EmbedderOpt = "minilm",
+           embedder: EmbedderOpt = None,
            chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000) -> None:
     """Export memories as JSON lines."""
     with _open(home, embedder, chroma_host, chroma_port) as m:
@@ -230,20 +245,20 @@ def export(dest: Annotated[Path, typer.Argument(help="JSONL file to write ('-' f
 
 @command("import")
 def import_(src: Annotated[Path, typer.Argument(help="JSONL file from `agentmem export`")],
-            home: Home = None, embedder: EmbedderOpt = "minilm",
+            home: Home = None, embedder: EmbedderOpt = None,
             chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
             on_conflict: Annotated[str, typer.Option(help="error, skip or replace")] = "error"
             ) -> None:
     """Import memories exported earlier (ids and timestamps kept; all or nothing)."""
     if on_conflict not in ("error", "skip", "replace"):
         raise typer.BadParameter("--on-conflict must be error, skip or replace")
-    with _open(home, embedder, chroma_host, chroma_port) as m:
+    with _open(home, embedder, chroma_host, chroma_port, create=True) as m:
         n = m.import_jsonl(src, on_conflict=on_conflict, actor="cli")  # type: ignore[arg-type]
     out.print(f"[green]imported[/green] {n} memories")
 
 
 @command()
-def stats(home: Home = None, embedder: EmbedderOpt = "minilm",
+def stats(home: Home = None, embedder: EmbedderOpt = None,
           chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000) -> None:
     """Counts by kind and user, history size, index health."""
     with _open(home, embedder, chroma_host, chroma_port) as m:
@@ -251,7 +266,7 @@ def stats(home: Home = None, embedder: EmbedderOpt = "minilm",
 
 
 @command()
-def verify(home: Home = None, embedder: EmbedderOpt = "minilm",
+def verify(home: Home = None, embedder: EmbedderOpt = None,
            chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
            repair: Annotated[bool, typer.Option(help="fix what is found")] = False) -> None:
     """Check that the vector index matches the records (and repair it)."""
@@ -306,7 +321,7 @@ def _policy(role: str, llm: Any):
 @command()
 def ingest(path: Annotated[Path, typer.Argument(help="LoCoMo .json or a .jsonl of messages")],
            home: Home = None, user: User = None, agent: Agent = None,
-           embedder: EmbedderOpt = "minilm", chroma_host: ChromaHost = None,
+           embedder: EmbedderOpt = None, chroma_host: ChromaHost = None,
            chroma_port: ChromaPort = 8000, llm: LLMOpt = "local",
            raw: Annotated[bool, typer.Option(help="store turns as they are, no LLM")] = False,
            batch: Annotated[int, typer.Option(help="turns per manager call")] = 1,
@@ -322,7 +337,7 @@ def ingest(path: Annotated[Path, typer.Argument(help="LoCoMo .json or a .jsonl o
 
     sessions = first_turns(read_conversation(path), limit)
     manager = None if raw else _policy("manager", get_llm(llm))
-    with _open(home, embedder, chroma_host, chroma_port) as m:
+    with _open(home, embedder, chroma_host, chroma_port, create=True) as m:
         report = ingest_sessions(m, sessions, manager=manager, batch_size=batch, progress=True,
                                  user_id=user, agent_id=agent)
     lat = sorted(report.seconds_per_batch)
@@ -337,7 +352,7 @@ def ingest(path: Annotated[Path, typer.Argument(help="LoCoMo .json or a .jsonl o
 
 @command()
 def ask(question: str, home: Home = None, user: User = None, agent: Agent = None,
-        embedder: EmbedderOpt = "minilm",
+        embedder: EmbedderOpt = None,
         chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000, llm: LLMOpt = "local",
         k: Annotated[int, typer.Option("-k")] = 5) -> None:
     """Answer a question from memory, citing the memories used."""
@@ -354,7 +369,7 @@ def ask(question: str, home: Home = None, user: User = None, agent: Agent = None
 
 
 @command()
-def chat(home: Home = None, user: User = None, embedder: EmbedderOpt = "minilm",
+def chat(home: Home = None, user: User = None, embedder: EmbedderOpt = None,
          chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
          llm: LLMOpt = "local", thread: str = "default",
          show: Annotated[bool, typer.Option(help="show retrieved memories and ops")] = False
@@ -362,7 +377,7 @@ def chat(home: Home = None, user: User = None, embedder: EmbedderOpt = "minilm",
     """Chat with an agent that remembers (an empty line or Ctrl-D ends)."""
     from agentmem.agent import Agent as AgentRuntime
 
-    with _open(home, embedder, chroma_host, chroma_port) as m:
+    with _open(home, embedder, chroma_host, chroma_port, create=True) as m:
         cursor = m.history_cursor()
         with AgentRuntime(llm, memory=m, user_id=user or "default") as bot:
             while True:
@@ -394,13 +409,13 @@ def note(content: Annotated[str, typer.Argument(help="the note's text")], home: 
          user: User = None, agent: Agent = None,
          llm: Annotated[Optional[str], typer.Option(
              help="model that fills attributes and picks links (default: none, by similarity)")
-         ] = None, embedder: EmbedderOpt = "minilm",
+         ] = None, embedder: EmbedderOpt = None,
          chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
          as_json: AsJson = False) -> None:
     """Add a linked note (Zettelkasten): attributes, links to related notes, evolution."""
     from agentmem.structures.notes import LinkedNotes
 
-    with _open(home, embedder, chroma_host, chroma_port) as m:
+    with _open(home, embedder, chroma_host, chroma_port, create=True) as m:
         res = LinkedNotes(m, llm, user_id=user, agent_id=agent).add(content)
     if as_json:
         _dump({"note": res.note.model_dump(mode="json"), "links": res.links,
@@ -419,7 +434,7 @@ def graph(dest: Annotated[Path, typer.Argument(
           home: Home = None, user: User = None, agent: Agent = None,
           fmt: Annotated[Optional[str], typer.Option(
               "--format", help="json, graphml, png or html (default: from the suffix)")] = None,
-          embedder: EmbedderOpt = "minilm",
+          embedder: EmbedderOpt = None,
           chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000) -> None:
     """Export a scope's linked-note graph (JSON, GraphML) or draw it (PNG, HTML page)."""
     from agentmem.structures.notes import LinkedNotes, export_graph
@@ -436,7 +451,7 @@ def graph(dest: Annotated[Path, typer.Argument(
 def tasks(home: Home = None, user: User = None, agent: Agent = None,
           task: Annotated[Optional[str], typer.Option(help="show this task's tree")] = None,
           budget: Annotated[int, typer.Option(help="token budget of the shown prompt")] = 512,
-          embedder: EmbedderOpt = "minilm",
+          embedder: EmbedderOpt = None,
           chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
           as_json: AsJson = False) -> None:
     """List task trees, or show one (--task ID) as the prompt a policy would see."""
@@ -460,7 +475,7 @@ def tasks(home: Home = None, user: User = None, agent: Agent = None,
 
 @command()
 def lessons(home: Home = None, user: User = None, agent: Agent = None,
-            embedder: EmbedderOpt = "minilm",
+            embedder: EmbedderOpt = None,
             chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
             as_json: AsJson = False) -> None:
     """List stored lessons with their usage statistics."""
@@ -489,7 +504,7 @@ def _exists(m, rid: str) -> bool:
 
 
 @command()
-def quarantine(home: Home = None, user: User = None, embedder: EmbedderOpt = "minilm",
+def quarantine(home: Home = None, user: User = None, embedder: EmbedderOpt = None,
                chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
                as_json: AsJson = False) -> None:
     """List memories the guard quarantined or flagged (release them with `release`)."""
@@ -505,7 +520,7 @@ def quarantine(home: Home = None, user: User = None, embedder: EmbedderOpt = "mi
 
 
 @command()
-def release(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm",
+def release(memory_id: str, home: Home = None, embedder: EmbedderOpt = None,
             chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
             trust: float = 1.0) -> None:
     """Lift the guard's quarantine or flag from a memory (history keeps both)."""
@@ -520,7 +535,7 @@ def release(memory_id: str, home: Home = None, embedder: EmbedderOpt = "minilm",
 def mcp_(home: Home = None,
          user: Annotated[Optional[str], typer.Option(
              "--user", "-u", help="the one user this server serves (required)")] = None,
-         agent: Agent = None, session: Session = None, embedder: EmbedderOpt = "minilm",
+         agent: Agent = None, session: Session = None, embedder: EmbedderOpt = None,
          chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000) -> None:
     """Serve search/add/update/delete/history over MCP on stdio for exactly one user
     (--user, optionally narrowed by --agent/--session); run one server per user.
@@ -530,7 +545,7 @@ def mcp_(home: Home = None,
     if not user:  # checked before the store opens: without a user the server would serve all
         raise InvalidScopeError("agentmem mcp serves exactly one user: pass --user USER_ID "
                                 "(one server per user; see docs/security.md)")
-    with _open(home, embedder, chroma_host, chroma_port) as m:
+    with _open(home, embedder, chroma_host, chroma_port, create=True) as m:
         build_mcp_server(m, user_id=user, agent_id=agent, session_id=session).run("stdio")
 
 

@@ -19,7 +19,7 @@ from agentmem.errors import ConfigError, StoreError, StoreLockedError
 from agentmem.store.base import VectorIndex
 from agentmem.store.sqlite import RecordStore
 
-__all__ = ["OpenedHome", "open_home", "MARKER", "HOME_FORMAT"]
+__all__ = ["stored_embedder", "OpenedHome", "open_home", "MARKER", "HOME_FORMAT"]
 
 MARKER = "agentmem.json"
 HOME_FORMAT = 1
@@ -99,6 +99,16 @@ def _check_marker(path: Path, spec: dict[str, Any]) -> bool:
             "different models cannot be mixed. Open it with the same embedder, or export it and "
             "import into a new home")
     return False
+
+
+def stored_embedder(home: str | Path) -> dict[str, Any] | None:
+    """The embedder spec a home was built with (None: no home there, or no readable
+    marker), so a caller can open it without naming the embedder again."""
+    try:
+        spec = json.loads((Path(home).expanduser() / MARKER).read_text())["embedder"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return spec if isinstance(spec, dict) else None
 
 
 def _check_database(path: Path) -> None:

@@ -58,8 +58,22 @@ def test_cli_version_and_exit_codes_by_kind(home):
     assert run("--version").output.strip() == f"agentmem {__version__}"
     assert "3 not found" in run("--help").output
     # one line, not wrapped at 80 columns, also when piped
+    assert run("add", "something", "--home", home, "-u", "x").exit_code == 0
     r = runner.invoke(app, ["get", "x" * 120, "--home", home])
     assert r.exit_code == 3 and len(r.output.strip().splitlines()) == 1
+
+
+def test_a_mistyped_home_is_an_error_and_the_embedder_is_remembered(tmp_path, monkeypatch):
+    monkeypatch.delenv("AGENTMEM_EMBEDDER", raising=False)
+    home = str(tmp_path / "home")
+    r = runner.invoke(app, ["list", "--home", home + "x"])
+    assert r.exit_code == 2 and "no agentmem home" in r.output
+    assert not (tmp_path / "homex").exists()  # nothing was created
+    assert run("add", "Ana likes tea", "--home", home, "-u", "ana", "--embedder", "hash"
+               ).exit_code == 0
+    # no --embedder: the home says it was built with hash (minilm would be refused)
+    r = run("search", "tea", "--home", home, "-u", "ana", "--json")
+    assert r.exit_code == 0 and json.loads(r.output)[0]["record"]["content"] == "Ana likes tea"
 
 
 def test_cli_errors_are_one_clear_line(home, tmp_path):
