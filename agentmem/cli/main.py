@@ -153,7 +153,8 @@ def add(content: Annotated[str, typer.Argument(help="text to remember ('-' reads
 
 @command()
 def search(query: str, home: Home = None, user: User = None, agent: Agent = None,
-           session: Session = None, k: Annotated[int, typer.Option("-k")] = 10,
+           session: Session = None,
+           k: Annotated[int, typer.Option("-k", help="how many hits to show")] = 10,
            kind: Annotated[Optional[list[str]], typer.Option(help="filter by kind")] = None,
            since: Annotated[Optional[str], typer.Option(help="ISO time lower bound")] = None,
            until: Annotated[Optional[str], typer.Option(help="ISO time upper bound")] = None,
@@ -172,7 +173,9 @@ def search(query: str, home: Home = None, user: User = None, agent: Agent = None
 
 @command("list")
 def list_(home: Home = None, user: User = None, agent: Agent = None, session: Session = None,
-          limit: int = 50, offset: int = 0, embedder: EmbedderOpt = None,
+          limit: Annotated[int, typer.Option(help="how many memories to show")] = 50,
+          offset: Annotated[int, typer.Option(help="skip this many first")] = 0,
+          embedder: EmbedderOpt = None,
           chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
           as_json: AsJson = False) -> None:
     """List stored memories (all scopes unless one is given)."""
@@ -212,10 +215,14 @@ def history(memory_id: str, home: Home = None, embedder: EmbedderOpt = None,
 @command()
 def delete(memory_id: str, home: Home = None, embedder: EmbedderOpt = None,
            chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
-           reason: str = "deleted from the CLI") -> None:
+           reason: Annotated[str, typer.Option(help="kept in the history")] = "deleted from the CLI",
+           as_json: AsJson = False) -> None:
     """Delete a memory (recoverable with `restore`)."""
     with _open(home, embedder, chroma_host, chroma_port) as m:
-        m.delete(memory_id, reason=reason, actor="cli")
+        gone = m.delete(memory_id, reason=reason, actor="cli")
+    if as_json:
+        _dump(gone.model_dump(mode="json"))
+        return
     out.print("[yellow]deleted[/yellow]", shown(f"{memory_id} (restore with: agentmem restore "
                                                 f"{memory_id})"))
 
@@ -224,10 +231,14 @@ def delete(memory_id: str, home: Home = None, embedder: EmbedderOpt = None,
 def restore(memory_id: str, version: Annotated[Optional[int], typer.Option(
         help="version to bring back (default: the last one)")] = None, home: Home = None,
         embedder: EmbedderOpt = None,
-            chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000) -> None:
+        chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
+        as_json: AsJson = False) -> None:
     """Bring a memory back to an earlier version (also after deletion)."""
     with _open(home, embedder, chroma_host, chroma_port) as m:
         rec = m.restore(memory_id, version, actor="cli")
+    if as_json:
+        _dump(rec.model_dump(mode="json"))
+        return
     out.print("[green]restored[/green]", shown(f"{rec.id} as version {rec.version}: {rec.content}"))
 
 
@@ -247,13 +258,16 @@ def export(dest: Annotated[Path, typer.Argument(help="JSONL file to write ('-' f
 def import_(src: Annotated[Path, typer.Argument(help="JSONL file from `agentmem export`")],
             home: Home = None, embedder: EmbedderOpt = None,
             chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
-            on_conflict: Annotated[str, typer.Option(help="error, skip or replace")] = "error"
-            ) -> None:
+            on_conflict: Annotated[str, typer.Option(help="error, skip or replace")] = "error",
+            as_json: AsJson = False) -> None:
     """Import memories exported earlier (ids and timestamps kept; all or nothing)."""
     if on_conflict not in ("error", "skip", "replace"):
         raise typer.BadParameter("--on-conflict must be error, skip or replace")
     with _open(home, embedder, chroma_host, chroma_port, create=True) as m:
         n = m.import_jsonl(src, on_conflict=on_conflict, actor="cli")  # type: ignore[arg-type]
+    if as_json:
+        _dump({"imported": n})
+        return
     out.print(f"[green]imported[/green] {n} memories")
 
 
@@ -280,7 +294,7 @@ def serve_llm(llm: Annotated[str, typer.Option(help="backend spec, e.g. local")]
               host: Annotated[str, typer.Option(
                   help="address to listen on; any but a loopback one exposes the model")
               ] = "127.0.0.1",
-              port: int = 8765,
+              port: Annotated[int, typer.Option(help="port to listen on")] = 8765,
               adapter: Annotated[Optional[Path], typer.Option(help="LoRA adapter dir")] = None,
               embedder: Annotated[Optional[str], typer.Option(
                   help="also serve /v1/embeddings with this embedder (minilm, hash)")] = None,
@@ -354,15 +368,23 @@ def ingest(path: Annotated[Path, typer.Argument(help="LoCoMo .json or a .jsonl o
 def ask(question: str, home: Home = None, user: User = None, agent: Agent = None,
         embedder: EmbedderOpt = None,
         chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000, llm: LLMOpt = "local",
-        k: Annotated[int, typer.Option("-k")] = 5) -> None:
-    """Answer a question from memory, citing the memories used."""
+        k: Annotated[int, typer.Option(
+            "-k", help="top memories that bring their neighbouring turns (as the Agent)")] = 3,
+        as_json: AsJson = False) -> None:
+    """Answer a question from memory, citing the memories used (read as the Agent reads:
+    agentmem.recall.recall within 500 tokens)."""
     from agentmem.llm import get_llm
+    from agentmem.recall import recall
 
     answerer = _policy("answerer", get_llm(llm))
     with _open(home, embedder, chroma_host, chroma_port) as m:
-        hits = m.search(question, k=k, user_id=user, agent_id=agent)
+        hits = recall(m, question, k=k, user_id=user, agent_id=agent)
         ans = answerer.answer(question, [h.record for h in hits])
         cited = [h.record for h in hits if h.id in ans.cited_ids]
+    if as_json:
+        _dump({"answer": ans.text, "cited": [r.model_dump(mode="json") for r in cited],
+               "shown": [h.id for h in hits]})
+        return
     out.print(shown(ans.text, "bold"))
     for r in cited:
         out.print(shown(f"  {r.id}", "dim"), shown(r.content))
@@ -522,12 +544,16 @@ def quarantine(home: Home = None, user: User = None, embedder: EmbedderOpt = Non
 @command()
 def release(memory_id: str, home: Home = None, embedder: EmbedderOpt = None,
             chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
-            trust: float = 1.0) -> None:
+            trust: Annotated[float, typer.Option(help="trust to give it, 0..1")] = 1.0,
+            as_json: AsJson = False) -> None:
     """Lift the guard's quarantine or flag from a memory (history keeps both)."""
     from agentmem.guard import ConsensusGuard
 
     with _open(home, embedder, chroma_host, chroma_port) as m:
         rec = ConsensusGuard(m).release(memory_id, trust=trust, reason="released from the CLI")
+    if as_json:
+        _dump(rec.model_dump(mode="json"))
+        return
     out.print("[green]released[/green]", shown(f"{rec.id} (trust {rec.trust})"))
 
 

@@ -76,6 +76,17 @@ def test_a_mistyped_home_is_an_error_and_the_embedder_is_remembered(tmp_path, mo
     assert r.exit_code == 0 and json.loads(r.output)[0]["record"]["content"] == "Ana likes tea"
 
 
+def test_commands_that_change_memory_answer_in_json_too(home, tmp_path):
+    mid = json.loads(run("add", "Ana likes tea", "--home", home, "-u", "ana", "--json").output)["id"]
+    assert json.loads(run("delete", mid, "--home", home, "--json").output)["id"] == mid
+    assert json.loads(run("restore", mid, "--home", home, "--json").output)["version"] == 2
+    dump = tmp_path / "d.jsonl"
+    run("export", str(dump), "--home", home)
+    other = str(tmp_path / "other")
+    assert json.loads(run("import", str(dump), "--home", other, "--json").output) == {"imported": 1}
+    assert json.loads(run("release", mid, "--home", home, "--json").output)["id"] == mid
+
+
 def test_cli_errors_are_one_clear_line(home, tmp_path):
     r = runner.invoke(app, ["add", "   ", "--home", home, "-u", "x"])
     assert r.exit_code == 2 and "error:" in r.output and "empty" in r.output
