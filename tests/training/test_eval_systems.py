@@ -36,7 +36,9 @@ def test_first_turns_cuts_across_sessions_without_changing_them(locomo_file):
         first_turns(sessions, -1)
 
 
-def test_agentmem_system_ingests_through_the_cli_ingest_path(monkeypatch, locomo_file):
+@pytest.fixture
+def ingests(monkeypatch):
+    """The keyword arguments of every ingest_sessions call the harness makes."""
     seen = []
     real = agentmem.ingest.ingest_sessions
 
@@ -45,6 +47,11 @@ def test_agentmem_system_ingests_through_the_cli_ingest_path(monkeypatch, locomo
         return real(memory, sessions, **kwargs)
 
     monkeypatch.setattr(agentmem.ingest, "ingest_sessions", spy)
+    return seen
+
+
+def test_agentmem_system_ingests_through_the_cli_ingest_path(ingests, locomo_file):
+    seen = ingests
     result = run_qa([locomo_file()], systems=["agentmem"], llm=ScriptedLLM(default=_reply),
                     embedder="hash", k=1, progress=False)
     assert len(seen) == 1 and seen[0]["user_id"] == "qa" and seen[0]["manager"] is not None
@@ -56,15 +63,8 @@ def test_agentmem_system_ingests_through_the_cli_ingest_path(monkeypatch, locomo
     assert s["questions"] == 2 and s["recall_at_k"] == 1.0
 
 
-def test_ablations_that_read_differently_share_one_ingest(monkeypatch, locomo_file):
-    seen = []
-    real = agentmem.ingest.ingest_sessions
-
-    def spy(memory, sessions, **kwargs):
-        seen.append(kwargs)
-        return real(memory, sessions, **kwargs)
-
-    monkeypatch.setattr(agentmem.ingest, "ingest_sessions", spy)
+def test_ablations_that_read_differently_share_one_ingest(ingests, locomo_file):
+    seen = ingests
     result = run_qa([locomo_file()], systems=["agentmem", "agentmem-no-profile",
                                               "agentmem-no-expansion"],
                     llm=ScriptedLLM(default=_reply), embedder="hash", progress=False)
