@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any, Callable, Sequence
 
 from agentmem.dates import time_range
+from agentmem.errors import integer_arg
 from agentmem.memory import HIDDEN_FLAGS, Memory
 from agentmem.operations import SearchHit
 from agentmem.profile import profile_of
@@ -68,12 +69,9 @@ def recall(memory: Memory, query: str, *, k: int = DIRECT_HITS, max_tokens: int 
     period ("last week", "in May 2023", relative to ``now``) puts the hits whose time
     falls in it first. ``options`` go to :meth:`Memory.search` (the scope, ``kinds``,
     ``since``/``until`` to filter by time instead)."""
-    if max_tokens < 1 or neighbours < 0 or k < 1 or profile_tokens < 0:
-        from agentmem.errors import InvalidArgumentError
-
-        raise InvalidArgumentError(f"need max_tokens >= 1, k >= 1, neighbours >= 0 and "
-                                   f"profile_tokens >= 0, got {max_tokens}, {k}, {neighbours}, "
-                                   f"{profile_tokens}")
+    for name, value, low in (("k", k, 1), ("max_tokens", max_tokens, 1),
+                             ("neighbours", neighbours, 0), ("profile_tokens", profile_tokens, 0)):
+        integer_arg(name, value, low)
     hits = memory.search(query, k=max(k, _CANDIDATES), expand_links=True, **options)
     direct = [h for h in hits if h.via is None and h.record.kind != Kind.PROFILE]  # pass 1's
     if retention is not None:
@@ -125,7 +123,6 @@ class _Budget:
     def __init__(self, max_tokens: int, count: Callable[[str], int]):
         self.left, self.count = max_tokens, count
         self.ids: set[str] = set()
-        self.order: list[SearchHit] = []
 
     def take(self, hit: SearchHit, *, always: bool = False) -> None:
         if hit.id in self.ids:
@@ -135,7 +132,6 @@ class _Budget:
             return  # a shorter one further down may still fit
         self.left -= cost
         self.ids.add(hit.id)
-        self.order.append(hit)
 
     def shows(self, hit: SearchHit) -> bool:
         return hit.id in self.ids
