@@ -1,7 +1,8 @@
 """agentmem as LangGraph's long-term store (``BaseStore``).
 
 Any LangGraph app can pass ``AgentMemStore(memory)`` as its ``store=``. Items are
-records of kind ``item`` in one scope (default ``agent_id="langgraph"``); their
+records of kind ``item`` in one scope (default ``agent_id="langgraph"``; with
+``user_at``, in the scope of the user the namespace names); their
 namespace and key live in metadata, their value is stored whole, and the text
 that is embedded is the value's indexed fields (all of it by default). Every put
 and delete goes through the memory's apply path, so items are versioned, in the
@@ -58,17 +59,38 @@ class AgentMemStore(BaseStore):
         memory: the memory bank to keep items in.
         scope: the scope items live in (default ``{"agent_id": "langgraph"}``).
         index_fields: value paths to embed by default (``None``: the whole value as JSON).
+        user_at: which namespace label names the user (LangMem's ``("memories",
+            "{user_id}")`` is ``user_at=1``): each item is then stored in that user's scope
+            (narrowed by ``scope``), so ``memory.search(..., user_id="u1")`` and every
+            agentmem tool bound to u1 find what the graph put under ``("memories", "u1")``.
+            The label must be a valid scope id. ``None``: every item in ``scope``.
     """
 
     supports_ttl = False
 
     def __init__(self, memory: Memory, *, scope: dict[str, str] | None = None,
-                 index_fields: list[str] | None = None):
+                 index_fields: list[str] | None = None, user_at: int | None = None):
         self.memory = memory
         self.scope = scope or {"agent_id": "langgraph"}
+        if user_at is not None and (isinstance(user_at, bool) or not isinstance(user_at, int)
+                                    or user_at < 0 or "user_id" in self.scope):
+            raise InvalidArgumentError(
+                f"user_at must be a namespace position (0, 1, ...) and scope must not fix "
+                f"user_id as well, got user_at={user_at!r}, scope={self.scope}")
+        self.user_at = user_at
         self.view = memory.scoped(**{k: self.scope.get(k) for k in
                                      ("user_id", "agent_id", "session_id")})
         self.index_fields = index_fields
+
+    def _writer(self, namespace: tuple[str, ...]):
+        """Where an item of ``namespace`` is written: its user's scope with ``user_at``."""
+        if self.user_at is None:
+            return self.view
+        if len(namespace) <= self.user_at:
+            raise InvalidArgumentError(
+                f"namespace {namespace} has no label at position {self.user_at} (user_at): "
+                "put items under a namespace that names the user, e.g. ('memories', user_id)")
+        return self.memory.scoped(**{**self.scope, "user_id": namespace[self.user_at]})
 
     # -- helpers ----------------------------------------------------------------------------
     def _records(self, prefix: str) -> list[MemoryRecord]:
@@ -115,20 +137,21 @@ class AgentMemStore(BaseStore):
 
     def _put(self, op: PutOp) -> None:
         current = self._find(op.namespace, op.key)
+        writer = self._writer(op.namespace)
         if op.value is None:
             if current is not None:
-                self.view.apply([Operation.delete(current.id, reason="store delete")],
-                                actor="langgraph-store")
+                writer.apply([Operation.delete(current.id, reason="store delete")],
+                             actor="langgraph-store")
             return None
         meta = {"store_path": _path(op.namespace, op.key), "store_namespace": list(op.namespace),
                 "store_key": op.key, "store_value": op.value}
         text = self._text(op.value, op.index)
         if current is None:
-            self.view.apply([Operation.add(text, kind="item", metadata=meta)],
-                            actor="langgraph-store")
+            writer.apply([Operation.add(text, kind="item", metadata=meta)],
+                         actor="langgraph-store")
         else:
-            self.view.apply([Operation.update(current.id, text, metadata=meta)],
-                            actor="langgraph-store")
+            writer.apply([Operation.update(current.id, text, metadata=meta)],
+                         actor="langgraph-store")
         return None
 
     def _search(self, op: SearchOp) -> list[SearchItem]:

@@ -100,3 +100,27 @@ def test_store_in_a_langgraph_graph(stores):
     out = g.compile(store=ours).invoke({"text": "kept in agentmem"})
     assert out["text"] == "KEPT IN AGENTMEM"
     assert ours.memory.list(agent_id="langgraph")[0].content == '{"text": "kept in agentmem"}'
+
+
+def test_a_namespace_can_name_the_user_the_items_belong_to():
+    from agentmem import InvalidArgumentError
+    from agentmem.tools import memory_tools
+
+    with Memory(home=":memory:", embedder=HashEmbedder()) as mem:
+        store = AgentMemStore(mem, user_at=1)  # LangMem's ("memories", "{user_id}")
+        store.put(("memories", "u1"), "pet", {"text": "u1 has a beagle called Biscuit"})
+        store.put(("memories", "u2"), "pet", {"text": "u2 has a cat called Tom"})
+        # agentmem's own reads, bound to one user, see that user's items and no other's
+        hits = mem.search("beagle", user_id="u1", k=5)
+        assert [h.record.metadata["store_key"] for h in hits] == ["pet"]
+        assert all(h.record.scope.user_id == "u1" for h in hits)
+        found = memory_tools(mem, user_id="u2")[0]("pet", k=5)  # search_memory
+        assert [f["content"] for f in found] == ['{"text": "u2 has a cat called Tom"}']
+        # the store itself still reads and deletes across users as LangGraph expects
+        assert store.get(("memories", "u1"), "pet").value["text"].startswith("u1")
+        store.delete(("memories", "u1"), "pet")
+        assert store.get(("memories", "u1"), "pet") is None
+        with pytest.raises(InvalidArgumentError, match="no label at position 1"):
+            store.put(("memories",), "x", {"text": "whose?"})
+        with pytest.raises(InvalidArgumentError, match="user_at"):
+            AgentMemStore(mem, user_at=1, scope={"user_id": "u1"})
