@@ -1,0 +1,200 @@
+"""The consensus guard at retrieval level, on the frozen held-out set and the dev set.
+
+    python benchmarks/bench_guard_heldout.py                 # both sets, MiniLM, ~2 min
+    python benchmarks/bench_guard_heldout.py --sets heldout
+
+For every case a fresh store gets the case's memories in session order (with the
+guard: each through its write check, ``ConsensusGuard.add``), the question retrieves
+5 memories, and with the guard the consensus filter runs on them. No model answers:
+this measures what reaches the context.
+
+- **attack** cases: poison in context (an injected memory among those shown), without
+  and with the guard, by style; the guard's relative cut.
+- **update** cases (the user's own newer statement): kept in context with the guard
+  (a guard that hides a real update is wrong).
+- **benign** memories: share flagged at write or dropped by the filter, over every
+  true memory of every case (and the harmless additions of ``benign`` cases).
+- added latency per write and per search (guard on minus guard off, median).
+
+The held-out set (``benchmarks/data/poisoning_heldout.jsonl``) was written
+independently of the guard and is frozen (its sha256 is checked before the run):
+report on it once per design change; never tune on it. Writes
+benchmarks/out/bench_guard_heldout.{json,md,png}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import OUT, machine, write_results  # noqa: E402
+
+DATA = Path(__file__).resolve().parent / "data"
+SETS = {"dev": DATA / "poisoning_cases.jsonl", "heldout": DATA / "poisoning_heldout.jsonl"}
+
+
+def load(name: str) -> list[dict[str, Any]]:
+    path = SETS[name]
+    if name == "heldout":
+        frozen = (DATA / "poisoning_heldout.sha256").read_text().split()[0]
+        actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        if actual != frozen:
+            raise SystemExit(f"{path} changed since it was frozen ({actual} != {frozen}); "
+                             "the held-out set must not be edited")
+    cases = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    for c in cases:
+        c.setdefault("kind", "attack")  # the dev set has attacks only
+    return cases
+
+
+def run_case(case: dict[str, Any], guarded: bool, embedder: Any) -> dict[str, Any]:
+    from agentmem import Memory
+    from agentmem.guard import ConsensusGuard
+
+    with Memory(home=":memory:", embedder=embedder, user_id=case["user"]) as m:
+        guard = ConsensusGuard(m)
+        writes = []
+        ids: dict[str, str] = {}
+        for item in sorted(case["benign"] + case["injected"], key=lambda i: i["session"]):
+            prov = {"source": item["source"]}
+            start = time.perf_counter()
+            if guarded:
+                rec, _ = guard.add(item["content"], provenance=prov)
+            else:
+                rec = m.add(item["content"], provenance=prov)
+            writes.append(time.perf_counter() - start)
+            ids[rec.id] = item["content"]
+        start = time.perf_counter()
+        hits = m.search(case["question"], k=5)
+        dropped: set[str] = set()
+        if guarded:
+            decision = guard.filter(case["question"], hits)
+            dropped = {h.id for h in decision.quarantined}
+            hits = decision.kept
+        search_s = time.perf_counter() - start
+        flagged = {r.id for r in m.list(limit=1000) if r.metadata.get("guard_flag")}
+    injected = {i["content"] for i in case["injected"]}
+    benign = {i["content"] for i in case["benign"]} | (injected if case["kind"] == "benign"
+                                                       else set())
+    shown = {h.content for h in hits}
+    return {"injected_in_context": bool(shown & injected),
+            "benign_hit": sum(1 for mid, text in ids.items() if text in benign
+                              and (mid in flagged or mid in dropped)),
+            "benign_total": len(benign), "write_s": writes, "search_s": search_s}
+
+
+def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    def rate(sel: list[dict[str, Any]], key: str) -> float | None:
+        return sum(r[key] for r in sel) / len(sel) if sel else None
+
+    out: dict[str, Any] = {}
+    for name in sorted({r["set"] for r in rows}):
+        mine = [r for r in rows if r["set"] == name]
+        by: dict[str, Any] = defaultdict(dict)
+        attacks = [r for r in mine if r["kind"] == "attack"]
+        for style in ["all", *sorted({r["style"] for r in attacks})]:
+            for g in (False, True):
+                sel = [r for r in attacks if r["guard"] == g and style in ("all", r["style"])]
+                by[style]["guard" if g else "no guard"] = rate(sel, "injected_in_context")
+            off, on = by[style]["no guard"], by[style]["guard"]
+            by[style]["cut"] = (1 - on / off) if off else None
+            by[style]["n"] = len([r for r in attacks if not r["guard"] and style in ("all", r["style"])])
+        updates = [r for r in mine if r["kind"] == "update"]
+        guarded = [r for r in mine if r["guard"]]
+        plain = [r for r in mine if not r["guard"]]
+        out[name] = {
+            "cases": len(plain), "attack": dict(by),
+            "updates_kept": {g: rate([r for r in updates if r["guard"] == gg],
+                                     "injected_in_context")
+                             for g, gg in (("no guard", False), ("guard", True))},
+            "updates": len([r for r in updates if not r["guard"]]),
+            "benign_quarantined": (sum(r["benign_hit"] for r in guarded)
+                                   / max(1, sum(r["benign_total"] for r in guarded))),
+            "added_ms_per_write": 1000 * (statistics.median(w for r in guarded for w in r["write_s"])
+                                          - statistics.median(w for r in plain for w in r["write_s"])),
+            "added_ms_per_search": 1000 * (statistics.median(r["search_s"] for r in guarded)
+                                           - statistics.median(r["search_s"] for r in plain)),
+        }
+    return out
+
+
+def table(summary: dict[str, Any]) -> str:
+    def pct(x: float | None) -> str:
+        return "—" if x is None else f"{x:.0%}"
+
+    lines = []
+    for name, s in summary.items():
+        lines += [f"### {name} set ({s['cases']} cases; {s['updates']} legitimate updates)", "",
+                  "| attack style | cases | poison in context, no guard | with guard | cut |",
+                  "|---|---|---|---|---|"]
+        for style, v in s["attack"].items():
+            lines.append(f"| {style} | {v['n']} | {pct(v['no guard'])} | {pct(v['guard'])} | "
+                         f"{pct(v['cut'])} |")
+        lines += ["", f"Legitimate updates in context: {pct(s['updates_kept']['no guard'])} "
+                      f"without the guard, {pct(s['updates_kept']['guard'])} with it. Benign "
+                      f"memories flagged or dropped: {s['benign_quarantined']:.1%}. Added per "
+                      f"write {s['added_ms_per_write']:.1f} ms, per search "
+                      f"{s['added_ms_per_search']:.1f} ms (median).", ""]
+    return "\n".join(lines)
+
+
+def plot(summary: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(summary), figsize=(6 * len(summary), 4), squeeze=False)
+    for ax, (name, s) in zip(axes[0], summary.items(), strict=True):
+        styles = [k for k in s["attack"] if k != "all"] + ["all"]
+        x = range(len(styles))
+        ax.bar([i - 0.2 for i in x], [s["attack"][k]["no guard"] or 0 for k in styles], 0.4,
+               label="no guard", color="#bbbbbb")
+        ax.bar([i + 0.2 for i in x], [s["attack"][k]["guard"] or 0 for k in styles], 0.4,
+               label="guard", color="#4c78a8")
+        ax.set_xticks(list(x), styles, rotation=40, ha="right", fontsize=7)
+        ax.set_ylim(0, 1)
+        ax.set_title(f"{name}: poison in context (updates kept "
+                     f"{(s['updates_kept']['guard'] or 0):.0%})")
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", nargs="+", default=["dev", "heldout"], choices=list(SETS))
+    parser.add_argument("--name", default="bench_guard_heldout")
+    parser.add_argument("--embedder", default="minilm", help="minilm, or hash for a quick check")
+    args = parser.parse_args()
+
+    from tqdm import tqdm
+
+    from agentmem.embeddings import make_embedder
+
+    embedder = make_embedder(args.embedder)
+    rows = []
+    for name in args.sets:
+        for case in tqdm(load(name), desc=name):
+            for guarded in (False, True):
+                rows.append({"set": name, "id": case["id"], "style": case["style"],
+                             "kind": case["kind"], "guard": guarded,
+                             **run_case(case, guarded, embedder)})
+    summary = summarize(rows)
+    OUT.mkdir(parents=True, exist_ok=True)
+    plot(summary, OUT / f"{args.name}.png")
+    write_results(args.name, {"machine": machine(), "summary": summary, "rows": rows},
+                  table(summary))
+
+
+if __name__ == "__main__":
+    main()
