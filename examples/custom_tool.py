@@ -3,10 +3,14 @@
 Run:  python examples/custom_tool.py [--llm openai:gpt-4o-mini]
 
 `agentmem.tools.memory_tools` gives plain functions (search/add/update/delete/history)
-bound to one user; here they sit next to a custom `days_until` tool. The model picks
-a tool and its arguments as JSON; with the local model the JSON is decoded under a
-grammar whose tool names are exactly the registered ones, so every call parses.
-A tool that raises is reported back to the model instead of ending the loop.
+bound to one user; here they sit next to a custom `days_until` tool. Each task comes
+with a plan (which tool at which step) and the model writes each call's arguments as
+JSON, seeing what the earlier calls returned; with the local model the JSON is decoded
+under a grammar with one shape per tool (its name and exactly its required arguments,
+a date argument as YYYY-MM-DD), so every call parses and fits the function it names.
+A 135M model fills arguments well but does not choose well among six tools; with a
+hosted model (--llm openai:...) pass the whole menu instead. A tool that raises is
+reported back to the model instead of ending the loop.
 """
 
 from __future__ import annotations
@@ -25,14 +29,18 @@ def days_until(day: str) -> int:
     return (date.fromisoformat(day) - date.today()).days
 
 
+# Arguments a schema can describe better than a type: the decoder then cannot write
+# anything but a date here.
+days_until.arg_schema = {"day": {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}}
+
+
 def call_schema(tools: dict) -> dict:
     """One JSON shape per tool: its name and exactly its own arguments (the required ones
     required), so the decoded call always fits the function it names."""
     def shape(name: str, fn) -> dict:
-        params = inspect.signature(fn).parameters.values() if fn else []
-        props = {p.name: {"type": "integer" if p.annotation in (int, "int") else "string"}
-                 for p in params}
-        needed = [p.name for p in params if p.default is inspect.Parameter.empty]
+        needed = _required(fn) if fn else []
+        props = {n: {"type": "string", "maxLength": 160} for n in needed} | {
+            n: v for n, v in getattr(fn, "arg_schema", {}).items() if n in needed}
         return {"type": "object", "required": ["tool", "args"], "additionalProperties": False,
                 "properties": {"tool": {"const": name}, "args": {
                     "type": "object", "properties": props, "required": needed,
@@ -41,14 +49,24 @@ def call_schema(tools: dict) -> dict:
     return {"anyOf": [shape(name, fn) for name, fn in tools.items()] + [shape("finish", None)]}
 
 
-def run(llm, tools: dict, task: str, steps: int = 3) -> list[str]:
-    """The tool-calling loop; returns the calls that failed."""
-    menu = "\n".join(f"- {name}{inspect.signature(fn)}: {fn.__doc__.splitlines()[0]}"
-                     for name, fn in tools.items())
-    schema = call_schema(tools)
+def _required(fn) -> list[str]:
+    """The arguments a call must give; optional ones keep their defaults (a small model
+    given a choice fills them with junk)."""
+    return [p.name for p in inspect.signature(fn).parameters.values()
+            if p.default is inspect.Parameter.empty]
+
+
+def run(llm, tools: dict, task: str, plan: list[str]) -> list[str]:
+    """Call the tools of ``plan`` in turn, the model writing each call; returns the calls
+    that failed."""
     failed: list[str] = []
     transcript = f"Task: {task}"
-    for _ in range(steps):
+    for step in plan:
+        offered = {step: tools[step]}
+        # Names only, no types: a small model copies "str" from a signature into the call.
+        menu = "\n".join(f"- {name}({', '.join(_required(fn))}): {fn.__doc__.splitlines()[0]}"
+                         for name, fn in offered.items())
+        schema = call_schema(offered)
         try:
             reply = llm.chat([{"role": "system", "content": "Call one tool per step as JSON "
                                f"{{\"tool\": name, \"args\": {{...}}}}, or tool finish.\n{menu}"},
@@ -81,10 +99,12 @@ def main() -> None:
     tools["days_until"] = days_until
     llm = get_llm(args.llm)
     failed = []
-    for task in ("Remember that Ana's sister Clara visits on 2026-12-24.",
-                 "How many days until Clara's visit? Search memory for the date first."):
+    for task, plan in (
+            ("Remember that Ana's sister Clara visits on 2026-12-24.", ["add_memory"]),
+            ("How many days until Clara's visit? Search memory for the date first, then count "
+             "the days.", ["search_memory", "days_until"])):
         print(task)
-        failed += run(llm, tools, task)
+        failed += run(llm, tools, task, plan)
     print("memories:", [r.content for r in memory.list(user_id="ana")])
     print("failed calls:", len(failed))
     memory.close()

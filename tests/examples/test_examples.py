@@ -55,6 +55,7 @@ def test_custom_tool(tmp_path):
     calls = [line.strip() for line in out.splitlines() if line.startswith("  ") and "(" in line]
     assert calls and not any("-> \"error" in c for c in calls), calls
     assert "2026-12-24" in out.split("memories:")[1]  # the visit was remembered
+    assert 'days_until({"day": "2026-12-24"})' in out  # ... found again and counted
 
 
 def test_guard_demo(tmp_path):
