@@ -12,17 +12,19 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from agentmem.episodic import check_turn_ids, source_links, store_turns
 from agentmem.errors import AgentMemError, InvalidArgumentError
 from agentmem.expansion import expand_turns
 from agentmem.llm.base import Usage
-from agentmem.memory import Memory
 from agentmem.operations import Operation, OpResult, OpType
 from agentmem.profile import update_profile
 from agentmem.protocols import MemoryManager, Turn
 from agentmem.records import Kind, MemoryRecord
+
+if TYPE_CHECKING:  # Memory.add_messages(infer=True) calls manage_turns: no cycle
+    from agentmem.memory import Memory
 
 __all__ = ["manage_turns", "ingest_sessions", "IngestReport", "FACT_KINDS", "RELATED_FACTS"]
 
@@ -169,8 +171,14 @@ def _progress(total: int, enabled: bool):
     if not enabled:
         return lambda n, done=False: None
     from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                               TimeElapsedColumn, TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     # On stderr: stdout is for results (`agentmem ingest FILE > report.json`).
     prog = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
