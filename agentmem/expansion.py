@@ -29,10 +29,13 @@ __all__ = ["MAX_TERMS", "expansion_terms", "expand_turns"]
 MAX_TERMS = 40
 
 
-def expansion_terms(turn: MemoryRecord, fact: MemoryRecord) -> list[str]:
+def expansion_terms(turn: MemoryRecord, fact: MemoryRecord,
+                    known: Sequence[str] = ()) -> list[str]:
     """The words ``fact`` adds to ``turn``: its content words the turn does not have,
-    and the day, month and year the fact happened when that is not the turn's day."""
-    said = set(words(turn.content)) | {str(t).lower() for t in turn.metadata.get(INDEX_TERMS, [])}
+    and the day, month and year the fact happened when that is not the turn's day.
+    ``known``: terms the turn is already indexed by (default: its stored ones)."""
+    indexed = known or turn.metadata.get(INDEX_TERMS, [])
+    said = set(words(turn.content)) | {str(t).lower() for t in indexed}
     extra = [w for w in content_words(fact.content) if len(w) > 1]
     when = fact.event_time
     if when is not None and (turn.event_time is None or when.date() != turn.event_time.date()):
@@ -73,8 +76,7 @@ def expand_turns(view: ScopedMemory, facts: Sequence[MemoryRecord]) -> list[OpRe
         turn = turns[turn_id]
         terms = list(turn.metadata.get(INDEX_TERMS, []))
         for fact in drawn:
-            terms += expansion_terms(turn.model_copy(update={"metadata": {
-                **turn.metadata, INDEX_TERMS: terms}}), fact)
+            terms += expansion_terms(turn, fact, terms)
         if len(terms) == len(turn.metadata.get(INDEX_TERMS, [])):
             continue
         ops.append(Operation.update(turn.id, metadata={**turn.metadata,

@@ -43,9 +43,10 @@ from _common import OUT, machine, write_results  # noqa: E402
 USERS = ("ana", "bo", "cy")
 
 
-def _export(m: Any) -> str:
+def _export(m: Any, user: str | None = None) -> str:
+    """Everything stored (or one user's part) as export text, to compare before/after."""
     buf = io.StringIO()
-    m.export_jsonl(buf)
+    m.export_jsonl(buf, user_id=user)
     return buf.getvalue()
 
 
@@ -135,7 +136,7 @@ def scope_leaks(records: int, queries: int, seed: int) -> dict[str, Any]:
                                    for _ in range(records)], user_id=user):
                 owner[rec.id] = user
         ids = list(owner)
-        before = {u: _export_scope(m, u) for u in USERS}
+        before = {u: _export(m, u) for u in USERS}
         for _ in range(queries):
             user = rng.choice(USERS)
             query = " ".join(rng.sample(words, 2))
@@ -160,15 +161,10 @@ def scope_leaks(records: int, queries: int, seed: int) -> dict[str, Any]:
                     except AgentMemError as exc:
                         if owner[mid] in str(exc):
                             leaks.append(f"{user}'s {name} error names {owner[mid]}")
-        changed = [u for u in USERS if _export_scope(m, u) != before[u]]
+        changed = [u for u in USERS if _export(m, u) != before[u]]
     return {"queries": checks, "leaks": len(leaks), "examples": leaks[:10],
             "scopes_changed": changed}
 
-
-def _export_scope(m: Any, user: str) -> str:
-    buf = io.StringIO()
-    m.export_jsonl(buf, user_id=user)
-    return buf.getvalue()
 
 
 WRITER = textwrap.dedent("""
