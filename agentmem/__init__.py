@@ -52,6 +52,7 @@ _LAZY = {
     "LLMOutputError": "agentmem.errors",
     "StoreError": "agentmem.errors",
     "StoreLockedError": "agentmem.errors",
+    "ConflictError": "agentmem.errors",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]
@@ -78,6 +79,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from agentmem.errors import (
         AgentMemError,
         ConfigError,
+        ConflictError,
         InvalidArgumentError,
         InvalidContentError,
         InvalidOperationError,

@@ -32,6 +32,7 @@ from agentmem.memory import Memory
 from agentmem.protocols import AnswerPolicy, MemoryManager, Turn
 from agentmem.recall import DIRECT_HITS, recall
 from agentmem.records import clean_content, new_id, utcnow
+from agentmem.store.postgres import is_database_url
 
 __all__ = ["Agent", "TurnResult"]
 
@@ -117,7 +118,29 @@ class _Writer:
         self._thread.join()
 
 
-def _shut_down(writer: _Writer | None, conn: sqlite3.Connection | None) -> None:
+def _postgres_saver(url: str) -> tuple[Any, Any]:
+    """LangGraph's Postgres checkpointer on ``url`` (its tables made if missing), and the
+    connection it holds, so threads resume from any process or host."""
+    try:
+        import psycopg
+        from langgraph.checkpoint.postgres import PostgresSaver
+        from psycopg.rows import dict_row
+    except ImportError:
+        raise missing("langgraph-checkpoint-postgres", "postgres",
+                      "Keeping agent threads in Postgres") from None
+    try:  # the settings PostgresSaver documents for a connection it does not own
+        conn = psycopg.connect(url, autocommit=True, prepare_threshold=0, row_factory=dict_row)
+    except psycopg.Error as exc:
+        from agentmem.errors import StoreError
+
+        raise StoreError(f"cannot open the checkpoint database: "
+                         f"{str(exc).strip().splitlines()[0]}") from None
+    saver = PostgresSaver(conn)
+    saver.setup()
+    return saver, conn
+
+
+def _shut_down(writer: _Writer | None, conn: Any) -> None:
     if writer is not None:
         writer.close()
     if conn is not None:
@@ -145,8 +168,9 @@ class Agent:
         k: the top memories per message that bring their surroundings (a turn its
             neighbours); more hits fill the rest of ``context_tokens`` (see
             :func:`agentmem.recall.recall`).
-        checkpoints: SQLite file for LangGraph's checkpointer (default: ``threads.db`` in the
-            memory home; ``None`` keeps threads in memory).
+        checkpoints: where LangGraph's checkpointer keeps threads: a SQLite file or a
+            ``postgresql://`` URL (default: ``threads.db`` in the memory home, or the memory's
+            own Postgres database; ``None`` keeps threads in memory).
         max_message_chars: longer messages are refused before any work is done.
         rerank: retrieve 3k candidates and order them with a per-user re-ranker that learns
             from the answer policy's citations (see :mod:`agentmem.rerank`).
@@ -192,10 +216,13 @@ class Agent:
         self._writer = (_Writer(self.memory, manager, queue_size, RELATED_FACTS, self.guard)
                         if manage_memory and manager else None)
         if checkpoints == "auto":
-            checkpoints = (self.memory.home / "threads.db") if self.memory.home else None
+            checkpoints = (self.memory.config.store if self.memory.postgres else
+                           (self.memory.home / "threads.db") if self.memory.home else None)
         if checkpoints is None:
             saver = InMemorySaver()
             self._conn = None
+        elif is_database_url(str(checkpoints)):
+            saver, self._conn = _postgres_saver(str(checkpoints))
         else:
             self._conn = sqlite3.connect(str(checkpoints), check_same_thread=False)
             saver = SqliteSaver(self._conn)

@@ -76,6 +76,11 @@ class MemoryConfig(_Strict):
         "(single-writer modes only); larger ones use the vector index. 0 turns it off")
     exact_search_cache: int = Field(
         default=200_000, ge=0, description="vectors kept in the per-scope cache, all scopes together")
+    store: str | None = Field(
+        default_factory=lambda: os.environ.get("AGENTMEM_DATABASE_URL") or None,
+        description="where records live: unset for SQLite under home; a postgresql:// URL for "
+        "a Postgres database with pgvector that many processes and hosts share "
+        "(default $AGENTMEM_DATABASE_URL)")
     lock_timeout: float = Field(
         default=0.0, ge=0, description="seconds to wait for another process's lock on home"
     )
@@ -87,6 +92,11 @@ class MemoryConfig(_Strict):
                 "home=':memory:' keeps records in this process only, which cannot be shared "
                 "with a chroma server; give home a directory or drop vector_store.host"
             )
+        if self.store is not None and not self.store.startswith(("postgresql://", "postgres://")):
+            raise ValueError(f"store must be a postgresql:// URL, got {self.store.split('://')[0]!r}"
+                             "://...; leave it unset for SQLite under home")
+        if self.store is not None and self.vector_store.server_mode:
+            raise ValueError("a Postgres store keeps its vectors itself; drop vector_store.host")
         return self
 
     @property

@@ -21,6 +21,7 @@ __all__ = [
     "LLMError",
     "StoreError",
     "StoreLockedError",
+    "ConflictError",
 ]
 
 
@@ -77,6 +78,11 @@ class LLMOutputError(AgentMemError, ValueError):
 
 class StoreError(AgentMemError, RuntimeError):
     """The storage directory or database is unusable (foreign, corrupt, mismatched)."""
+
+
+class ConflictError(StoreError):
+    """Another writer changed a record after this batch read it (optimistic versioning):
+    nothing of the batch was applied; read again and retry."""
 
 
 class StoreLockedError(StoreError):

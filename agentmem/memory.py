@@ -16,6 +16,7 @@ from agentmem._apply import PlannedChange, Planner, WriteBack
 from agentmem.config import EmbedderConfig, MemoryConfig, VectorStoreConfig
 from agentmem.embeddings import Embedder, make_embedder
 from agentmem.errors import (
+    ConflictError,
     InvalidArgumentError,
     InvalidOperationError,
     InvalidScopeError,
@@ -217,7 +218,13 @@ class Memory:
 
     @property
     def home(self) -> Path | None:
+        """The home directory (None for ``":memory:"`` and for a Postgres store)."""
         return self._home.path
+
+    @property
+    def postgres(self) -> bool:
+        """True when records live in a Postgres database (``store="postgresql://..."``)."""
+        return self.config.store is not None and not self.config.in_memory
 
     def close(self) -> None:
         """Release the store (and its lock). Safe to call twice."""
@@ -338,8 +345,9 @@ class Memory:
                     continue
                 current = self._store.get(c.memory_id)
                 if (current.version if current else None) != (c.before.version if c.before else None):
-                    raise StoreError(f"memory {c.memory_id} was changed by another writer while "
-                                     "this batch was prepared; nothing was applied, retry")
+                    raise ConflictError(f"memory {c.memory_id} was changed by another writer "
+                                        "while this batch was prepared; nothing was applied. "
+                                        "Read it again and retry")
                 if c.after is None:
                     self._store.remove(c.memory_id)
                 else:
@@ -351,7 +359,7 @@ class Memory:
 
     def _sync(self, ids: Sequence[str]) -> None:
         """Bring the vector index in line with SQLite for ``ids`` (idempotent)."""
-        if not ids:
+        if not ids or getattr(self._index, "in_store", False):  # committed with the record
             return
         ids = list(dict.fromkeys(ids))
         try:
@@ -716,6 +724,49 @@ class Memory:
         self._run(ops, Scope(), actor, batch=new_id(), name_failed_op=True)
         return len(ops)
 
+    def copy_to(self, target: "Memory") -> dict[str, int]:
+        """Copy this whole store into an empty ``target`` of any backend (SQLite home,
+        Postgres, ``:memory:``) with ids, versions, times, vectors, the full history (batch
+        ids, actors, reasons, timestamps, in order) and per-scope state unchanged: what
+        ``agentmem migrate`` runs. One transaction on the target: all or nothing.
+
+        Raises:
+            InvalidArgumentError: ``target`` is this store, is not empty, or uses another
+                embedder (vectors of different models cannot be mixed).
+        """
+        self._check_open()
+        target._check_open()
+        if target is self:
+            raise InvalidArgumentError("copy_to needs another store as target")
+        if target.embedder.spec() != self.embedder.spec():
+            raise InvalidArgumentError(
+                f"the target uses embedder {target.embedder.spec()} but this store was built "
+                f"with {self.embedder.spec()}; open the target with the same embedder")
+        if target._store.count() or target._store.history_count():
+            raise InvalidArgumentError("the target store is not empty; migrate into a new home "
+                                       "or an empty database, nothing was copied")
+        vectors = {row[0]: row[4] for rows in self._store.iter_index_rows() for row in rows}
+        entries = self._store.history_since(0)
+        # Per-scope state (re-ranker weights, ...); the store's own keys stay the target's.
+        state = [(k, v) for k, v in self._store.meta_items()
+                 if k not in ("schema_version", "embedder")]
+        scopes: set[Scope] = set()
+        with target._write_lock, target._store.transaction():
+            for offset in range(0, self._store.count(), 1000):
+                for rec in self._store.list(Filter(), limit=1000, offset=offset):
+                    target._store.put(rec, vectors.get(rec.id))
+                    scopes.add(rec.scope)
+            for e in entries:
+                target._store.append_history(e.batch, e.memory_id, e.op, e.version, e.before,
+                                             e.after, e.actor, e.reason, e.at)
+            for key, value in state:
+                target._store.set_meta(key, value)
+        if target._exact is not None:
+            target._exact.invalidate(scopes)
+        target._sync(target._store.pending())
+        return {"records": target._store.count(), "history_entries": len(entries), "vectors": len(vectors),
+                "state": len(state)}
+
     # -- small per-scope state (e.g. a re-ranker's weights) -------------------------------------
     def scope_state(self, scope: Scope, name: str) -> dict[str, Any] | None:
         """The JSON object stored under ``name`` for ``scope`` (``None`` when there is none).
@@ -740,7 +791,7 @@ class Memory:
         """Counts by kind and user, history size, index size and pending index work."""
         self._check_open()
         return {
-            "home": self.config.home,
+            "home": self._store.path if self.postgres else self.config.home,
             "records": self._store.count(),
             "by_kind": self._store.count_by("kind"),
             "by_user": self._store.count_by("user_id"),
@@ -748,7 +799,8 @@ class Memory:
             "index_vectors": self._index.count(),
             "index_pending": len(self._store.pending()),
             "embedder": self.embedder.spec(),
-            "vector_store": ("chroma-server" if self.config.vector_store.server_mode else
+            "vector_store": ("postgres" if self.postgres else
+                             "chroma-server" if self.config.vector_store.server_mode else
                              "numpy" if self.config.in_memory or
                              self.config.vector_store.provider == "memory" else "chroma"),
         }

@@ -1,6 +1,7 @@
-"""How recall's knobs trade off, on the validation conversation only (LoCoMo 30).
+"""How recall's knobs trade off, on the training and validation conversations only (LoCoMo 26, 30).
 
     python benchmarks/tune_recall.py --home DIR          # DIR: conversation 30 ingested
+    python benchmarks/tune_recall.py --home DIR --conversation 26
     python benchmarks/tune_recall.py --home DIR --ingest # ingest it there first (~10 min)
 
 For every question of the conversation (categories 1-4) and every setting of
@@ -32,8 +33,10 @@ GRID = [(k, n, p) for k in (2, 3, 5) for n in (0, 1, 2) for p in (0, 60, 120)]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--home", required=True, help="a home holding conversation 30")
-    parser.add_argument("--ingest", action="store_true", help="ingest conversation 30 first")
+    parser.add_argument("--home", required=True, help="a home holding the conversation")
+    parser.add_argument("--conversation", default="30", choices=("26", "30"),
+                        help="26 (training split) or 30 (validation); never a held-out one")
+    parser.add_argument("--ingest", action="store_true", help="ingest the conversation first")
     parser.add_argument("--name", default="tune_recall")
     args = parser.parse_args()
 
@@ -41,7 +44,7 @@ def main() -> None:
     from agentmem.recall import context_tokens, recall
     from envs.memqa import load_locomo
 
-    sessions, questions = load_locomo(DATA / "30.json", (1, 2, 3, 4))
+    sessions, questions = load_locomo(DATA / f"{args.conversation}.json", (1, 2, 3, 4))
     with Memory(home=args.home, embedder="minilm") as m:
         if args.ingest:
             from agentmem.ingest import ingest_sessions
@@ -66,18 +69,19 @@ def main() -> None:
     meta = {"questions": len(questions), "seconds": time.perf_counter() - start,
             "machine": machine()}
     best = max(rows, key=lambda r: r["recall"])
-    lines = [f"Recall of the evidence on LoCoMo 30 ({len(questions)} questions), 500 tokens.",
+    lines = [f"Recall of the evidence on LoCoMo {args.conversation} ({len(questions)} questions), "
+             "500 tokens.",
              "", "| k | neighbours | profile tokens | recall | context tokens |",
              "|---|---|---|---|---|"]
     lines += [f"| {r['k']} | {r['neighbours']} | {r['profile_tokens']} | "
               f"{'**' if r is best else ''}{r['recall']:.3f}{'**' if r is best else ''} | "
               f"{r['tokens']:.0f} |" for r in rows]
     OUT.mkdir(parents=True, exist_ok=True)
-    _plot(rows, OUT / f"{args.name}.png")
+    _plot(rows, OUT / f"{args.name}.png", args.conversation)
     write_results(args.name, {"meta": meta, "rows": rows}, "\n".join(lines))
 
 
-def _plot(rows: list[dict[str, Any]], path: Path) -> None:
+def _plot(rows: list[dict[str, Any]], path: Path, conversation: str) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -89,7 +93,7 @@ def _plot(rows: list[dict[str, Any]], path: Path) -> None:
         ax.plot([f"k={r['k']},n={r['neighbours']}" for r in sel], [r["recall"] for r in sel],
                 marker="o", label=f"profile {p} tokens")
     ax.set_ylabel("recall of the evidence")
-    ax.set_title("recall's settings on LoCoMo 30 (validation), 500-token context")
+    ax.set_title(f"recall's settings on LoCoMo {conversation} (not held out), 500-token context")
     ax.tick_params(axis="x", rotation=45)
     ax.legend()
     fig.tight_layout()

@@ -69,7 +69,44 @@ def chroma_server(tmp_path_factory):
 _collection_counter = iter(range(10**6))
 
 
-@pytest.fixture(params=["inprocess", "persistent", "server"])
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory):
+    """A real Postgres 16 + pgvector for the whole session: ``$AGENTMEM_TEST_DATABASE_URL``
+    (any server; its user must be allowed to create databases), else one started from
+    the PyPI package pgserver. Yields a function giving the URL of a new, empty database."""
+    import itertools
+
+    url = os.environ.get("AGENTMEM_TEST_DATABASE_URL")
+    server = None
+    if url is None:
+        try:
+            import pgserver
+        except ImportError:
+            if os.environ.get("CI"):
+                raise
+            pytest.skip("Postgres tests need pgserver (pip install 'agentmem[dev]') or "
+                        "AGENTMEM_TEST_DATABASE_URL")
+        server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+        url = server.get_uri()
+    pytest.importorskip("psycopg")
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    numbers = itertools.count()
+
+    def new_database() -> str:
+        name = f"agentmem_test_{os.getpid()}_{next(numbers)}"
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return urlunsplit(urlsplit(url)._replace(path="/" + name))
+
+    yield new_database
+    if server is not None:
+        server.cleanup()
+
+
+@pytest.fixture(params=["inprocess", "persistent", "server", "postgres"])
 def backend(request, tmp_path):
     """How to open a fresh store of each kind: returns a factory of Memory objects."""
     kind = request.param
@@ -79,6 +116,11 @@ def backend(request, tmp_path):
     elif kind == "persistent":
         def make(**kw):
             return Memory(home=tmp_path / "home", embedder=HashEmbedder(), **kw)
+    elif kind == "postgres":
+        url = request.getfixturevalue("postgres_server")()
+
+        def make(**kw):
+            return Memory(store=url, embedder=HashEmbedder(), **kw)
     else:
         server = request.getfixturevalue("chroma_server")
         collection = f"conf{next(_collection_counter)}_{os.getpid()}"

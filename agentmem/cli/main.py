@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -27,8 +28,10 @@ app = typer.Typer(help="agentmem: pluggable, reflective memory for LLM agents.",
 out = Console()
 err = Console(stderr=True)
 
-Home = Annotated[Optional[Path], typer.Option("--home", envvar="AGENTMEM_HOME",
-                                              help="store directory (default ./.agentmem)")]
+Home = Annotated[Optional[str], typer.Option(
+    "--home", envvar="AGENTMEM_HOME",
+    help="store directory, or a postgresql:// URL (default: $AGENTMEM_DATABASE_URL when set, "
+    "else ./.agentmem)")]
 User = Annotated[Optional[str], typer.Option("--user", "-u", help="user_id scope")]
 Agent = Annotated[Optional[str], typer.Option("--agent", "-a", help="agent_id scope")]
 Session = Annotated[Optional[str], typer.Option("--session", "-s", help="session_id scope")]
@@ -86,30 +89,51 @@ def _main(version: Annotated[bool, typer.Option(
     """agentmem: pluggable, reflective memory for LLM agents."""
 
 
-def _open(home: Path | None, embedder: str | None, chroma_host: str | None = None,
+def _open(home: str | None, embedder: str | None, chroma_host: str | None = None,
           chroma_port: int = 8000, *, create: bool = False):
-    """Open the home; only commands that write (``create``) may make a new one, so a
-    mistyped --home is an error instead of an empty store."""
-    from agentmem.config import EmbedderConfig, default_home
+    """Open the home (a directory or a Postgres URL); only commands that write
+    (``create``) may make a new one, so a mistyped --home is an error instead of an empty
+    store."""
+    from agentmem.config import default_home
     from agentmem.errors import InvalidArgumentError
     from agentmem.memory import Memory
     from agentmem.store.home import stored_embedder
+    from agentmem.store.postgres import is_database_url
+    from agentmem.store.postgres import stored_embedder as stored_in_database
 
-    path = Path(home) if home is not None else default_home()
-    if not create and not path.exists():
+    url = home if is_database_url(home) else (
+        os.environ.get("AGENTMEM_DATABASE_URL") or None if home is None else None)
+    kwargs: dict[str, Any] = {}
+    if url is not None:
+        spec = stored_in_database(url)
+        missing = spec is None
+        where = "in that database: check --home / AGENTMEM_DATABASE_URL"
+        kwargs["store"] = url
+    else:
+        path = Path(home) if home is not None else default_home()
+        missing = not path.exists()
+        spec = None if missing else stored_embedder(path)
+        where = f"at {path}: check --home / AGENTMEM_HOME (a typo?)"
+        if home is not None:
+            kwargs["home"] = str(home)
+    if missing and not create:
         raise InvalidArgumentError(
-            f"there is no agentmem home at {path}: check --home / AGENTMEM_HOME (a typo?). "
-            "Commands that write (add, import, ingest, note, chat, mcp) create one")
-    if embedder is None:  # the home remembers its embedder: no need to repeat it
-        spec = stored_embedder(path)
-        embedder = EmbedderConfig(**{k: v for k, v in spec.items() if k != "dim" or
-                                     spec.get("provider") != "minilm"}) if spec else "minilm"
-    kwargs: dict[str, Any] = {"embedder": embedder}
-    if home is not None:
-        kwargs["home"] = str(home)
+            f"there is no agentmem home {where}. Commands that write (add, import, ingest, "
+            "note, chat, mcp, migrate) create one")
+    # The store remembers its embedder: no need to repeat it.
+    kwargs["embedder"] = embedder or _embedder_of(spec)
     if chroma_host:
         kwargs["vector_store"] = {"host": chroma_host, "port": chroma_port}
     return Memory(**kwargs)
+
+
+def _embedder_of(spec: dict[str, Any] | None) -> Any:
+    from agentmem.config import EmbedderConfig
+
+    if not spec:
+        return "minilm"
+    return EmbedderConfig(**{k: v for k, v in spec.items()
+                             if k != "dim" or spec.get("provider") != "minilm"})
 
 
 def _table(title: str, columns: tuple[str, ...], rows: list[list[Any]]) -> Table:
@@ -287,6 +311,45 @@ def verify(home: Home = None, embedder: EmbedderOpt = None,
     with _open(home, embedder, chroma_host, chroma_port) as m:
         report = m.verify(repair=repair)
     _dump({k: len(v) for k, v in report.items()} | {"repaired": repair})
+
+
+@command()
+def migrate(source: Annotated[str, typer.Option(
+                "--from", help="the store to copy: a home directory or a postgresql:// URL")],
+            target: Annotated[str, typer.Option(
+                "--to", help="an empty home directory or database to copy it into")],
+            as_json: AsJson = False) -> None:
+    """Copy a whole store to another backend (SQLite home <-> Postgres): ids, versions,
+    times, vectors and the full history unchanged; checked by comparing both exports."""
+    import io
+
+    with _open(source, None) as src:
+        with _open_like(target, src) as dst:
+            report = src.copy_to(dst)
+            exports = []
+            for m in (src, dst):
+                buf = io.StringIO()
+                m.export_jsonl(buf)
+                exports.append((buf.getvalue(), m.stats()["history_entries"]))
+    report["exports_identical"] = exports[0] == exports[1]
+    if not report["exports_identical"]:
+        raise StoreError("the copy differs from the source (export or history); the target "
+                         "may hold part of it: delete it before trying again")
+    if as_json:
+        _dump(report)
+        return
+    out.print(f"[green]migrated[/green] {report['records']} memories, "
+              f"{report['history_entries']} history entries, {report['vectors']} vectors; "
+              "the exports of both stores are identical")
+
+
+def _open_like(target: str, source: Any):
+    """Open (creating) ``target`` with the embedder ``source`` was built with."""
+    from agentmem.memory import Memory
+    from agentmem.store.postgres import is_database_url
+
+    where = {"store": target} if is_database_url(target) else {"home": target}
+    return Memory(embedder=source.embedder, **where)
 
 
 @command("serve-llm")

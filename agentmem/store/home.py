@@ -27,7 +27,7 @@ HOME_FORMAT = 1
 
 @dataclass
 class OpenedHome:
-    store: RecordStore
+    store: Any  # RecordStore, or PostgresStore with the same interface
     index: VectorIndex
     lock: Any  # filelock.FileLock or None
     path: Path | None
@@ -141,6 +141,16 @@ def _lock(path: Path, timeout: float):
 
 def open_home(config: MemoryConfig, embedder) -> OpenedHome:
     """Open (creating if needed) the store described by ``config``."""
+    if config.store is not None and not config.in_memory:
+        from agentmem.store.postgres import PgVectorIndex, PostgresStore
+
+        store = PostgresStore(config.store, embedder.dim, timeout=max(5.0, config.lock_timeout))
+        try:
+            store.check_embedder(embedder.spec())
+        except BaseException:
+            store.close()
+            raise
+        return OpenedHome(store, PgVectorIndex(store), None, None)
     if config.in_memory:
         from agentmem.store.memory import NumpyIndex
 

@@ -194,6 +194,10 @@ class RecordStore:
             row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
 
+    def meta_items(self) -> list[tuple[str, str]]:
+        with self._lock:
+            return self._db.execute("SELECT key, value FROM meta ORDER BY key").fetchall()
+
     def set_meta(self, key: str, value: str) -> None:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
@@ -315,7 +319,9 @@ class RecordStore:
         marks = ",".join("?" * len(ids))
         where, args = _where_sql(Filter(scope=scope))
         link = "json_each(r.data, '$.metadata.links') j"
-        to, why = "json_extract(j.value, '$.to')", "json_extract(j.value, '$.reason')"
+        # A link is an object; anything else in the list (a string, a number) is skipped.
+        to, why = (f"(CASE WHEN j.type = 'object' THEN json_extract(j.value, '$.{f}') END)"
+                   for f in ("to", "reason"))
         with self._lock:
             out = self._db.execute(
                 f"SELECT r.id, {to}, {why} FROM records r, {link} WHERE r.id IN ({marks})",

@@ -1,4 +1,4 @@
-"""One suite, every backend: in-process (numpy), embedded chroma on disk, chroma server."""
+"""One suite, every backend: in-process (numpy), embedded chroma on disk, chroma server, Postgres."""
 
 from __future__ import annotations
 

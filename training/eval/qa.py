@@ -51,10 +51,11 @@ __all__ = ["SYSTEMS", "BASELINES", "ABLATIONS", "run_qa", "QAResult", "summarize
 
 SYSTEMS = ("none", "full", "rag", "agentmem", "oracle")
 #: Parts of the agentmem system measured alone (run only when asked for): turns only,
-#: turns without their neighbours in the context, without showing the core profile,
-#: without index expansion, the generative (model-written) manager.
-ABLATIONS = ("agentmem-episodic", "agentmem-episodic-no-neighbours", "agentmem-no-profile",
-             "agentmem-no-expansion", "agentmem-generative")
+#: turns without their neighbours in the context, without neighbours (the same store),
+#: without showing the core profile, without index expansion, the generative
+#: (model-written) manager.
+ABLATIONS = ("agentmem-episodic", "agentmem-episodic-no-neighbours", "agentmem-no-neighbours",
+             "agentmem-no-profile", "agentmem-no-expansion", "agentmem-generative")
 #: RAG given the agentmem system's context budget: raw turns, best first, up to 500 tokens.
 BASELINES = ("rag-500",)
 #: The agentmem system's context budget per question (the Agent's default).
@@ -193,6 +194,7 @@ def _ablation(name: str, answerer: Any, k: int, model: Any, manager: Any,
         "agentmem-episodic": lambda: _AgentMem(answerer, k, None, limit),
         "agentmem-episodic-no-neighbours": lambda: _AgentMem(answerer, k, None, limit,
                                                              neighbours=0),
+        "agentmem-no-neighbours": lambda: _AgentMem(answerer, k, manager, limit, neighbours=0),
         "agentmem-no-profile": lambda: _AgentMem(answerer, k, manager, limit, profile=False),
         "agentmem-no-expansion": lambda: _AgentMem(answerer, k, manager, limit, expand=False),
         "agentmem-generative": lambda: _AgentMem(

@@ -1,0 +1,284 @@
+"""Scaling out: the embedded store vs Postgres + pgvector vs a raw pgvector query, and
+Postgres with several writer processes, in one run.
+
+    python benchmarks/bench_scale.py                        # 10k and 100k records
+    python benchmarks/bench_scale.py --sizes 2000 --queries 50 --writes 100   # a quick look
+    python benchmarks/bench_scale.py --database-url postgresql://...            # your server
+
+Search: the same MiniLM vectors (synthetic facts of 100 users) go into an embedded
+agentmem home (SQLite + chroma on disk) and an agentmem Postgres store; each is searched
+with k=10 scoped to one user, hybrid (vector + keyword, fused), the query vector given
+so the model is not timed. "raw pgvector" is the bare SQL an application would write
+against the same table: ``ORDER BY embedding <=> q LIMIT 10`` with the same user filter
+through the HNSW index (which filters after its walk, so it may return fewer than 10:
+the mean count is reported). Writes: records/s of ``add_many`` (bulk load, batches of
+1000) and of single ``add`` calls; then 1, 4 and 8 writer processes (separate
+processes, separate connection pools, as separate hosts would be) each doing single
+``add`` calls at once into one Postgres database, with the total checked afterwards
+(acknowledged writes == records found). Postgres is pgserver's (PostgreSQL 16 +
+pgvector 0.6) on this machine unless --database-url is given.
+Writes benchmarks/out/bench_scale.{json,md,png}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _common import (  # noqa: E402
+    OUT,
+    PrecomputedEmbedder,
+    embed_cached,
+    machine,
+    percentiles,
+    synthetic_facts,
+    synthetic_queries,
+    time_each,
+    write_results,
+)
+
+USERS = 100
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def databases(url: str | None, tmp: Path):
+    """A function making a new empty database on the server, and the server to stop."""
+    import itertools
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    server = None
+    if url is None:
+        import pgserver
+
+        server = pgserver.get_server(tmp / "pg", cleanup_mode="stop")
+        url = server.get_uri()
+    numbers = itertools.count()
+
+    def new() -> str:
+        name = f"agentmem_bench_{os.getpid()}_{next(numbers)}"
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return urlunsplit(urlsplit(url)._replace(path="/" + name))
+
+    return new, server
+
+
+def load(mem: Any, facts: list[tuple[str, str]]) -> float:
+    """Bulk-load through ``add_many`` (per user, batches of 1000); records per second."""
+    from tqdm import tqdm
+
+    by_user: dict[str, list[str]] = defaultdict(list)
+    for user, text in facts:
+        by_user[user].append(text)
+    start = time.perf_counter()
+    for user, items in tqdm(by_user.items(), desc=f"load {len(facts)}", leave=False):
+        for i in range(0, len(items), 1000):
+            mem.add_many(items[i:i + 1000], user_id=user)
+    return len(facts) / (time.perf_counter() - start)
+
+
+def singles(mem: Any, n: int, emb: Any) -> float:
+    texts = [t for _, t in synthetic_facts(n, USERS, seed=7)]
+    emb.embed(texts)  # into the lookup table: the model is not timed
+    start = time.perf_counter()
+    for i, text in enumerate(texts):
+        mem.add(text, user_id=f"user{i % USERS}")
+    return n / (time.perf_counter() - start)
+
+
+def raw_pgvector(url: str, items: list) -> tuple[dict[str, float], float]:
+    import psycopg
+    from pgvector.psycopg import register_vector
+
+    counts = []
+    with psycopg.connect(url, autocommit=True) as conn:
+        register_vector(conn)
+
+        def query(it):
+            rows = conn.execute("SELECT id FROM agentmem_records WHERE user_id = %s ORDER BY "
+                                "embedding <=> %s LIMIT 10", (it[0][0], it[1])).fetchall()
+            counts.append(len(rows))
+
+        times = time_each(query, items)
+    return percentiles(times), float(np.mean(counts))
+
+
+_WRITER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from agentmem import Memory
+    from agentmem.testing import HashEmbedder
+    url, me, n, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
+    with Memory(store=url, embedder=HashEmbedder(384)) as m:
+        m.search("warm up", user_id="w", k=1)
+        print("ready", flush=True)
+        while not go.exists():
+            time.sleep(0.01)
+        done = 0
+        for i in range(n):
+            m.add(f"writer {me} wrote note {i} about the harbour", user_id=f"user{(me + i) % 100}")
+            done += 1
+        print("acked", done, flush=True)
+""")
+
+
+def concurrent_writers(new_db, writers: int, per_writer: int, tmp: Path) -> dict[str, Any]:
+    url = new_db()
+    from agentmem import Memory
+    from agentmem.testing import HashEmbedder
+
+    Memory(store=url, embedder=HashEmbedder(384)).close()  # the schema, made once
+    script, go = tmp / "writer.py", tmp / f"go-{writers}"
+    script.write_text(_WRITER)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen([sys.executable, str(script), url, str(w), str(per_writer),
+                               str(go)], env=env, stdout=subprocess.PIPE, text=True)
+             for w in range(writers)]
+    for p in procs:
+        assert p.stdout.readline().strip() == "ready"
+    start = time.perf_counter()
+    go.touch()
+    acked = 0
+    for p in procs:
+        line = p.stdout.readline().split()
+        p.wait()
+        acked += int(line[1]) if line and line[0] == "acked" else 0
+    seconds = time.perf_counter() - start
+    with Memory(store=url, embedder=HashEmbedder(384)) as m:
+        found = m.stats()["records"]
+    return {"writers": writers, "acknowledged": acked, "found": found, "lost": acked - found,
+            "seconds": round(seconds, 2), "per_s": round(acked / seconds, 1)}
+
+
+def plot(search: dict[int, dict], writes: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(12, 4.5))
+    systems = list(next(iter(search.values())))
+    width = 0.8 / len(search)
+    for j, (size, res) in enumerate(search.items()):
+        ax.barh([i + j * width for i in range(len(systems))],
+                [res[s]["p50_ms"] for s in systems], height=width, label=f"{size:,} records")
+    ax.set_yticks([i + width * (len(search) - 1) / 2 for i in range(len(systems))], systems)
+    ax.set_xlabel("search p50, ms (k=10, one user's scope)")
+    ax.set_title("Search latency by store")
+    ax.legend()
+    bx.plot([w["writers"] for w in writes], [w["per_s"] for w in writes], marker="o")
+    bx.set_xlabel("writer processes")
+    bx.set_ylabel("acknowledged adds per second, all writers")
+    bx.set_title("Postgres: concurrent writers")
+    bx.set_xticks([w["writers"] for w in writes])
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--singles", type=int, default=300, help="single adds timed per store")
+    parser.add_argument("--writers", type=int, nargs="+", default=[1, 4, 8])
+    parser.add_argument("--writes", type=int, default=300, help="adds per writer process")
+    parser.add_argument("--database-url", help="a Postgres server with pgvector (default: "
+                        "pgserver on this machine); its user must be allowed to create databases")
+    parser.add_argument("--name", default="bench_scale")
+    args = parser.parse_args()
+
+    from agentmem import Memory
+    from agentmem.embeddings.minilm import MiniLMEmbedder
+
+    started = time.perf_counter()
+    all_facts = synthetic_facts(max(args.sizes), USERS)
+    all_vecs = embed_cached([t for _, t in all_facts], "facts")
+    queries = synthetic_queries(args.queries, USERS)
+    minilm = MiniLMEmbedder()
+    qvecs = minilm.embed([q for _, q in queries])
+    items = list(zip(queries, qvecs, strict=True))
+    tmp = Path(tempfile.mkdtemp(prefix="agentmem-scale-"))
+    new_db, server = databases(args.database_url, tmp)
+    search: dict[int, dict] = {}
+    write_rates: dict[int, dict] = {}
+    raw_counts: dict[int, float] = {}
+    try:
+        for size in args.sizes:
+            facts = all_facts[:size]
+            emb = PrecomputedEmbedder([t for _, t in facts], all_vecs[:size], minilm)
+            res, rates = {}, {}
+            for label, where in (("embedded (SQLite + chroma)", {"home": tmp / f"home-{size}"}),
+                                 ("Postgres + pgvector", {"store": new_db()})):
+                with Memory(embedder=emb, **where) as mem:
+                    rates[label] = {"bulk_per_s": round(load(mem, facts), 1)}
+                    for user, _ in queries:  # first query per scope loads caches
+                        mem.search("warm", user_id=user, k=1, query_embedding=qvecs[0])
+                    res[f"{label}, hybrid"] = percentiles(time_each(
+                        lambda it, m=mem: m.search(it[0][1], user_id=it[0][0], k=10,
+                                                   query_embedding=it[1]), items))
+                    res[f"{label}, vector only"] = percentiles(time_each(
+                        lambda it, m=mem: m.search(it[0][1], user_id=it[0][0], k=10,
+                                                   query_embedding=it[1], mode="vector"), items))
+                    rates[label]["single_add_per_s"] = round(singles(mem, args.singles, emb), 1)
+                    if "store" in where:
+                        res["raw pgvector HNSW query, user filter"], raw_counts[size] = \
+                            raw_pgvector(where["store"], items)
+            search[size], write_rates[size] = res, rates
+        writes = [concurrent_writers(new_db, w, args.writes, tmp) for w in args.writers]
+    finally:
+        if server is not None:
+            server.cleanup()
+    one = next((w["per_s"] for w in writes if w["writers"] == 1), None)
+    checks = {
+        size: {"postgres_hybrid_p50_over_raw_p50": round(
+            res["Postgres + pgvector, hybrid"]["p50_ms"]
+            / res["raw pgvector HNSW query, user filter"]["p50_ms"], 2)}
+        for size, res in search.items()}
+    data = {"meta": {"sizes": args.sizes, "queries": args.queries, "users": USERS,
+                     "minutes": round((time.perf_counter() - started) / 60, 1),
+                     "machine": machine()},
+            "search": search, "raw_pgvector_mean_results": raw_counts, "writes": write_rates,
+            "concurrent_writers": writes, "checks": checks}
+    lines = [f"Search, k=10 in one of {USERS} users' scope ({args.queries} queries), p50 / p95 ms:",
+             "", "| system | " + " | ".join(f"{s:,} records" for s in search) + " |",
+             "|---|" + "---|" * len(search)]
+    for system in next(iter(search.values())):
+        lines.append(f"| {system} | " + " | ".join(
+            f"{res[system]['p50_ms']:.1f} / {res[system]['p95_ms']:.1f}"
+            for res in search.values()) + " |")
+    lines += ["", "Raw pgvector HNSW with the user filter returned on average " + ", ".join(
+        f"{c:.1f} of 10 ({s:,} records)" for s, c in raw_counts.items()) + " rows.",
+        "", "Postgres hybrid p50 / raw pgvector p50: " + ", ".join(
+            f"{v['postgres_hybrid_p50_over_raw_p50']}x ({s:,})" for s, v in checks.items()),
+        "", "| store | size | bulk add_many /s | single add /s |", "|---|---|---|---|"]
+    for size, rates in write_rates.items():
+        for label, r in rates.items():
+            lines.append(f"| {label} | {size:,} | {r['bulk_per_s']:.0f} | "
+                         f"{r['single_add_per_s']:.0f} |")
+    lines += ["", "| writer processes | acknowledged | found | lost | adds/s (all) | vs one |",
+              "|---|---|---|---|---|---|"]
+    for w in writes:
+        lines.append(f"| {w['writers']} | {w['acknowledged']} | {w['found']} | {w['lost']} | "
+                     f"{w['per_s']:.0f} | {w['per_s'] / one:.2f}x |" if one else "")
+    OUT.mkdir(parents=True, exist_ok=True)
+    plot(search, writes, OUT / f"{args.name}.png")
+    write_results(args.name, data, "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
