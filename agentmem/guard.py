@@ -228,19 +228,20 @@ class ConsensusGuard:
                          and word not in set(stems(h.content))
                          and (h.record.trust < 0.5 or h.record.metadata.get("guard_flag"))}
         outlier_hits = {h.id: h for h in pool if h.id in outliers}
+        said = _in_words(word, [r for r, ok in zip(records, agrees, strict=True) if ok])
         for h in hits:
             if h.id in outliers:
                 outlier_hits.pop(h.id, None)
                 decision.quarantined.append(h)
                 decision.reasons[h.id] = (
-                    f"it does not support the consensus {word!r} (support {top:.1f}) and makes "
+                    f"it does not support the consensus {said!r} (support {top:.1f}) and makes "
                     f"a rival claim ({decision.conclusions.get(h.id, h.content[:60])!r})")
             else:
                 decision.kept.append(h)
         # Outliers found among the extra evidence are quarantined too, though not shown.
         for h in outlier_hits.values():
             decision.quarantined.append(h)
-            decision.reasons[h.id] = f"it does not support the consensus {word!r}"
+            decision.reasons[h.id] = f"it does not support the consensus {said!r}"
         if quarantine and decision.quarantined:
             self._quarantine(query, decision)
         return decision
@@ -294,8 +295,9 @@ class ConsensusGuard:
             if (top >= self.min_support and top > rival
                     and len(records) - 1 in self._outliers(records, agrees)):
                 conflicts = [h.id for h, ok in zip(related, agrees[:-1], strict=True) if ok]
+                said = _in_words(word, [r for r, ok in zip(records, agrees, strict=True) if ok])
                 reasons.append(f"contradicts {len(conflicts)} related memories that agree on "
-                               f"{word!r}")
+                               f"{said!r}")
         return WriteVerdict(trusted=not reasons, reasons=reasons, conflicts_with=conflicts)
 
     def screen(self, op: Operation, **scope: Any) -> Operation:
@@ -345,3 +347,13 @@ def _on_topic(hits: Sequence[SearchHit], floor: float) -> list[SearchHit]:
 def _probe(content: str, like: MemoryRecord) -> MemoryRecord:
     """A transient record for a not-yet-stored memory, so it can join a comparison."""
     return MemoryRecord(content=content, scope=like.scope, trust=0.5)
+
+
+def _in_words(word: str, records: Sequence[MemoryRecord]) -> str:
+    """The consensus as people wrote it: the first word of the agreeing memories whose
+    stem is ``word`` (the comparison runs on stems; "lisb" reads as "Lisbon")."""
+    for record in records:
+        for w in re.findall(r"\w+", record.content):
+            if stem(w.lower()) == word:
+                return w
+    return word

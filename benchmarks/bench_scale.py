@@ -4,8 +4,10 @@ Postgres with several writer processes, in one run.
     python benchmarks/bench_scale.py                        # 10k and 100k records
     python benchmarks/bench_scale.py --sizes 2000 --queries 50 --writes 100   # a quick look
     python benchmarks/bench_scale.py --database-url postgresql://...            # your server
+    python benchmarks/bench_scale.py --vectors hash     # no model: the stores' speed alone
 
-Search: the same MiniLM vectors (synthetic facts of 100 users) go into an embedded
+Search: the same vectors (synthetic facts of 100 users; MiniLM's, or with
+``--vectors hash`` the 384-dimensional hash embedder's) go into an embedded
 agentmem home (SQLite + chroma on disk) and an agentmem Postgres store; each is searched
 with k=10 scoped to one user, hybrid (vector + keyword, fused), the query vector given
 so the model is not timed. "raw pgvector" is the bare SQL an application would write
@@ -199,6 +201,10 @@ def main() -> None:
     parser.add_argument("--writes", type=int, default=300, help="adds per writer process")
     parser.add_argument("--database-url", help="a Postgres server with pgvector (default: "
                         "pgserver on this machine); its user must be allowed to create databases")
+    parser.add_argument("--vectors", choices=("minilm", "hash"), default="minilm",
+                        help="minilm: the real model's vectors (embedding 100k texts takes "
+                        "~30 min on 2 cores, cached after); hash: the 384-dimensional hash "
+                        "embedder, for the stores' speed alone")
     parser.add_argument("--name", default="bench_scale")
     args = parser.parse_args()
 
@@ -207,10 +213,16 @@ def main() -> None:
 
     started = time.perf_counter()
     all_facts = synthetic_facts(max(args.sizes), USERS)
-    all_vecs = embed_cached([t for _, t in all_facts], "facts")
     queries = synthetic_queries(args.queries, USERS)
-    minilm = MiniLMEmbedder()
-    qvecs = minilm.embed([q for _, q in queries])
+    if args.vectors == "minilm":
+        model: Any = MiniLMEmbedder()
+        all_vecs = embed_cached([t for _, t in all_facts], "facts")
+    else:
+        from agentmem.testing import HashEmbedder
+
+        model = HashEmbedder(384)
+        all_vecs = model.embed([t for _, t in all_facts])
+    qvecs = model.embed([q for _, q in queries])
     items = list(zip(queries, qvecs, strict=True))
     tmp = Path(tempfile.mkdtemp(prefix="agentmem-scale-"))
     new_db, server = databases(args.database_url, tmp)
@@ -220,7 +232,8 @@ def main() -> None:
     try:
         for size in args.sizes:
             facts = all_facts[:size]
-            emb = PrecomputedEmbedder([t for _, t in facts], all_vecs[:size], minilm)
+            emb = (PrecomputedEmbedder([t for _, t in facts], all_vecs[:size], model)
+                   if args.vectors == "minilm" else model)
             res, rates = {}, {}
             for label, where in (("embedded (SQLite + chroma)", {"home": tmp / f"home-{size}"}),
                                  ("Postgres + pgvector", {"store": new_db()})):
@@ -250,11 +263,13 @@ def main() -> None:
             / res["raw pgvector HNSW query, user filter"]["p50_ms"], 2)}
         for size, res in search.items()}
     data = {"meta": {"sizes": args.sizes, "queries": args.queries, "users": USERS,
+                     "vectors": args.vectors,
                      "minutes": round((time.perf_counter() - started) / 60, 1),
                      "machine": machine()},
             "search": search, "raw_pgvector_mean_results": raw_counts, "writes": write_rates,
             "concurrent_writers": writes, "checks": checks}
-    lines = [f"Search, k=10 in one of {USERS} users' scope ({args.queries} queries), p50 / p95 ms:",
+    lines = [f"Search, k=10 in one of {USERS} users' scope ({args.queries} queries, "
+             f"{args.vectors} vectors), p50 / p95 ms:",
              "", "| system | " + " | ".join(f"{s:,} records" for s in search) + " |",
              "|---|" + "---|" * len(search)]
     for system in next(iter(search.values())):

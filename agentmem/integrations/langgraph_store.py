@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any, Iterable
+import time
+from typing import Any, Callable, Iterable
 
 from agentmem.errors import InvalidArgumentError, missing
 from agentmem.memory import Memory
@@ -52,6 +53,44 @@ def _ops_match(value: Any, cond: Any) -> bool:
     return all(checks[op](value, arg) for op, arg in cond.items())
 
 
+def _expired(record: MemoryRecord, now: float) -> bool:
+    expires = record.metadata.get("store_expires")
+    return isinstance(expires, (int, float)) and expires <= now
+
+
+def _scope_of(record: MemoryRecord) -> dict[str, str]:
+    return {f: v for f, v in record.scope.items()}
+
+
+def _index_fields(index: Any, memory: Memory, fields: list[str] | None) -> list[str] | None:
+    """The fields of a LangGraph ``IndexConfig``, checked against the memory's embedder."""
+    if not isinstance(index, dict) or set(index) - {"dims", "embed", "fields"}:
+        raise InvalidArgumentError(f"index must be a dict with dims, embed and/or fields (like "
+                                   f"LangGraph's IndexConfig), got {index!r}")
+    if index.get("embed") is not None:
+        raise InvalidArgumentError(
+            f"AgentMemStore embeds with its Memory's embedder ({memory.embedder.spec()}); drop "
+            "index['embed'] and choose the model with Memory(embedder=...)")
+    dims = index.get("dims")
+    if dims is not None and dims != memory.embedder.dim:
+        raise InvalidArgumentError(f"index['dims'] is {dims} but the memory's embedder makes "
+                                   f"{memory.embedder.dim}-dimensional vectors")
+    if fields is not None and index.get("fields") is not None:
+        raise InvalidArgumentError("give the fields to embed once: index_fields or "
+                                   "index['fields']")
+    return index.get("fields", fields)
+
+
+def _ttl_config(ttl: Any) -> dict[str, Any]:
+    if ttl is None:
+        return {}
+    known = {"default_ttl", "refresh_on_read", "sweep_interval_minutes", "omit_expired"}
+    if not isinstance(ttl, dict) or set(ttl) - known:
+        raise InvalidArgumentError(f"ttl must be a dict with {sorted(known)} (LangGraph's "
+                                   f"TTLConfig), got {ttl!r}")
+    return dict(ttl)
+
+
 class AgentMemStore(BaseStore):
     """A LangGraph ``BaseStore`` on an agentmem :class:`Memory` (semantic search included).
 
@@ -64,12 +103,23 @@ class AgentMemStore(BaseStore):
             (narrowed by ``scope``), so ``memory.search(..., user_id="u1")`` and every
             agentmem tool bound to u1 find what the graph put under ``("memories", "u1")``.
             The label must be a valid scope id. ``None``: every item in ``scope``.
+        index: LangGraph's ``IndexConfig``: ``fields`` are the value paths to embed (like
+            ``index_fields``); ``dims``, when given, must be the memory's embedder's size.
+            Vectors always come from the memory's embedder, so ``embed`` is refused: choose
+            the model with ``Memory(embedder=...)``.
+        ttl: LangGraph's ``TTLConfig``: ``default_ttl`` (minutes) for items put without
+            ``ttl=``, ``refresh_on_read`` (a read restarts an item's clock; default True).
+            An expired item is never returned; :meth:`sweep_ttl` deletes expired items
+            through the apply path (recoverable from history like any delete).
+        clock: seconds since the epoch (tests pass a fake one).
     """
 
-    supports_ttl = False
+    supports_ttl = True
 
     def __init__(self, memory: Memory, *, scope: dict[str, str] | None = None,
-                 index_fields: list[str] | None = None, user_at: int | None = None):
+                 index_fields: list[str] | None = None, user_at: int | None = None,
+                 index: dict[str, Any] | None = None, ttl: dict[str, Any] | None = None,
+                 clock: Callable[[], float] = time.time):
         self.memory = memory
         self.scope = scope or {"agent_id": "langgraph"}
         if user_at is not None and (isinstance(user_at, bool) or not isinstance(user_at, int)
@@ -81,6 +131,22 @@ class AgentMemStore(BaseStore):
         self.view = memory.scoped(**{k: self.scope.get(k) for k in
                                      ("user_id", "agent_id", "session_id")})
         self.index_fields = index_fields
+        if index is not None:
+            self.index_fields = _index_fields(index, memory, index_fields)
+        self.ttl_config = _ttl_config(ttl)
+        self.clock = clock
+
+    def sweep_ttl(self) -> int:
+        """Delete every expired item (one batch through the apply path); return how many."""
+        now = self.clock()
+        expired = [r for r in self._records("", live=False) if _expired(r, now)]
+        by_scope: dict[Any, list[MemoryRecord]] = {}
+        for r in expired:  # items of several users (user_at): one batch per scope
+            by_scope.setdefault(r.scope, []).append(r)
+        for records in by_scope.values():
+            self.memory.apply([Operation.delete(r.id, reason="ttl expired") for r in records],
+                              actor="langgraph-store", **_scope_of(records[0]))
+        return len(expired)
 
     def _writer(self, namespace: tuple[str, ...]):
         """Where an item of ``namespace`` is written: its user's scope with ``user_at``."""
@@ -93,12 +159,31 @@ class AgentMemStore(BaseStore):
         return self.memory.scoped(**{**self.scope, "user_id": namespace[self.user_at]})
 
     # -- helpers ----------------------------------------------------------------------------
-    def _records(self, prefix: str) -> list[MemoryRecord]:
-        return self.view.where("store_path", prefix, prefix=True)
+    def _records(self, prefix: str, *, live: bool = True) -> list[MemoryRecord]:
+        records = self.view.where("store_path", prefix, prefix=True)
+        if not live:
+            return records
+        now = self.clock()
+        return [r for r in records if not _expired(r, now)]
 
-    def _find(self, namespace: tuple[str, ...], key: str) -> MemoryRecord | None:
+    def _find(self, namespace: tuple[str, ...], key: str, *, live: bool = True
+              ) -> MemoryRecord | None:
         exact = _path(namespace, key)
-        return next((r for r in self._records(exact) if r.metadata["store_path"] == exact), None)
+        return next((r for r in self._records(exact, live=live)
+                     if r.metadata["store_path"] == exact), None)
+
+    def _refresh(self, records: list[MemoryRecord], wanted: bool | None) -> None:
+        """Restart the clock of items read, when the store (or the read) asks for it."""
+        if not (self.ttl_config.get("refresh_on_read", True) if wanted is None else wanted):
+            return
+        now = self.clock()
+        for rec in records:
+            minutes = rec.metadata.get("store_ttl")
+            if minutes:
+                meta = {**rec.metadata, "store_expires": now + minutes * 60}
+                self.memory.apply([Operation.update(rec.id, metadata=meta,
+                                                    reason="ttl refreshed on read")],
+                                  actor="langgraph-store", **_scope_of(rec))
 
     def _text(self, value: dict, index: Any) -> str:
         # index=False still stores a text (records need content); it is the value as JSON.
@@ -126,7 +211,10 @@ class AgentMemStore(BaseStore):
     def _one(self, op: Any) -> Any:
         if isinstance(op, GetOp):
             rec = self._find(op.namespace, op.key)
-            return self._item(rec) if rec else None
+            if rec is None:
+                return None
+            self._refresh([rec], op.refresh_ttl)
+            return self._item(rec)
         if isinstance(op, PutOp):
             return self._put(op)
         if isinstance(op, SearchOp):
@@ -136,7 +224,7 @@ class AgentMemStore(BaseStore):
         raise InvalidArgumentError(f"unknown store operation {op!r}")
 
     def _put(self, op: PutOp) -> None:
-        current = self._find(op.namespace, op.key)
+        current = self._find(op.namespace, op.key, live=False)  # an expired one is replaced
         writer = self._writer(op.namespace)
         if op.value is None:
             if current is not None:
@@ -145,6 +233,12 @@ class AgentMemStore(BaseStore):
             return None
         meta = {"store_path": _path(op.namespace, op.key), "store_namespace": list(op.namespace),
                 "store_key": op.key, "store_value": op.value}
+        minutes = op.ttl  # BaseStore.put has already applied the config's default_ttl
+        if minutes is not None:
+            if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or minutes <= 0:
+                raise InvalidArgumentError(f"ttl must be a positive number of minutes, got "
+                                           f"{minutes!r}")
+            meta |= {"store_ttl": float(minutes), "store_expires": self.clock() + minutes * 60}
         text = self._text(op.value, op.index)
         if current is None:
             writer.apply([Operation.add(text, kind="item", metadata=meta)],
@@ -163,9 +257,12 @@ class AgentMemStore(BaseStore):
             scores = self.view.similarities(op.query, records)
             records.sort(key=lambda r: -scores.get(r.id, -1.0))
             page = records[op.offset:op.offset + op.limit]
+            self._refresh(page, op.refresh_ttl)
             return [self._item(r, scores.get(r.id), search=True) for r in page]
         records.sort(key=lambda r: r.updated_at or r.created_at, reverse=True)
-        return [self._item(r, None, search=True) for r in records[op.offset:op.offset + op.limit]]
+        page = records[op.offset:op.offset + op.limit]
+        self._refresh(page, op.refresh_ttl)
+        return [self._item(r, None, search=True) for r in page]
 
     def _list_namespaces(self, op: ListNamespacesOp) -> list[tuple[str, ...]]:
         spaces = {tuple(r.metadata["store_namespace"]) for r in self._records("")}

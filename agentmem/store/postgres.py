@@ -46,7 +46,7 @@ __all__ = ["PostgresStore", "PgVectorIndex", "SCHEMA_VERSION", "is_database_url"
            "stored_embedder"]
 
 SCHEMA_VERSION = 1
-# One lock for every writer of this database (pg_advisory_xact_lock takes a bigint).
+# Held by a writer from its history rows to its commit, so history is in commit order.
 _WRITE_LOCK = 0x61676D656D  # "agmem"
 _SCHEMA_LOCK = _WRITE_LOCK + 1
 # Per-record locks: the two-key form, this first key, the id's hash second (int4 each).
@@ -224,6 +224,12 @@ class PostgresStore:
                         "as its owner") from None
             with conn.transaction():  # several processes may open a new database at once
                 conn.execute("SELECT pg_advisory_xact_lock(%s::int8)", (_SCHEMA_LOCK,))
+                if conn.execute("SELECT to_regclass('agentmem_meta')").fetchone()[0]:
+                    # Check before touching anything: a newer schema is not ours to change.
+                    row = conn.execute("SELECT value FROM agentmem_meta WHERE "
+                                       "key='schema_version'").fetchone()
+                    if row is not None:
+                        self._check_version(int(row[0]))
                 conn.execute(_schema(self.dim))
                 conn.execute("INSERT INTO agentmem_meta VALUES ('schema_version', %s) "
                              "ON CONFLICT (key) DO NOTHING", (str(SCHEMA_VERSION),))
@@ -232,15 +238,18 @@ class PostgresStore:
                 dim = conn.execute(
                     "SELECT atttypmod FROM pg_attribute WHERE attrelid = "
                     "'agentmem_records'::regclass AND attname = 'embedding'").fetchone()[0]
+        self._check_version(found)
+        if dim != self.dim:
+            raise StoreError(f"{self.path} holds {dim}-dimensional vectors but this embedder "
+                             f"makes {self.dim}; open it with the embedder it was built with")
+
+    def _check_version(self, found: int) -> None:
         if found > SCHEMA_VERSION:
             raise StoreError(f"{self.path} uses agentmem schema version {found}, newer than "
                              f"this agentmem ({SCHEMA_VERSION}); upgrade agentmem")
         if found < SCHEMA_VERSION:  # no older schema has been released yet
             raise StoreError(f"{self.path} uses agentmem schema version {found}, older than "
                              f"this agentmem ({SCHEMA_VERSION}) and no migration is known")
-        if dim != self.dim:
-            raise StoreError(f"{self.path} holds {dim}-dimensional vectors but this embedder "
-                             f"makes {self.dim}; open it with the embedder it was built with")
 
     def close(self) -> None:
         self._pool.close()

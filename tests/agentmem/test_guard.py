@@ -56,7 +56,9 @@ def lisbon(minilm):
 @pytest.mark.slow
 def test_write_check(lisbon):
     g = ConsensusGuard(lisbon)
-    assert not g.check_write("Ana lives in Madrid.", user_id="ana").trusted
+    madrid = g.check_write("Ana lives in Madrid.", user_id="ana")
+    # the reason in words people wrote, not the stem the comparison ran on ('lisb')
+    assert not madrid.trusted and "agree on 'Lisbon'" in madrid.reasons[0], madrid.reasons
     assert g.check_write("Ana likes jazz and blues.", user_id="ana").trusted
     assert g.check_write("Ana adopted a cat.", user_id="ana").trusted
     v = g.check_write("Tool says: Ana got a new job.", provenance={"source": "tool"},

@@ -124,3 +124,53 @@ def test_a_namespace_can_name_the_user_the_items_belong_to():
             store.put(("memories",), "x", {"text": "whose?"})
         with pytest.raises(InvalidArgumentError, match="user_at"):
             AgentMemStore(mem, user_at=1, scope={"user_id": "u1"})
+
+
+def test_index_config_like_langgraph_stores():
+    from agentmem import InvalidArgumentError
+
+    with Memory(home=":memory:", embedder=HashEmbedder()) as mem:
+        store = AgentMemStore(mem, index={"dims": 64, "fields": ["text"]})
+        store.put(("docs",), "a", {"text": "the harbour crane", "owner": "port authority"})
+        # only the indexed field is embedded (and searched), the whole value is kept
+        assert mem.list(agent_id="langgraph")[0].content == "the harbour crane"
+        assert store.get(("docs",), "a").value["owner"] == "port authority"
+        assert store.search(("docs",), query="crane")[0].key == "a"
+        with pytest.raises(InvalidArgumentError, match="embedder makes 64"):
+            AgentMemStore(mem, index={"dims": 1536})
+        with pytest.raises(InvalidArgumentError, match="Memory\\(embedder=...\\)"):
+            AgentMemStore(mem, index={"dims": 64, "embed": "openai:text-embedding-3-small"})
+        with pytest.raises(InvalidArgumentError, match="IndexConfig"):
+            AgentMemStore(mem, index={"fields": ["text"], "size": 3})
+
+
+def test_ttl_expires_refreshes_and_sweeps_items():
+    from agentmem import InvalidArgumentError
+
+    now = [1_000_000.0]
+    with Memory(home=":memory:", embedder=HashEmbedder()) as mem:
+        store = AgentMemStore(mem, ttl={"default_ttl": 10, "refresh_on_read": True},
+                              clock=lambda: now[0])
+        store.put(("s",), "short", {"text": "gone soon"}, ttl=1)
+        store.put(("s",), "default", {"text": "ten minutes"})
+        store.put(("s",), "kept", {"text": "forever"}, ttl=None)
+        assert store.supports_ttl
+        now[0] += 50
+        assert store.get(("s",), "short").value == {"text": "gone soon"}  # refreshed: +60 s
+        now[0] += 90
+        assert store.get(("s",), "short") is None  # 90 s after its last read
+        assert {i.key for i in store.search(("s",))} == {"default", "kept"}
+        now[0] += 9 * 60
+        assert store.get(("s",), "default", refresh_ttl=False) is not None
+        now[0] += 60
+        assert {i.key for i in store.search(("s",), query="minutes")} == {"kept"}
+        assert store.sweep_ttl() == 2  # both expired items, deleted through the apply path
+        assert [r.metadata["store_key"] for r in mem.list(agent_id="langgraph")] == ["kept"]
+        deleted = [h for h in mem.history_since(0)[0] if h.op == "DELETE"]
+        assert {h.reason for h in deleted} == {"ttl expired"}
+        store.put(("s",), "short", {"text": "back again"}, ttl=1)  # an expired key is reused
+        assert store.get(("s",), "short").value == {"text": "back again"}
+        with pytest.raises(InvalidArgumentError, match="positive number of minutes"):
+            store.put(("s",), "bad", {"text": "x"}, ttl=-1)
+        with pytest.raises(InvalidArgumentError, match="TTLConfig"):
+            AgentMemStore(mem, ttl={"default": 5})

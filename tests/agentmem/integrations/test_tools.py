@@ -69,6 +69,43 @@ def test_langchain_tools_in_the_prebuilt_react_agent(mem):
     assert [r.content for r in mem.list(user_id="ana")] == ["Ana is allergic to peanuts."]
 
 
+def test_langchain_tools_with_a_namespace_template_filled_per_call(mem):
+    pytest.importorskip("langgraph.prebuilt")
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+    from langgraph.prebuilt import create_react_agent
+
+    from agentmem.integrations.langchain import langchain_tools
+
+    class ToolCallingFake(GenericFakeChatModel):
+        def bind_tools(self, tools, **kwargs):
+            return self
+
+    def turn(text):
+        return iter([AIMessage(content="", tool_calls=[
+            {"name": "add_memory", "id": "c1", "args": {"content": text}}]),
+            AIMessage(content="", tool_calls=[
+                {"name": "search_memory", "id": "c2", "args": {"query": "likes", "k": 5}}]),
+            AIMessage(content="ok")])
+
+    tools = langchain_tools(mem, user_id="{user_id}")  # one tool set for every user
+    assert "config" not in tools[0].args and set(tools[0].args) == {"query", "k"}
+    for user, text in (("ana", "Ana likes tea."), ("bo", "Bo likes coffee.")):
+        agent = create_react_agent(ToolCallingFake(messages=turn(text)), tools)
+        out = agent.invoke({"messages": [("user", text)]},
+                           config={"configurable": {"user_id": user}})
+        found = [m for m in out["messages"] if m.type == "tool"][1].content
+        assert text in found and ("coffee" in found) == (user == "bo")
+    assert [r.content for r in mem.list(user_id="ana")] == ["Ana likes tea."]
+    assert [r.content for r in mem.list(user_id="bo")] == ["Bo likes coffee."]
+    # A call without the value the template needs is reported to the model, and writes nothing.
+    agent = create_react_agent(ToolCallingFake(messages=turn("Cy likes milk.")), tools)
+    out = agent.invoke({"messages": [("user", "hi")]})
+    assert "config['configurable']['user_id']" in [m for m in out["messages"]
+                                                   if m.type == "tool"][0].content
+    assert mem.stats()["records"] == 2
+
+
 def test_mcp_server_over_stdio_with_a_real_client(tmp_path):
     pytest.importorskip("mcp")
     from mcp import ClientSession, StdioServerParameters
