@@ -14,23 +14,33 @@ whatever the question's words. One record of kind ``profile`` per scope, at most
 Every change is an ADD or UPDATE of the profile record through :meth:`Memory.apply`
 (actor ``profile``), so its history shows each version and ``restore`` brings one
 back. :func:`agentmem.recall.recall` shows the profile first in every context.
+
+The agent (or the user) may also edit the profile directly, like Letta's core memory
+blocks: :func:`pin_line` adds a line and :func:`replace_line` rewrites or removes one
+(:func:`agentmem.tools.core_memory_tools` offers both as tools). A line written this
+way is *pinned*: newer facts do not replace it and the budget never drops it; a
+pinned line that would not fit is refused instead.
 """
 
 from __future__ import annotations
 
 from typing import Sequence
 
+from agentmem.errors import InvalidContentError
 from agentmem.operations import Operation
 from agentmem.records import Kind, MemoryRecord
 from agentmem.text import approx_tokens, words
 from agentmem.view import ScopedMemory
 
-__all__ = ["PROFILE_BUDGET", "SUPERSEDING", "profile_of", "update_profile", "attribute_of"]
+__all__ = ["PROFILE_BUDGET", "SUPERSEDING", "profile_of", "update_profile", "attribute_of",
+           "pin_line", "replace_line"]
 
 #: Tokens the profile may take in a context by default.
 PROFILE_BUDGET = 120
 # Ids of the facts already folded in, kept so that a fact is never folded in twice.
 _FOLDED_KEPT = 1000
+# The source of a line written directly (not derived from a fact).
+PINNED = "pinned"
 
 #: Attributes a person has one of at a time: a newer statement replaces the older one.
 SUPERSEDING = ("home", "job", "training")
@@ -107,20 +117,75 @@ def update_profile(view: ScopedMemory, facts: Sequence[MemoryRecord], *,
         changed = True
     if not changed:
         return current
-    while len(lines) > 1 and approx_tokens("\n".join(t for _, t, _ in lines)) > budget:
-        lines.pop(0)  # the oldest line goes first
+    while approx_tokens("\n".join(t for _, t, _ in lines)) > budget:
+        derived = [i for i, line in enumerate(lines) if line[2] != PINNED]
+        if len(derived) <= (1 if len(derived) == len(lines) else 0):
+            break
+        lines.pop(derived[0])  # the oldest derived line goes first; pinned ones stay
+    return _write(view, current, lines, folded, "profile from new facts")
+
+
+def pin_line(view: ScopedMemory, text: str, *, budget: int = PROFILE_BUDGET,
+             actor: str = "tool") -> MemoryRecord:
+    """Add a line to the scope's profile that newer facts never replace (Letta's
+    ``core_memory_append``). Older derived lines make room for it; a line that cannot
+    fit even then is refused."""
+    text = " ".join(str(text).split())
+    if not text:
+        raise InvalidContentError("a profile line needs some text")
+    current = profile_of(view)
+    lines = _lines_of(current)
+    if any(t == text for _, t, _ in lines):
+        return current  # already there
+    lines.append(((PINNED, str(len(lines))), text, PINNED))
+    while approx_tokens("\n".join(t for _, t, _ in lines)) > budget:
+        derived = [i for i, line in enumerate(lines) if line[2] != PINNED]
+        if not derived:
+            raise InvalidContentError(
+                f"the profile is full ({budget} tokens of pinned lines); replace or remove a "
+                "line first (core_memory_replace)")
+        lines.pop(derived[0])
+    folded = list(current.metadata.get("folded", [])) if current else []
+    return _write(view, current, lines, folded, "line pinned", actor=actor)
+
+
+def replace_line(view: ScopedMemory, old: str, new: str, *, budget: int = PROFILE_BUDGET,
+                 actor: str = "tool") -> MemoryRecord | None:
+    """Rewrite the profile line that reads ``old`` as ``new`` (pinned from then on), or
+    remove it when ``new`` is empty (Letta's ``core_memory_replace``)."""
+    current = profile_of(view)
+    lines = _lines_of(current)
+    old = " ".join(str(old).split()).removeprefix("- ")
+    at = next((i for i, (_, t, _) in enumerate(lines) if t == old), None)
+    if at is None:
+        shown = "; ".join(t for _, t, _ in lines) or "(empty)"
+        raise InvalidContentError(f"the profile has no line reading {old!r}; its lines: {shown}")
+    new = " ".join(str(new).split())
+    if new:
+        lines[at] = ((PINNED, str(at)), new, PINNED)
+        if approx_tokens("\n".join(t for _, t, _ in lines)) > budget:
+            raise InvalidContentError(f"the new line would take the profile over {budget} "
+                                      "tokens; shorten it or remove another line")
+    else:
+        del lines[at]
+    folded = list(current.metadata.get("folded", [])) if current else []
+    return _write(view, current, lines, folded, "line replaced" if new else "line removed",
+                  actor=actor)
+
+
+def _write(view: ScopedMemory, current: MemoryRecord | None, lines: list, folded: list[str],
+           reason: str, actor: str = "profile") -> MemoryRecord | None:
     content = "\n".join(f"- {t}" for _, t, _ in lines)
     meta = {"folded": folded[-_FOLDED_KEPT:], "sources": [source for _, _, source in lines]}
     if current is None:
         if not lines:
             return None
-        op = Operation.add(content, kind=Kind.PROFILE, metadata=meta,
-                           reason="profile from new facts")
+        op = Operation.add(content, kind=Kind.PROFILE, metadata=meta, reason=reason)
     elif not lines:  # every line's fact is gone: so is the profile (restorable)
-        op = Operation.delete(current.id, reason="profile facts removed")
+        op = Operation.delete(current.id, reason="profile lines removed")
     else:
-        op = Operation.update(current.id, content, metadata=meta, reason="profile from new facts")
-    return view.apply([op], actor="profile")[0].record
+        op = Operation.update(current.id, content, metadata=meta, reason=reason)
+    return view.apply([op], actor=actor)[0].record
 
 
 def _lines_of(profile: MemoryRecord | None) -> list[tuple[tuple[str, str], str, str | None]]:
@@ -131,5 +196,6 @@ def _lines_of(profile: MemoryRecord | None) -> list[tuple[tuple[str, str], str, 
     sources = profile.metadata.get("sources")
     if not isinstance(sources, list) or len(sources) != len(texts):
         sources = [None] * len(texts)  # written before lines named their facts
-    return [(key, text, source) for text, source in zip(texts, sources, strict=True)
-            if (key := attribute_of(text)) is not None]
+    return [((PINNED, str(i)) if source == PINNED else key, text, source)
+            for i, (text, source) in enumerate(zip(texts, sources, strict=True))
+            if source == PINNED or (key := attribute_of(text)) is not None]

@@ -16,7 +16,7 @@ from agentmem.errors import AgentMemError, MemoryNotFound
 from agentmem.memory import Memory
 from agentmem.operations import Operation
 
-__all__ = ["memory_tools", "structure_tools", "reraise_as"]
+__all__ = ["memory_tools", "structure_tools", "core_memory_tools", "reraise_as"]
 
 
 def reraise_as(fn: Callable[..., Any], error: type[Exception]) -> Callable[..., Any]:
@@ -86,6 +86,35 @@ def memory_tools(memory: Memory, *, user_id: str | None = None, agent_id: str | 
                  "content": e.after.content if e.after else None} for e in entries]
 
     return [search_memory, add_memory, update_memory, delete_memory, memory_history]
+
+
+def core_memory_tools(memory: Memory, *, user_id: str | None = None,
+                      agent_id: str | None = None) -> list[Callable[..., Any]]:
+    """Tools for the agent to read and edit the scope's core profile directly, like
+    Letta's core memory block: the profile is shown first in every context (see
+    :mod:`agentmem.profile`); lines the agent writes are pinned (newer facts do not
+    replace them). Every edit goes through the apply path (actor ``tool``) and can be
+    undone from the profile's history."""
+    from agentmem.profile import pin_line, profile_of, replace_line
+
+    view = memory.scoped(user_id=user_id, agent_id=agent_id)
+
+    def core_memory_view() -> str:
+        """The core memory (always in context): one line per stable fact about the user."""
+        current = profile_of(view)
+        return current.content if current else ""
+
+    def core_memory_append(content: str) -> str:
+        """Add a line to core memory, e.g. a standing preference; returns the new block."""
+        return pin_line(view, content).content
+
+    def core_memory_replace(old_content: str, new_content: str) -> str:
+        """Rewrite the core memory line that reads old_content (an empty new_content
+        removes it); returns the new block."""
+        record = replace_line(view, old_content, new_content)
+        return record.content if record else ""
+
+    return [core_memory_view, core_memory_append, core_memory_replace]
 
 
 def structure_tools(memory: Memory, llm: Any = None, *, user_id: str | None = None,

@@ -270,3 +270,36 @@ def test_a_turn_is_found_by_the_words_of_the_fact_drawn_from_it(mem):
     from agentmem.expansion import expand_turns
 
     assert expand_turns(mem.scoped(user_id="ana"), mem.list(kinds=["fact"], user_id="ana")) == []
+
+
+def test_core_memory_tools_pin_lines_that_facts_do_not_replace(mem):
+    from agentmem import InvalidContentError
+    from agentmem.profile import profile_of, update_profile
+    from agentmem.tools import core_memory_tools
+
+    view = mem.scoped(user_id="ana")
+    show, append, replace = core_memory_tools(mem, user_id="ana")
+    assert show() == ""
+    home = mem.add("Ana lives in Lisbon.", user_id="ana")
+    update_profile(view, [home])
+    assert append("Ana prefers short answers.") == ("- Ana lives in Lisbon.\n"
+                                                    "- Ana prefers short answers.")
+    # a newer home replaces the derived line; the pinned one stays, even over budget
+    moved = mem.add("Ana moved to Porto.", user_id="ana")
+    update_profile(view, [moved])
+    assert show().splitlines() == ["- Ana prefers short answers.", "- Ana moved to Porto."]
+    filler = mem.add_many([f"Ana likes hobby number {i} very much." for i in range(9)],
+                          user_id="ana")
+    update_profile(view, filler, budget=30)
+    assert "- Ana prefers short answers." in show().splitlines()
+    # replace and remove by the line's text; a wrong text names the lines there are
+    assert "- Ana prefers detailed answers." in replace("Ana prefers short answers.",
+                                                        "Ana prefers detailed answers.")
+    with pytest.raises(InvalidContentError, match="no line reading 'Ana is tall.'; its lines"):
+        replace("Ana is tall.", "x")
+    replace("- Ana prefers detailed answers.", "")
+    assert "answers" not in show()
+    with pytest.raises(InvalidContentError, match="needs some text"):
+        append("   ")
+    core = profile_of(view)
+    assert {h.actor for h in mem.history(core.id)} == {"profile", "tool"}  # all undoable
