@@ -18,7 +18,7 @@ def grpo(ctx: typer.Context) -> None:
     """GRPO with TRL's GRPOTrainer and LoRA (flags: see --help)."""
     from training.grpo import main
 
-    main(list(ctx.args))
+    main(list(ctx.args), prog="agentmem train grpo")
 
 
 @app.command(context_settings=_PASS)
@@ -26,4 +26,4 @@ def ppo(ctx: typer.Context) -> None:
     """PPO with a value head, on torch + peft (flags: see --help)."""
     from training.ppo import main
 
-    main(list(ctx.args))
+    main(list(ctx.args), prog="agentmem train ppo")

@@ -148,9 +148,11 @@ class PPOConfig(_Common):
                               f"minibatch_size ({self.minibatch_size})")
 
 
-def parse_args(cls: type, argv: list[str] | None = None, **defaults: Any) -> Any:
-    """Build an argparse CLI from ``cls``'s fields (``--batch-size``...) and parse ``argv``."""
-    parser = argparse.ArgumentParser(description=(cls.__doc__ or "").strip(),
+def parse_args(cls: type, argv: list[str] | None = None, *, prog: str | None = None,
+               **defaults: Any) -> Any:
+    """Build an argparse CLI from ``cls``'s fields (``--batch-size``...) and parse ``argv``.
+    A value the config refuses is a usage error (one line, exit status 2), like a bad flag."""
+    parser = argparse.ArgumentParser(prog=prog, description=(cls.__doc__ or "").strip(),
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     hints = typing.get_type_hints(cls)
     for f in dataclasses.fields(cls):
@@ -169,6 +171,9 @@ def parse_args(cls: type, argv: list[str] | None = None, **defaults: Any) -> Any
         else:
             parser.add_argument(flag, type=kind, default=default, help=help_)
     ns = parser.parse_args(argv)
-    config = cls(**vars(ns))
-    config.check()
+    try:
+        config = cls(**vars(ns))
+        config.check()
+    except ConfigError as exc:
+        parser.error(str(exc))
     return config

@@ -252,8 +252,8 @@ def _has(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-def main(argv: list[str] | None = None) -> None:
-    config = parse_args(GRPOConfig, argv)
+def main(argv: list[str] | None = None, prog: str | None = None) -> None:
+    config = parse_args(GRPOConfig, argv, prog=prog)
     summary = train_grpo(config)
     if _rank_zero():  # one summary, not one per process
         print(json.dumps(summary, indent=1, default=str))

@@ -96,3 +96,16 @@ def test_grpo_actor_plays_episodes_with_observations_masked(tmp_path):
     actor = PromptedActor("local", adapter=summary["adapter"])
     action = actor.act("You are in a kitchen.", ["look", "inventory"])
     assert action.action in ("look", "inventory")
+
+
+def test_a_bad_config_value_is_one_usage_line(capsys):
+    from training.config import GRPOConfig, PPOConfig, parse_args
+
+    for cls, argv, said in ((GRPOConfig, ["--steps", "0"], "steps must be >= 1, got 0"),
+                            (PPOConfig, ["--batch-size", "3", "--minibatch-size", "2"],
+                             "must be a multiple of minibatch_size")):
+        with pytest.raises(SystemExit) as exit_:
+            parse_args(cls, argv, prog="agentmem train x")
+        assert exit_.value.code == 2
+        err = capsys.readouterr().err
+        assert "agentmem train x: error: " in err and said in err and "Traceback" not in err
