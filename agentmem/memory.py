@@ -508,6 +508,19 @@ class Memory:
         flt = self._filter(self.resolve_scope(user_id, agent_id, session_id, False), kinds, since, until)
         return self._store.list(flt, limit, offset)
 
+    def quarantined(self, *, user_id: str | None = None, agent_id: str | None = None,
+                    session_id: str | None = None, limit: int = 100,
+                    offset: int = 0) -> list[MemoryRecord]:
+        """Records the consensus guard quarantined or flagged (all scopes when none is
+        given), in insertion order; ``metadata['guard_reason']`` / ``['guard_flag']`` say
+        why. Release one with :meth:`agentmem.guard.ConsensusGuard.release`."""
+        self._check_open()
+        integer_arg("limit", limit, 1)
+        integer_arg("offset", offset, 0)
+        flt = self._filter(self.resolve_scope(user_id, agent_id, session_id, False), None,
+                           None, None)
+        return self._store.flagged(flt, limit, offset)
+
     def count(self, *, user_id: str | None = None, agent_id: str | None = None,
               session_id: str | None = None, kinds: Any = None,
               by: Literal["kind", "user_id", "agent_id", "session_id"] | None = None

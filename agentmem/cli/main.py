@@ -624,8 +624,7 @@ def quarantine(home: Home = None, user: User = None, embedder: EmbedderOpt = Non
                as_json: AsJson = False) -> None:
     """List memories the guard quarantined or flagged (release them with `release`)."""
     with _open(home, embedder, chroma_host, chroma_port) as m:
-        records = [r for r in m.list(user_id=user, limit=100_000)
-                   if r.metadata.get("quarantined") or r.metadata.get("guard_flag")]
+        records = m.quarantined(user_id=user, limit=100_000)
     if as_json:
         _dump([r.model_dump(mode="json") for r in records])
         return

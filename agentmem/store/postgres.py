@@ -429,6 +429,18 @@ class PostgresStore:
         return (f"(CASE WHEN jsonb_typeof(r.metadata->'{field}') = 'string' "
                 f"THEN r.metadata->>'{field}' END)")
 
+    def flagged(self, flt: Filter, limit: int, offset: int = 0) -> list[MemoryRecord]:
+        """Records the guard quarantined (``metadata.quarantined`` true) or flagged (a
+        non-empty ``metadata.guard_flag`` list), in insertion order."""
+        where, args = _where_sql(flt)
+        rows = self._rows(
+            f"SELECT data FROM agentmem_records r WHERE {where} AND "
+            "(r.metadata->'quarantined' = 'true'::jsonb OR "
+            "(jsonb_typeof(r.metadata->'guard_flag') = 'array' AND "
+            "jsonb_array_length(r.metadata->'guard_flag') > 0)) "
+            "ORDER BY r.rid LIMIT %s OFFSET %s", (*args, limit, offset))
+        return [_load(r[0]) for r in rows]
+
     def links(self, ids: Sequence[str], scope: Scope) -> list[tuple[str, str, str]]:
         """Links touching ``ids`` as ``(from, to, reason)``: the links these records hold in
         ``metadata.links`` and the links other records of ``scope`` hold to them."""

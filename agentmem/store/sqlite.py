@@ -311,6 +311,18 @@ class RecordStore:
                 (*args, value)).fetchall()
         return [_load(r[0]) for r in rows]
 
+    def flagged(self, flt: Filter, limit: int, offset: int = 0) -> list[MemoryRecord]:
+        """Records the guard quarantined (``metadata.quarantined`` true) or flagged (a
+        non-empty ``metadata.guard_flag`` list), in insertion order."""
+        where, args = _where_sql(flt)
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT data FROM records r WHERE {where} AND "
+                "(json_extract(r.data, '$.metadata.quarantined') = 1 OR "
+                "json_array_length(r.data, '$.metadata.guard_flag') > 0) "
+                "ORDER BY r.rid LIMIT ? OFFSET ?", (*args, limit, offset)).fetchall()
+        return [_load(r[0]) for r in rows]
+
     def links(self, ids: Sequence[str], scope: Scope) -> list[tuple[str, str, str]]:
         """Links touching ``ids`` as ``(from, to, reason)``: the links these records hold in
         ``metadata.links`` and the links other records of ``scope`` hold to them."""

@@ -129,12 +129,49 @@ def create_app(memory: Memory, *, read_only: bool = False, token: str | None = N
                       history=[(e, _diff(e)) for e in history])
 
     async def quarantine(request: Request) -> Any:
-        scope = _scope(request.query_params)
-        flagged = [r for r in memory.list(**scope, limit=100_000)
-                   if r.metadata.get("quarantined") or r.metadata.get("guard_flag")]
-        return render(request, "quarantine.html", records=flagged, filters=scope,
+        q = request.query_params
+        scope, page = _scope(q), max(0, _int(q.get("page"), 0))
+        try:
+            flagged = memory.quarantined(**scope, limit=PAGE_SIZE + 1, offset=page * PAGE_SIZE)
+        except AgentMemError as exc:
+            return error(request, exc)
+        more = len(flagged) > PAGE_SIZE
+        return render(request, "quarantine.html", records=flagged[:PAGE_SIZE], filters=scope,
+                      page=page, more=more,
+                      link=lambda p: "/quarantine?" + urlencode({**scope, "page": p}),
                       why=lambda r: r.metadata.get("guard_reason")
                       or "; ".join(r.metadata.get("guard_flag") or []))
+
+    async def graph(request: Request) -> Any:
+        scope = _scope(request.query_params)
+        if not scope:
+            return render(request, "graph.html", filters=scope, svg=None,
+                          notice="the note graph belongs to one scope: give a user or agent")
+        from agentmem.structures.notes import LinkedNotes
+
+        try:
+            g = LinkedNotes(memory, **{k: v for k, v in scope.items() if k != "session_id"}
+                            ).graph()
+        except AgentMemError as exc:
+            return error(request, exc)
+        return render(request, "graph.html", filters=scope, svg=_layout(g),
+                      nodes=g.number_of_nodes(), edges=g.number_of_edges())
+
+    async def tasks(request: Request) -> Any:
+        from agentmem.structures.tasks import TaskTree
+
+        scope = {k: v for k, v in _scope(request.query_params).items() if k != "session_id"}
+        task = request.query_params.get("task")
+        try:
+            if task:
+                nodes = list(TaskTree.load(memory, task, **scope).nodes().values())
+                return render(request, "tasks.html", filters=scope, task=task,
+                              tree=_indented(nodes))
+            roots = TaskTree.tasks(memory, **scope) if scope else []
+        except AgentMemError as exc:
+            return error(request, exc)
+        return render(request, "tasks.html", filters=scope, roots=roots, task=None,
+                      link=lambda t: "/tasks?" + urlencode({**_query(scope), "task": t}))
 
     # -- changes (POST, CSRF-checked, through the apply path) ------------------------------
     async def restore(request: Request) -> Any:
@@ -175,6 +212,7 @@ def create_app(memory: Memory, *, read_only: bool = False, token: str | None = N
 
     routes = [Route("/", scopes), Route("/memories", memories), Route("/search", search),
               Route("/memory/{memory_id}", record), Route("/quarantine", quarantine),
+              Route("/graph", graph), Route("/tasks", tasks),
               Route("/memory/{memory_id}/restore", restore, methods=["POST"]),
               Route("/undo", undo, methods=["POST"]),
               Route("/memory/{memory_id}/release", release, methods=["POST"]),
@@ -230,6 +268,47 @@ def _named(counts: dict[str, int]) -> list[tuple[str, int]]:
 def _scope(params: Any) -> dict[str, str]:
     return {f: params[k] for k, f in (("user", "user_id"), ("agent", "agent_id"),
                                       ("session", "session_id")) if params.get(k)}
+
+
+def _query(scope: dict[str, str]) -> dict[str, str]:
+    """A scope as the query parameters the pages take."""
+    return {f.removesuffix("_id"): v for f, v in scope.items()}
+
+
+def _layout(g: Any, size: float = 1000.0) -> dict[str, Any]:
+    """Positions for the note graph's SVG: nodes (id, x, y, text) and edges with reasons."""
+    import networkx as nx
+
+    if g.number_of_nodes() == 0:
+        return {"nodes": [], "edges": [], "size": size}
+    pos = nx.spring_layout(g, seed=0) if g.number_of_nodes() > 1 else {
+        next(iter(g.nodes)): (0.0, 0.0)}
+
+    def xy(p: Any) -> tuple[float, float]:
+        return (round((p[0] + 1.1) / 2.2 * size, 1), round((p[1] + 1.1) / 2.2 * size, 1))
+
+    nodes = [{"id": n, "x": xy(pos[n])[0], "y": xy(pos[n])[1],
+              "text": g.nodes[n].get("content", ""),
+              "label": g.nodes[n].get("content", "")[:28]} for n in g.nodes]
+    edges = [{"a": xy(pos[a]), "b": xy(pos[b]), "reason": d.get("reason", ""), "from": a,
+              "to": b} for a, b, d in g.edges(data=True)]
+    return {"nodes": nodes, "edges": edges, "size": size}
+
+
+def _indented(nodes: list) -> list[tuple[int, Any]]:
+    """Task steps with their depth, each under its parent, in creation order."""
+    children: dict[str | None, list] = {}
+    for n in nodes:
+        children.setdefault(n.parents[0] if n.parents else None, []).append(n)
+    out: list[tuple[int, Any]] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for n in children.get(parent, []):
+            out.append((depth, n))
+            walk(n.id, depth + 1)
+
+    walk(None, 0)
+    return out
 
 
 def _int(value: Any, default: Any) -> Any:

@@ -199,3 +199,15 @@ def test_exact_scope_path_matches_the_index(tmp_path):
                             for u, q in texts[:30]])
     # Equal distances may come in another order, so compare the distances of the top 5.
     assert results[0] == results[1]
+
+
+def test_quarantined_lists_what_the_guard_set_aside(backend):
+    with backend(user_id="u") as m:
+        a = m.add("set aside", metadata={"quarantined": True, "guard_reason": "rival claim"})
+        b = m.add("flagged", metadata={"guard_flag": ["reads as an instruction"]})
+        m.add("released", metadata={"quarantined": False, "guard_flag": []})
+        m.add("plain")
+        m.add("someone else's", user_id="v", metadata={"quarantined": True})
+        assert [r.id for r in m.quarantined(user_id="u")] == [a.id, b.id]
+        assert len(m.quarantined(user_id="v")) == 1
+        assert [r.id for r in m.quarantined(limit=1, offset=1)] == [b.id]  # the default scope

@@ -38,7 +38,18 @@ def _fill(m: Memory) -> dict[str, str]:
     m.update(bad.id, metadata={"quarantined": True,
                                "guard_reason": "it does not support the consensus 'Luna'"})
     hostile = [m.add(t, user_id="mallory").id for t in HOSTILE]
-    return {"cat": cat.id, "bad": bad.id, "hostile": hostile[0]}
+    from agentmem.structures.notes import LinkedNotes
+    from agentmem.structures.tasks import TaskTree
+
+    notes = LinkedNotes(m, user_id="ana")
+    jazz = notes.add("Ana plays jazz piano on Fridays.").note
+    club = notes.add("Ana's jazz club meets at the harbour.").note
+    notes.add(HOSTILE[0])
+    notes.link(jazz.id, club.id, "both about Ana's jazz")
+    tree = TaskTree.open(m, "Plan Ana's birthday", user_id="ana")
+    tree.add_subtask(tree.root.id, "Book the harbour restaurant", status="active")
+    return {"cat": cat.id, "bad": bad.id, "hostile": hostile[0], "jazz": jazz.id,
+            "club": club.id, "task": tree.task_id}
 
 
 def _csrf(client: TestClient, path: str) -> str:
@@ -62,6 +73,14 @@ def test_pages_show_layers_scopes_scores_and_history(mem):
     assert '<span class="added">Luna.</span>' in record.text
     quarantine = client.get("/quarantine")
     assert ids["bad"] in quarantine.text and "consensus &#39;Luna&#39;" in quarantine.text
+    graph = client.get("/graph", params={"user": "ana"})
+    assert ids["jazz"] in graph.text and "<title>both about Ana&#39;s jazz</title>" in graph.text
+    assert "&lt;script&gt;" in graph.text and "within" not in graph.text
+    assert "give a user or agent" in client.get("/graph").text
+    tasks = client.get("/tasks", params={"user": "ana"})
+    assert "Plan Ana&#39;s birthday" in tasks.text
+    tree = client.get("/tasks", params={"user": "ana", "task": ids["task"]})
+    assert "Book the harbour restaurant" in tree.text and "active" in tree.text
     assert client.get("/memory/nosuchid").status_code == 404
     assert client.get("/memories", params={"user": "bad id!"}).status_code == 400
 
@@ -208,6 +227,13 @@ def test_browse_search_restore_release_in_chromium(served, mem):
         shown("quarantine")  # back on the (now shorter) queue
         assert ids["bad"] not in browser.find_element(By.ID, "quarantine").text
         assert not mem.get(ids["bad"]).metadata.get("quarantined")
+        browser.get(base + "/graph?user=ana")
+        link = browser.find_element(By.CSS_SELECTOR, f"line.link[data-from='{ids['jazz']}']")
+        assert link.find_element(By.TAG_NAME, "title").get_attribute("textContent") == \
+            "both about Ana's jazz"
+        shot("graph")
+        browser.find_element(By.CSS_SELECTOR, f"a.node[data-id='{ids['club']}'] circle").click()
+        assert "harbour" in shown("history", "ADD").text  # the note's own page
         # Stored markup: shown as text, never run, whatever page shows it.
         for path in ("/memories?user=mallory", "/search?q=window+pwned&user=mallory",
                      f"/memory/{ids['hostile']}"):
@@ -217,5 +243,9 @@ def test_browse_search_restore_release_in_chromium(served, mem):
             assert not browser.find_elements(By.CSS_SELECTOR, "main script, main img, main svg")
         assert "<script>window.pwned = 1</script>" in browser.find_element(By.TAG_NAME,
                                                                             "main").text
+        browser.get(base + "/graph?user=ana")  # a note holding markup, drawn in the SVG
+        shown("graph")
+        assert browser.execute_script("return window.pwned === undefined")
+        assert len(browser.find_elements(By.CSS_SELECTOR, "#graph script")) == 0
     finally:
         browser.quit()
