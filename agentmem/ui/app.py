@@ -275,14 +275,27 @@ def _query(scope: dict[str, str]) -> dict[str, str]:
     return {f.removesuffix("_id"): v for f, v in scope.items()}
 
 
-def _layout(g: Any, size: float = 1000.0) -> dict[str, Any]:
-    """Positions for the note graph's SVG: nodes (id, x, y, text) and edges with reasons."""
+_POSITIONS: dict[Any, dict] = {}  # the layout of a graph shape, reused until the notes change
+
+
+def _positions(g: Any) -> dict:
+    """Spring-layout positions (the slow part of the page), cached by the graph's shape."""
     import networkx as nx
 
+    key = (tuple(sorted(g.nodes)), tuple(sorted(g.edges)))
+    if key not in _POSITIONS:
+        if len(_POSITIONS) >= 32:
+            _POSITIONS.pop(next(iter(_POSITIONS)))
+        _POSITIONS[key] = (nx.spring_layout(g, seed=0) if g.number_of_nodes() > 1
+                           else {n: (0.0, 0.0) for n in g.nodes})
+    return _POSITIONS[key]
+
+
+def _layout(g: Any, size: float = 1000.0) -> dict[str, Any]:
+    """Positions for the note graph's SVG: nodes (id, x, y, text) and edges with reasons."""
     if g.number_of_nodes() == 0:
         return {"nodes": [], "edges": [], "size": size}
-    pos = nx.spring_layout(g, seed=0) if g.number_of_nodes() > 1 else {
-        next(iter(g.nodes)): (0.0, 0.0)}
+    pos = _positions(g)
 
     def xy(p: Any) -> tuple[float, float]:
         return (round((p[0] + 1.1) / 2.2 * size, 1), round((p[1] + 1.1) / 2.2 * size, 1))
