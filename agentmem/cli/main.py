@@ -43,6 +43,9 @@ ChromaHost = Annotated[Optional[str], typer.Option("--chroma-host", envvar="AGEN
 ChromaPort = Annotated[int, typer.Option("--chroma-port", envvar="AGENTMEM_CHROMA_PORT",
                                          help="port of the chroma server")]
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
+# Commands whose output is JSON anyway take --json too, so scripts can pass it everywhere.
+JsonAnyway = Annotated[bool, typer.Option("--json", help="accepted for uniformity: this "
+                                          "command always prints JSON")]
 
 
 #: Exit status by kind of error (scripts can tell them apart); any other agentmem error,
@@ -214,7 +217,8 @@ def list_(home: Home = None, user: User = None, agent: Agent = None, session: Se
 
 @command()
 def get(memory_id: str, home: Home = None, embedder: EmbedderOpt = None,
-        chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000) -> None:
+        chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
+        as_json: JsonAnyway = True) -> None:
     """Show one memory as JSON."""
     with _open(home, embedder, chroma_host, chroma_port) as m:
         _dump(m.get(memory_id).model_dump(mode="json"))
@@ -270,12 +274,16 @@ def restore(memory_id: str, version: Annotated[Optional[int], typer.Option(
 def export(dest: Annotated[Path, typer.Argument(help="JSONL file to write ('-' for stdout)")],
            home: Home = None, user: User = None, agent: Agent = None, session: Session = None,
            embedder: EmbedderOpt = None,
-           chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000) -> None:
+           chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
+           as_json: Annotated[bool, typer.Option(
+               "--json", help="report {\"exported\": N} as JSON on stderr")] = False) -> None:
     """Export memories as JSON lines."""
     with _open(home, embedder, chroma_host, chroma_port) as m:
         n = m.export_jsonl(sys.stdout if str(dest) == "-" else dest, user_id=user,
                            agent_id=agent, session_id=session)
-    err.print(f"exported {n} memories")
+    # The records may be on stdout ('-'), so the report always goes to stderr.
+    err.print(json.dumps({"exported": n}) if as_json else f"exported {n} memories",
+              highlight=False, soft_wrap=True)
 
 
 @command("import")
@@ -297,7 +305,8 @@ def import_(src: Annotated[Path, typer.Argument(help="JSONL file from `agentmem 
 
 @command()
 def stats(home: Home = None, embedder: EmbedderOpt = None,
-          chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000) -> None:
+          chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
+          as_json: JsonAnyway = True) -> None:
     """Counts by kind and user, history size, index health."""
     with _open(home, embedder, chroma_host, chroma_port) as m:
         _dump(m.stats())
@@ -306,7 +315,8 @@ def stats(home: Home = None, embedder: EmbedderOpt = None,
 @command()
 def verify(home: Home = None, embedder: EmbedderOpt = None,
            chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
-           repair: Annotated[bool, typer.Option(help="fix what is found")] = False) -> None:
+           repair: Annotated[bool, typer.Option(help="fix what is found")] = False,
+           as_json: JsonAnyway = True) -> None:
     """Check that the vector index matches the records (and repair it)."""
     with _open(home, embedder, chroma_host, chroma_port) as m:
         report = m.verify(repair=repair)
@@ -432,8 +442,8 @@ def ingest(path: Annotated[Path, typer.Argument(help="LoCoMo .json or a .jsonl o
            chroma_port: ChromaPort = 8000, llm: LLMOpt = "local",
            raw: Annotated[bool, typer.Option(help="store turns as they are, no LLM")] = False,
            batch: Annotated[int, typer.Option(help="turns per manager call")] = 1,
-           limit: Annotated[Optional[int], typer.Option(help="only the first N turns")] = None
-           ) -> None:
+           limit: Annotated[Optional[int], typer.Option(help="only the first N turns")] = None,
+           as_json: JsonAnyway = True) -> None:
     """Store a conversation's turns verbatim, then derive facts with the memory manager
     (one LLM call per batch of turns; --raw: turns only, no LLM)."""
     import statistics
@@ -550,7 +560,8 @@ def graph(dest: Annotated[Path, typer.Argument(
           fmt: Annotated[Optional[str], typer.Option(
               "--format", help="json, graphml, png or html (default: from the suffix)")] = None,
           embedder: EmbedderOpt = None,
-          chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000) -> None:
+          chroma_host: ChromaHost = None, chroma_port: ChromaPort = 8000,
+          as_json: AsJson = False) -> None:
     """Export a scope's linked-note graph (JSON, GraphML) or draw it (PNG, HTML page)."""
     from agentmem.structures.notes import LinkedNotes, export_graph
 
@@ -558,6 +569,9 @@ def graph(dest: Annotated[Path, typer.Argument(
         g = LinkedNotes(m, user_id=user, agent_id=agent).graph()
     export_graph(g, dest, fmt, title=f"memory graph of {user or agent}: "
                  f"{g.number_of_nodes()} notes, {g.number_of_edges()} links")
+    if as_json:
+        _dump({"path": str(dest), "notes": g.number_of_nodes(), "links": g.number_of_edges()})
+        return
     out.print("[green]wrote[/green]", shown(f"{dest} ({g.number_of_nodes()} notes, "
                                          f"{g.number_of_edges()} links)"))
 

@@ -209,3 +209,16 @@ def test_every_memory_command_reaches_a_chroma_server(home, chroma_server):
     assert run("restore", mid, "--home", home, *server).exit_code == 0
     report = json.loads(run("verify", "--home", home, *server).output)
     assert report["missing_vectors"] == 0 and report["orphan_vectors"] == 0  # in step
+
+
+def test_every_data_command_takes_json(tmp_path):
+    home = str(tmp_path / "h")
+    rec = json.loads(run("add", "Ana likes tea.", "--home", home, "-u", "ana", "--embedder",
+                         "hash", "--json").stdout)
+    for args in (["get", rec["id"]], ["stats"], ["verify"]):
+        r = run(*args, "--home", home, "--json")
+        assert r.exit_code == 0 and isinstance(json.loads(r.stdout), dict)
+    r = runner.invoke(app, ["export", str(tmp_path / "d.jsonl"), "--home", home, "--json"])
+    assert r.exit_code == 0 and json.loads(r.stderr.strip()) == {"exported": 1}
+    r = run("graph", str(tmp_path / "g.json"), "--home", home, "-u", "ana", "--json")
+    assert json.loads(r.stdout) == {"path": str(tmp_path / "g.json"), "notes": 0, "links": 0}
