@@ -34,7 +34,7 @@ from agentmem.recall import DIRECT_HITS, recall
 from agentmem.records import clean_content, new_id, utcnow
 from agentmem.store.postgres import is_database_url
 
-__all__ = ["Agent", "TurnResult"]
+__all__ = ["Agent", "TurnResult", "default_checkpoints", "open_checkpointer", "thread_turns"]
 
 log = logging.getLogger("agentmem.agent")
 
@@ -118,6 +118,49 @@ class _Writer:
         self._thread.join()
 
 
+def thread_turns(saver: Any, thread_id: str | None = None) -> Any:
+    """The finished turns in a checkpointer, oldest first: for each, its thread, the
+    message, the memories retrieved (as records' JSON), the ids cited, the answer, what
+    the guard set aside and the turn record stored. Without ``thread_id``: the ids of
+    the threads there are, newest first."""
+    if thread_id is None:
+        seen: dict[str, None] = {}
+        for c in saver.list(None):
+            seen.setdefault(c.config["configurable"]["thread_id"], None)
+        return list(seen)
+    out = []
+    for c in saver.list({"configurable": {"thread_id": thread_id}}):
+        values = c.checkpoint.get("channel_values", {})
+        # A finished turn: the graph has nothing left to run (no pending branch, no input).
+        if "message" in values and "answer" in values and not any(
+                k.startswith("branch:") or k == "__start__" for k in values):
+            out.append({"thread_id": thread_id, "message": values["message"],
+                        "retrieved": values.get("retrieved", []),
+                        "cited": values.get("cited", []), "answer": values.get("answer", ""),
+                        "quarantined": values.get("quarantined", []),
+                        "said": values.get("said"), "step": c.metadata.get("step")})
+    return out[::-1]
+
+
+def default_checkpoints(memory: Memory) -> str | Path | None:
+    """Where an :class:`Agent` on ``memory`` keeps its threads by default: the memory's own
+    Postgres database, ``threads.db`` in its home, or nowhere (``:memory:``)."""
+    if memory.postgres:
+        return memory.config.store
+    return (memory.home / "threads.db") if memory.home else None
+
+
+def open_checkpointer(location: str | Path) -> tuple[Any, Any]:
+    """LangGraph's checkpointer on a SQLite file or a ``postgresql://`` URL, and the
+    connection it holds (close it when done)."""
+    if is_database_url(str(location)):
+        return _postgres_saver(str(location))
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    conn = sqlite3.connect(str(location), check_same_thread=False)
+    return SqliteSaver(conn), conn
+
+
 def _postgres_saver(url: str) -> tuple[Any, Any]:
     """LangGraph's Postgres checkpointer on ``url`` (its tables made if missing), and the
     connection it holds, so threads resume from any process or host."""
@@ -186,8 +229,8 @@ class Agent:
                  max_message_chars: int = 16_000, rerank: bool = False, guard: Any = None,
                  context_tokens: int = 500):
         try:
+            import langgraph.checkpoint.sqlite  # noqa: F401 - open_checkpointer's default
             from langgraph.checkpoint.memory import InMemorySaver
-            from langgraph.checkpoint.sqlite import SqliteSaver
             from langgraph.graph import END, START, StateGraph
         except ImportError:
             raise missing("langgraph-checkpoint-sqlite", "agent", "The agent runtime") from None
@@ -216,16 +259,12 @@ class Agent:
         self._writer = (_Writer(self.memory, manager, queue_size, RELATED_FACTS, self.guard)
                         if manage_memory and manager else None)
         if checkpoints == "auto":
-            checkpoints = (self.memory.config.store if self.memory.postgres else
-                           (self.memory.home / "threads.db") if self.memory.home else None)
+            checkpoints = default_checkpoints(self.memory)
         if checkpoints is None:
             saver = InMemorySaver()
             self._conn = None
-        elif is_database_url(str(checkpoints)):
-            saver, self._conn = _postgres_saver(str(checkpoints))
         else:
-            self._conn = sqlite3.connect(str(checkpoints), check_same_thread=False)
-            saver = SqliteSaver(self._conn)
+            saver, self._conn = open_checkpointer(checkpoints)
         # An agent nobody closed is closed at interpreter exit: the writer finishes what is
         # queued (those turns are acknowledged) before the model's threads are torn down;
         # a thread still inside the model at exit aborts the process.

@@ -31,13 +31,16 @@ _ACCESS = "agentmem_access"
 _KINDS = ("turn", "fact", "profile", "note", "lesson", "task", "summary", "preference", "item")
 
 
-def create_app(memory: Memory, *, read_only: bool = False, token: str | None = None) -> Any:
+def create_app(memory: Memory, *, read_only: bool = False, token: str | None = None,
+               threads: str | Path | None = "auto") -> Any:
     """The inspector's ASGI app for ``memory`` (serve it with uvicorn, or see ``agentmem ui``).
 
     Args:
         read_only: refuse every change (restore, undo, release).
         token: an access token every request must carry (``?token=`` or its cookie);
             required when the app is reachable from other machines.
+        threads: the :class:`~agentmem.Agent`'s checkpoints to show live (a SQLite file
+            or a ``postgresql://`` URL; default: where an Agent on ``memory`` keeps them).
     """
     try:
         from starlette.applications import Starlette
@@ -173,6 +176,21 @@ def create_app(memory: Memory, *, read_only: bool = False, token: str | None = N
         return render(request, "tasks.html", filters=scope, roots=roots, task=None,
                       link=lambda t: "/tasks?" + urlencode({**_query(scope), "task": t}))
 
+    checkpoints = _checkpoints(memory, threads)
+
+    async def agent_threads(request: Request) -> Any:
+        from agentmem.agent import thread_turns
+
+        ids = thread_turns(checkpoints) if checkpoints is not None else []
+        return render(request, "threads.html", threads=ids, turns=None, thread=None)
+
+    async def agent_thread(request: Request) -> Any:
+        from agentmem.agent import thread_turns
+
+        thread = request.path_params["thread_id"]
+        turns = thread_turns(checkpoints, thread) if checkpoints is not None else []
+        return render(request, "threads.html", threads=None, turns=turns, thread=thread)
+
     # -- changes (POST, CSRF-checked, through the apply path) ------------------------------
     async def restore(request: Request) -> Any:
         memory_id = request.path_params["memory_id"]
@@ -213,6 +231,7 @@ def create_app(memory: Memory, *, read_only: bool = False, token: str | None = N
     routes = [Route("/", scopes), Route("/memories", memories), Route("/search", search),
               Route("/memory/{memory_id}", record), Route("/quarantine", quarantine),
               Route("/graph", graph), Route("/tasks", tasks),
+              Route("/threads", agent_threads), Route("/thread/{thread_id}", agent_thread),
               Route("/memory/{memory_id}/restore", restore, methods=["POST"]),
               Route("/undo", undo, methods=["POST"]),
               Route("/memory/{memory_id}/release", release, methods=["POST"]),
@@ -268,6 +287,18 @@ def _named(counts: dict[str, int]) -> list[tuple[str, int]]:
 def _scope(params: Any) -> dict[str, str]:
     return {f: params[k] for k, f in (("user", "user_id"), ("agent", "agent_id"),
                                       ("session", "session_id")) if params.get(k)}
+
+
+def _checkpoints(memory: Memory, threads: str | Path | None) -> Any:
+    """The Agent's checkpointer to read threads from, or None (no Agent has run here: a
+    SQLite file that does not exist is not created)."""
+    from agentmem.agent import default_checkpoints, open_checkpointer
+    from agentmem.store.postgres import is_database_url
+
+    location = default_checkpoints(memory) if threads == "auto" else threads
+    if location is None or not (is_database_url(str(location)) or Path(location).exists()):
+        return None
+    return open_checkpointer(location)[0]
 
 
 def _query(scope: dict[str, str]) -> dict[str, str]:

@@ -249,3 +249,23 @@ def test_browse_search_restore_release_in_chromium(served, mem):
         assert len(browser.find_elements(By.CSS_SELECTOR, "#graph script")) == 0
     finally:
         browser.quit()
+
+
+def test_an_agent_thread_shows_live_what_was_retrieved_cited_and_stored(tmp_path):
+    pytest.importorskip("langgraph")
+    from test_agent import make_agent  # tests/agentmem is on the path (rootdir import mode)
+
+    with make_agent(tmp_path / "h") as agent:
+        client = TestClient(create_app(agent.memory))
+        assert "No agent has kept a thread" in client.get("/threads").text
+        agent.chat("I moved to Lisbon last spring.", thread_id="t1")
+        agent.flush()
+        reply = agent.chat("Where do I live now?", thread_id="t1")
+        agent.flush()
+        client = TestClient(create_app(agent.memory))
+        assert 'href="/thread/t1"' in client.get("/threads").text
+        page = client.get("/thread/t1").text
+        assert page.index("I moved to Lisbon") < page.index("Where do I live now?")
+        assert '<span class="content answer">Lisbon</span>' in page
+        assert f'href="/memory/{reply.cited_ids[0]}"' in page and "<strong>cited</strong>" in page
+        assert 'http-equiv="refresh"' in page
