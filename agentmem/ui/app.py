@@ -1,7 +1,7 @@
 """The memory inspector: a small Starlette app with server-rendered pages.
 
 Every page reads through the public :class:`~agentmem.Memory` API and every change
-(restore, undo, release) goes through the one apply path with actor ``ui``, so the
+(restore, undo, release, confirm) goes through the one apply path with actor ``ui``, so the
 history shows what was done here like anything else. Stored text is attacker-controlled
 (a memory may hold ``<script>``), so templates autoescape everything and no stored
 value is ever marked safe. State-changing requests are POST forms carrying a CSRF
@@ -228,6 +228,18 @@ def create_app(memory: Memory, *, read_only: bool = False, token: str | None = N
             return error(request, exc)
         return RedirectResponse("/quarantine", status_code=303)
 
+    async def confirm(request: Request) -> Any:
+        """The guard was right: delete the memory (restorable from its history)."""
+        memory_id = request.path_params["memory_id"]
+        try:
+            await checked_form(request)
+            memory.delete(memory_id, actor="ui", reason="confirmed as wrong in the inspector")
+        except _Refused as exc:
+            return PlainTextResponse(exc.message, status_code=exc.status)
+        except AgentMemError as exc:
+            return error(request, exc)
+        return RedirectResponse("/quarantine", status_code=303)
+
     routes = [Route("/", scopes), Route("/memories", memories), Route("/search", search),
               Route("/memory/{memory_id}", record), Route("/quarantine", quarantine),
               Route("/graph", graph), Route("/tasks", tasks),
@@ -235,6 +247,7 @@ def create_app(memory: Memory, *, read_only: bool = False, token: str | None = N
               Route("/memory/{memory_id}/restore", restore, methods=["POST"]),
               Route("/undo", undo, methods=["POST"]),
               Route("/memory/{memory_id}/release", release, methods=["POST"]),
+              Route("/memory/{memory_id}/confirm", confirm, methods=["POST"]),
               Mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")]
     app = Starlette(routes=routes)
     if token is not None:

@@ -114,6 +114,8 @@ def test_changes_need_csrf_go_through_the_apply_path_and_read_only_refuses(mem):
     assert mem.get(ids["cat"]).content == "Ana's cat is called Luna."
     client.post(f"/memory/{ids['bad']}/release", data={"csrf": token})
     assert not mem.get(ids["bad"]).metadata.get("quarantined")
+    client.post(f"/memory/{ids['bad']}/confirm", data={"csrf": token})
+    assert mem.history(ids["bad"])[-1].op == "DELETE" and mem.history(ids["bad"])[-1].actor == "ui"
 
     frozen = TestClient(create_app(mem, read_only=True))
     token = _csrf(TestClient(create_app(mem)), path)
