@@ -113,8 +113,13 @@ class IngestReport:
 
 def ingest_sessions(memory: Memory, sessions: Iterable[Any], *, manager: MemoryManager | None,
                     batch_size: int = 1, k: int = RELATED_FACTS, progress: bool = False,
-                    expand: bool = True, **scope: Any) -> IngestReport:
+                    expand: bool = True, conversation: str | None = None,
+                    **scope: Any) -> IngestReport:
     """Ingest every turn of ``sessions`` (see :mod:`agentmem.conversations`).
+
+    ``conversation`` names the conversation (``agentmem ingest`` gives the file's name):
+    its sessions are stored as ``"<conversation>:<n>"``, so two conversations of one
+    user never share a session (recall shows a turn with its session's neighbours).
 
     Each batch of turns is first stored verbatim (kind ``turn``, with its time, turn
     id and session; no LLM; turns already stored are skipped). With a manager, the
@@ -139,7 +144,8 @@ def ingest_sessions(memory: Memory, sessions: Iterable[Any], *, manager: MemoryM
             start = time.perf_counter()
             report.turns += len(batch)
             report.batches += 1
-            stored = store_turns(view, batch, session=str(session.index))
+            stored = store_turns(view, batch, session=(
+                f"{conversation}:{session.index}" if conversation else str(session.index)))
             report.store_seconds_per_batch.append(time.perf_counter() - start)
             report.stored_turns += stored.added
             # Only what was stored now goes to the manager: a re-ingest costs no LLM call.

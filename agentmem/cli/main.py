@@ -456,7 +456,7 @@ def ingest(path: Annotated[Path, typer.Argument(help="LoCoMo .json or a .jsonl o
     manager = None if raw else _policy("manager", get_llm(llm))
     with _open(home, embedder, chroma_host, chroma_port, create=True) as m:
         report = ingest_sessions(m, sessions, manager=manager, batch_size=batch, progress=True,
-                                 user_id=user, agent_id=agent)
+                                 conversation=path.stem, user_id=user, agent_id=agent)
     lat = sorted(report.seconds_per_batch)
     _dump({"turns": report.turns, "stored_turns": report.stored_turns,
            "empty_turns": report.empty_turns, "llm_calls": report.usage.calls,

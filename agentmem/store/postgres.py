@@ -102,6 +102,8 @@ CREATE INDEX IF NOT EXISTS agentmem_records_session ON agentmem_records(session_
 CREATE INDEX IF NOT EXISTS agentmem_records_fts ON agentmem_records USING gin(fts);
 CREATE INDEX IF NOT EXISTS agentmem_records_metadata ON agentmem_records
     USING gin(metadata jsonb_path_ops);
+CREATE INDEX IF NOT EXISTS agentmem_records_meta_turn ON agentmem_records((metadata->>'turn_id'));
+CREATE INDEX IF NOT EXISTS agentmem_records_meta_session ON agentmem_records((metadata->>'session'));
 CREATE INDEX IF NOT EXISTS agentmem_records_vec ON agentmem_records
     USING hnsw (embedding vector_cosine_ops);
 CREATE TABLE IF NOT EXISTS agentmem_history (
@@ -415,10 +417,13 @@ class PostgresStore:
 
     def records_where(self, flt: Filter, field: str, value: str) -> list[MemoryRecord]:
         """Records matching ``flt`` whose ``metadata[field]`` equals the string ``value``."""
-        column = self._metadata_value(field)
+        self._metadata_value(field)  # checks the name
         where, args = _where_sql(flt)
+        # ->> matches the expression indexes; the type check keeps 5 from equalling "5".
         rows = self._rows(f"SELECT data FROM agentmem_records r WHERE {where} AND "
-                          f"{column} = %s ORDER BY r.rid", (*args, value))
+                          f"r.metadata->>'{field}' = %s AND "
+                          f"jsonb_typeof(r.metadata->'{field}') = 'string' ORDER BY r.rid",
+                          (*args, value))
         return [_load(r[0]) for r in rows]
 
     @staticmethod

@@ -65,6 +65,10 @@ CREATE TRIGGER IF NOT EXISTS history_no_update BEFORE UPDATE ON history
 CREATE TRIGGER IF NOT EXISTS history_no_delete BEFORE DELETE ON history
     BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
 CREATE TABLE IF NOT EXISTS outbox (memory_id TEXT PRIMARY KEY);
+-- The metadata the read path looks records up by (a turn by its id, a session's turns):
+-- without these, each lookup reads every record.
+CREATE INDEX IF NOT EXISTS records_meta_turn ON records(json_extract(data, '$.metadata.turn_id'));
+CREATE INDEX IF NOT EXISTS records_meta_session ON records(json_extract(data, '$.metadata.session'));
 """
 
 

@@ -72,6 +72,19 @@ def test_ingesting_again_adds_no_second_copy(mem):
     assert again.stored_turns == 0 and len(mem.list(kinds=["turn"], user_id="ana")) == 1
 
 
+def test_two_conversations_of_one_user_keep_their_sessions_apart(mem):
+    ingest_sessions(mem, _sessions("I like tea.", "I like green tea most."), manager=None,
+                    conversation="a", user_id="ana")
+    ingest_sessions(mem, _sessions("I sail on Sundays.", "Sailing calms me."), manager=None,
+                    conversation="b", user_id="ana")
+    assert {r.metadata["session"] for r in mem.list(kinds=["turn"], user_id="ana")} == {
+        "a:1", "b:1"}
+    shown = recall(mem, "green tea", k=1, neighbours=2, user_id="ana", profile=False)
+    top = next(h for h in shown if h.via is None)
+    around = [h.record.metadata["session"] for h in shown if h.via == top.id]
+    assert top.content == "Ana: I like green tea most." and around == ["a:1"]
+
+
 def test_a_failing_manager_loses_no_turn(mem):
     report = ingest_sessions(mem, _sessions("I like tea.", "I moved to Porto."),
                              manager=_FailingManager(), user_id="ana")
