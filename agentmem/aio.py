@@ -72,6 +72,10 @@ class AsyncMemory:
     def home(self):
         return self.sync.home
 
+    @property
+    def postgres(self) -> bool:
+        return self.sync.postgres
+
     # writes
     apply = _in_thread(Memory.apply)
     add = _in_thread(Memory.add)
@@ -84,6 +88,8 @@ class AsyncMemory:
     list = _in_thread(Memory.list)
     search = _in_thread(Memory.search)
     where = _in_thread(Memory.where)
+    count = _in_thread(Memory.count)
+    quarantined = _in_thread(Memory.quarantined)
     similarities = _in_thread(Memory.similarities)
     # history and recovery
     history = _in_thread(Memory.history)
@@ -95,6 +101,7 @@ class AsyncMemory:
     # export / import, state, health
     export_jsonl = _in_thread(Memory.export_jsonl)
     import_jsonl = _in_thread(Memory.import_jsonl)
+    copy_to = _in_thread(Memory.copy_to)
     scope_state = _in_thread(Memory.scope_state)
     set_scope_state = _in_thread(Memory.set_scope_state)
     stats = _in_thread(Memory.stats)
