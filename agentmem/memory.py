@@ -791,8 +791,8 @@ class Memory:
         if target._exact is not None:
             target._exact.invalidate(scopes)
         target._sync(target._store.pending())
-        return {"records": target._store.count(), "history_entries": len(entries), "vectors": len(vectors),
-                "state": len(state)}
+        return {"records": target._store.count(), "history_entries": len(entries),
+                "vectors": len(vectors), "state": len(state)}
 
     # -- small per-scope state (e.g. a re-ranker's weights) -------------------------------------
     def scope_state(self, scope: Scope, name: str) -> dict[str, Any] | None:

@@ -388,7 +388,8 @@ def ui(home: Home = None, embedder: EmbedderOpt = None,
         shown_host = f"[{host}]" if ":" in host else host
         err.print(f"agentmem inspector on http://{shown_host}:{port}/"
                   + (f"?token={token}" if token else "")
-                  + ("  (read-only)" if read_only else "") + "  — Ctrl-C stops it")
+                  + ("  (read-only)" if read_only else "") + "  (Ctrl-C stops it)",
+                  soft_wrap=True, highlight=False)
         uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
