@@ -55,30 +55,6 @@ USERS = 100
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def databases(url: str | None, tmp: Path):
-    """A function making a new empty database on the server, and the server to stop."""
-    import itertools
-    from urllib.parse import urlsplit, urlunsplit
-
-    import psycopg
-
-    server = None
-    if url is None:
-        import pgserver
-
-        server = pgserver.get_server(tmp / "pg", cleanup_mode="stop")
-        url = server.get_uri()
-    numbers = itertools.count()
-
-    def new() -> str:
-        name = f"agentmem_bench_{os.getpid()}_{next(numbers)}"
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-    return new, server
-
-
 def load(mem: Any, facts: list[tuple[str, str]]) -> float:
     """Bulk-load through ``add_many`` (per user, batches of 1000); records per second."""
     from tqdm import tqdm
@@ -225,7 +201,10 @@ def main() -> None:
     qvecs = model.embed([q for _, q in queries])
     items = list(zip(queries, qvecs, strict=True))
     tmp = Path(tempfile.mkdtemp(prefix="agentmem-scale-"))
-    new_db, server = databases(args.database_url, tmp)
+    from agentmem.testing.postgres import PostgresServer
+
+    server = PostgresServer(tmp / "pg", args.database_url, prefix="agentmem_bench")
+    new_db = server.new_database
     search: dict[int, dict] = {}
     write_rates: dict[int, dict] = {}
     raw_counts: dict[int, float] = {}
@@ -254,8 +233,7 @@ def main() -> None:
             search[size], write_rates[size] = res, rates
         writes = [concurrent_writers(new_db, w, args.writes, tmp) for w in args.writers]
     finally:
-        if server is not None:
-            server.cleanup()
+        server.stop()
     one = next((w["per_s"] for w in writes if w["writers"] == 1), None)
     checks = {
         size: {"postgres_hybrid_p50_over_raw_p50": round(

@@ -74,36 +74,21 @@ def postgres_server(tmp_path_factory):
     """A real Postgres 16 + pgvector for the whole session: ``$AGENTMEM_TEST_DATABASE_URL``
     (any server; its user must be allowed to create databases), else one started from
     the PyPI package pgserver. Yields a function giving the URL of a new, empty database."""
-    import itertools
-
     url = os.environ.get("AGENTMEM_TEST_DATABASE_URL")
-    server = None
     if url is None:
         try:
-            import pgserver
+            import pgserver  # noqa: F401
         except ImportError:
             if os.environ.get("CI"):
                 raise
             pytest.skip("Postgres tests need pgserver (pip install 'agentmem[dev]') or "
                         "AGENTMEM_TEST_DATABASE_URL")
-        server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
-        url = server.get_uri()
     pytest.importorskip("psycopg")
-    from urllib.parse import urlsplit, urlunsplit
+    from agentmem.testing.postgres import PostgresServer
 
-    import psycopg
-
-    numbers = itertools.count()
-
-    def new_database() -> str:
-        name = f"agentmem_test_{os.getpid()}_{next(numbers)}"
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-    yield new_database
-    if server is not None:
-        server.cleanup()
+    server = PostgresServer(tmp_path_factory.mktemp("pg"), url, prefix="agentmem_test")
+    yield server.new_database
+    server.stop()
 
 
 @pytest.fixture(params=["inprocess", "persistent", "server", "postgres"])

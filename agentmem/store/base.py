@@ -7,14 +7,18 @@ SQLite holds records; an index holds only vectors. Backends import their value t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol, Sequence
+from datetime import datetime
+from typing import Any, Protocol, Sequence
 
 import numpy as np
 
 from agentmem.errors import InvalidArgumentError
-from agentmem.records import Kind, Scope
+from agentmem.operations import HistoryEntry
+from agentmem.records import Kind, MemoryRecord, Scope
+from agentmem.text import STOPWORDS, words
 
-__all__ = ["VectorIndex", "IndexRow", "Filter", "kinds_tuple"]
+__all__ = ["VectorIndex", "IndexRow", "Filter", "kinds_tuple", "where_sql", "record_json",
+           "record_from_json", "history_entries", "keyword_terms"]
 
 #: (id, scope, kind, time, embedding)
 IndexRow = tuple[str, Scope, str, float, np.ndarray]
@@ -44,6 +48,50 @@ def kinds_tuple(kinds: Sequence[str | Kind] | str | Kind | None) -> tuple[str, .
             raise InvalidArgumentError(
                 f"unknown kind {k!r}; choose from {[x.value for x in Kind]}") from None
     return tuple(out)
+
+
+# -- what the record stores (SQLite, Postgres) share -----------------------------------------
+def where_sql(flt: Filter, mark: str, alias: str = "r") -> tuple[str, list]:
+    """The SQL conditions of a filter and their arguments; ``mark`` is the driver's
+    placeholder (``?`` for sqlite3, ``%s`` for psycopg)."""
+    clauses, args = [], []
+    for name, value in flt.scope.items():
+        clauses.append(f"{alias}.{name} = {mark}")
+        args.append(value)
+    if flt.kinds:
+        clauses.append(f"{alias}.kind IN ({', '.join([mark] * len(flt.kinds))})")
+        args.extend(flt.kinds)
+    if flt.since is not None:
+        clauses.append(f"{alias}.time >= {mark}")
+        args.append(flt.since)
+    if flt.until is not None:
+        clauses.append(f"{alias}.time <= {mark}")
+        args.append(flt.until)
+    return (" AND ".join(clauses) or "1 = 1"), args
+
+
+def record_json(record: MemoryRecord | None) -> str | None:
+    """A record as stored: its exact JSON text (an export gives back what was written)."""
+    return None if record is None else record.model_dump_json()
+
+
+def record_from_json(text: str | None) -> MemoryRecord | None:
+    return None if text is None else MemoryRecord.model_validate_json(text)
+
+
+def history_entries(rows: Sequence[Sequence[Any]]) -> list[HistoryEntry]:
+    """History rows (seq, batch, memory_id, op, version, before, after, actor, reason, at)."""
+    return [HistoryEntry(seq=r[0], batch=r[1], memory_id=r[2], op=r[3], version=r[4],
+                         before=record_from_json(r[5]), after=record_from_json(r[6]),
+                         actor=r[7], reason=r[8], at=datetime.fromisoformat(r[9]))
+            for r in rows]
+
+
+def keyword_terms(query: str, most: int = 32) -> list[str]:
+    """The words a keyword search looks for: function words carry no signal for ranking
+    but have the longest posting lists, so they go (unless nothing else is left)."""
+    every = list(dict.fromkeys(words(query)))
+    return ([w for w in every if w not in STOPWORDS] or every)[:most]
 
 
 class VectorIndex(Protocol):

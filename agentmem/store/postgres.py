@@ -39,8 +39,14 @@ import numpy as np
 from agentmem.errors import InvalidArgumentError, StoreError
 from agentmem.operations import HistoryEntry
 from agentmem.records import MemoryRecord, Scope
-from agentmem.store.base import Filter
-from agentmem.text import STOPWORDS, words
+from agentmem.store.base import (
+    Filter,
+    history_entries,
+    keyword_terms,
+    record_from_json,
+    record_json,
+    where_sql,
+)
 
 __all__ = ["PostgresStore", "PgVectorIndex", "SCHEMA_VERSION", "is_database_url",
            "stored_embedder"]
@@ -128,30 +134,7 @@ CREATE OR REPLACE TRIGGER agentmem_history_no_truncate BEFORE TRUNCATE
 
 
 def _where_sql(flt: Filter, alias: str = "r") -> tuple[str, list]:
-    clauses, args = [], []
-    for name, value in flt.scope.items():
-        clauses.append(f"{alias}.{name} = %s")
-        args.append(value)
-    if flt.kinds:
-        clauses.append(f"{alias}.kind = ANY(%s)")
-        args.append(list(flt.kinds))
-    if flt.since is not None:
-        clauses.append(f"{alias}.time >= %s")
-        args.append(flt.since)
-    if flt.until is not None:
-        clauses.append(f"{alias}.time <= %s")
-        args.append(flt.until)
-    return (" AND ".join(clauses) or "TRUE"), args
-
-
-def _dump(record: MemoryRecord | None) -> str | None:
-    # Text, not jsonb: jsonb rewrites numbers and key order, and an export must give
-    # back exactly what was stored.
-    return None if record is None else record.model_dump_json()
-
-
-def _load(text: str | None) -> MemoryRecord | None:
-    return None if text is None else MemoryRecord.model_validate_json(text)
+    return where_sql(flt, "%s", alias)
 
 
 def _vector(value: Any) -> np.ndarray | None:
@@ -346,7 +329,7 @@ class PostgresStore:
                 "embedding=EXCLUDED.embedding, "
                 "fts=EXCLUDED.fts",
                 (record.id, s.user_id, s.agent_id, s.session_id, record.kind.value,
-                 record.effective_time.timestamp(), record.version, _dump(record),
+                 record.effective_time.timestamp(), record.version, record_json(record),
                  json.dumps(record.metadata), vec,
                  record.index_text))
 
@@ -360,8 +343,8 @@ class PostgresStore:
         """Queue a history row; :meth:`transaction` writes the queue just before commit."""
         if getattr(self._local, "history", None) is None:
             raise StoreError("append_history must be called inside transaction()")
-        self._local.history.append((batch, memory_id, op, version, _dump(before),
-                                    _dump(after), actor, reason, at.isoformat()))
+        self._local.history.append((batch, memory_id, op, version, record_json(before),
+                                    record_json(after), actor, reason, at.isoformat()))
 
     # -- reads -------------------------------------------------------------------------
     def get(self, memory_id: str) -> MemoryRecord | None:
@@ -371,14 +354,14 @@ class PostgresStore:
             self._local.conn.execute("SELECT pg_advisory_xact_lock(%s::int4, hashtext(%s))",
                                      (_RECORD_LOCKS, memory_id))
         rows = self._rows("SELECT data FROM agentmem_records WHERE id=%s", (memory_id,))
-        return _load(rows[0][0]) if rows else None
+        return record_from_json(rows[0][0]) if rows else None
 
     def get_many(self, ids: Sequence[str]) -> dict[str, MemoryRecord]:
         if not ids:
             return {}
         rows = self._rows("SELECT id, data FROM agentmem_records WHERE id = ANY(%s)",
                           (list(ids),))
-        return {i: _load(d) for i, d in rows}
+        return {i: record_from_json(d) for i, d in rows}
 
     def embedding(self, memory_id: str) -> np.ndarray | None:
         rows = self._rows("SELECT embedding FROM agentmem_records WHERE id=%s", (memory_id,))
@@ -413,7 +396,7 @@ class PostgresStore:
         rows = self._rows(
             f"SELECT data FROM agentmem_records r WHERE {where} AND {value} IS NOT NULL AND "
             f"left({value}, %s) = %s ORDER BY r.rid", (*args, len(prefix), prefix))
-        return [_load(r[0]) for r in rows]
+        return [record_from_json(r[0]) for r in rows]
 
     def records_where(self, flt: Filter, field: str, value: str) -> list[MemoryRecord]:
         """Records matching ``flt`` whose ``metadata[field]`` equals the string ``value``."""
@@ -424,7 +407,7 @@ class PostgresStore:
                           f"r.metadata->>'{field}' = %s AND "
                           f"jsonb_typeof(r.metadata->'{field}') = 'string' ORDER BY r.rid",
                           (*args, value))
-        return [_load(r[0]) for r in rows]
+        return [record_from_json(r[0]) for r in rows]
 
     @staticmethod
     def _metadata_value(field: str) -> str:
@@ -444,7 +427,7 @@ class PostgresStore:
             "(jsonb_typeof(r.metadata->'guard_flag') = 'array' AND "
             "jsonb_array_length(r.metadata->'guard_flag') > 0)) "
             "ORDER BY r.rid LIMIT %s OFFSET %s", (*args, limit, offset))
-        return [_load(r[0]) for r in rows]
+        return [record_from_json(r[0]) for r in rows]
 
     def links(self, ids: Sequence[str], scope: Scope) -> list[tuple[str, str, str]]:
         """Links touching ``ids`` as ``(from, to, reason)``: the links these records hold in
@@ -466,7 +449,7 @@ class PostgresStore:
         where, args = _where_sql(flt)
         rows = self._rows(f"SELECT data FROM agentmem_records r WHERE {where} ORDER BY r.rid "
                           "LIMIT %s OFFSET %s", (*args, limit, offset))
-        return [_load(r[0]) for r in rows]
+        return [record_from_json(r[0]) for r in rows]
 
     def ids(self, flt: Filter | None = None) -> list[str]:
         where, args = _where_sql(flt or Filter())
@@ -487,8 +470,7 @@ class PostgresStore:
 
     def keyword_search(self, query: str, flt: Filter, n: int) -> list[str]:
         """Ids of the best full-text matches (any of the query's words), best first."""
-        every = list(dict.fromkeys(words(query)))
-        terms = ([w for w in every if w not in STOPWORDS] or every)[:32]
+        terms = keyword_terms(query)
         if not terms:
             return []
         # Each word quoted (never read as an operator), any of them may match.
@@ -546,9 +528,7 @@ class PostgresStore:
     def _entries(self, sql: str, args: tuple) -> list[HistoryEntry]:
         rows = self._rows("SELECT seq, batch, memory_id, op, version, before, after, actor, "
                           f"reason, at FROM agentmem_history {sql}", args)
-        return [HistoryEntry(seq=r[0], batch=r[1], memory_id=r[2], op=r[3], version=r[4],
-                             before=_load(r[5]), after=_load(r[6]), actor=r[7], reason=r[8],
-                             at=datetime.fromisoformat(r[9])) for r in rows]
+        return history_entries(rows)
 
     def history(self, memory_id: str) -> list[HistoryEntry]:
         return self._entries("WHERE memory_id=%s ORDER BY seq", (memory_id,))

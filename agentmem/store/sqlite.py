@@ -24,8 +24,14 @@ import numpy as np
 from agentmem.errors import InvalidArgumentError, StoreError, StoreLockedError
 from agentmem.operations import HistoryEntry
 from agentmem.records import MemoryRecord, Scope
-from agentmem.store.base import Filter
-from agentmem.text import STOPWORDS, words
+from agentmem.store.base import (
+    Filter,
+    history_entries,
+    keyword_terms,
+    record_from_json,
+    record_json,
+    where_sql,
+)
 
 __all__ = ["RecordStore", "SCHEMA_VERSION"]
 
@@ -82,33 +88,12 @@ def _scope_tokens(scope: Scope) -> str:
 
 
 def _where_sql(flt: Filter, alias: str = "r") -> tuple[str, list]:
-    clauses, args = [], []
-    for name, value in flt.scope.items():
-        clauses.append(f"{alias}.{name} = ?")
-        args.append(value)
-    if flt.kinds:
-        clauses.append(f"{alias}.kind IN ({','.join('?' * len(flt.kinds))})")
-        args.extend(flt.kinds)
-    if flt.since is not None:
-        clauses.append(f"{alias}.time >= ?")
-        args.append(flt.since)
-    if flt.until is not None:
-        clauses.append(f"{alias}.time <= ?")
-        args.append(flt.until)
-    return (" AND ".join(clauses) or "1"), args
+    return where_sql(flt, "?", alias)
 
 
 def _busy(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
-
-
-def _dump(record: MemoryRecord | None) -> str | None:
-    return None if record is None else record.model_dump_json()
-
-
-def _load(text: str | None) -> MemoryRecord | None:
-    return None if text is None else MemoryRecord.model_validate_json(text)
 
 
 class RecordStore:
@@ -213,7 +198,7 @@ class RecordStore:
         s = record.scope
         row = self._db.execute("SELECT rid FROM records WHERE id=?", (record.id,)).fetchone()
         values = (s.user_id, s.agent_id, s.session_id, record.kind.value,
-                  record.effective_time.timestamp(), record.version, _dump(record), blob)
+                  record.effective_time.timestamp(), record.version, record_json(record), blob)
         if row:
             rid = row[0]
             self._db.execute(
@@ -241,14 +226,14 @@ class RecordStore:
         self._db.execute(
             "INSERT INTO history (batch, memory_id, op, version, before, after, actor, reason, at)"
             " VALUES (?,?,?,?,?,?,?,?,?)",
-            (batch, memory_id, op, version, _dump(before), _dump(after), actor, reason,
+            (batch, memory_id, op, version, record_json(before), record_json(after), actor, reason,
              at.isoformat()))
 
     # -- reads -------------------------------------------------------------------------
     def get(self, memory_id: str) -> MemoryRecord | None:
         with self._lock:
             row = self._db.execute("SELECT data FROM records WHERE id=?", (memory_id,)).fetchone()
-        return _load(row[0]) if row else None
+        return record_from_json(row[0]) if row else None
 
     def get_many(self, ids: Sequence[str]) -> dict[str, MemoryRecord]:
         out: dict[str, MemoryRecord] = {}
@@ -258,7 +243,7 @@ class RecordStore:
                 rows = self._db.execute(
                     f"SELECT id, data FROM records WHERE id IN ({','.join('?' * len(chunk))})",
                     chunk).fetchall()
-                out.update((i, _load(d)) for i, d in rows)
+                out.update((i, record_from_json(d)) for i, d in rows)
         return out
 
     def embedding(self, memory_id: str) -> np.ndarray | None:
@@ -301,7 +286,7 @@ class RecordStore:
             rows = self._db.execute(
                 f"SELECT data FROM records r WHERE {where} AND {value} IS NOT NULL AND "
                 f"substr({value}, 1, ?) = ? ORDER BY r.rid", (*args, len(prefix), prefix)).fetchall()
-        return [_load(r[0]) for r in rows]
+        return [record_from_json(r[0]) for r in rows]
 
     def records_where(self, flt: Filter, field: str, value: str) -> list[MemoryRecord]:
         """Records matching ``flt`` whose ``metadata[field]`` equals the string ``value``."""
@@ -313,7 +298,7 @@ class RecordStore:
                 f"SELECT data FROM records r WHERE {where} AND "
                 f"json_extract(r.data, '$.metadata.{field}') = ? ORDER BY r.rid",
                 (*args, value)).fetchall()
-        return [_load(r[0]) for r in rows]
+        return [record_from_json(r[0]) for r in rows]
 
     def flagged(self, flt: Filter, limit: int, offset: int = 0) -> list[MemoryRecord]:
         """Records the guard quarantined (``metadata.quarantined`` true) or flagged (a
@@ -325,7 +310,7 @@ class RecordStore:
                 "(json_extract(r.data, '$.metadata.quarantined') = 1 OR "
                 "json_array_length(r.data, '$.metadata.guard_flag') > 0) "
                 "ORDER BY r.rid LIMIT ? OFFSET ?", (*args, limit, offset)).fetchall()
-        return [_load(r[0]) for r in rows]
+        return [record_from_json(r[0]) for r in rows]
 
     def links(self, ids: Sequence[str], scope: Scope) -> list[tuple[str, str, str]]:
         """Links touching ``ids`` as ``(from, to, reason)``: the links these records hold in
@@ -354,7 +339,7 @@ class RecordStore:
             rows = self._db.execute(
                 f"SELECT data FROM records r WHERE {where} ORDER BY r.rid LIMIT ? OFFSET ?",
                 (*args, limit, offset)).fetchall()
-        return [_load(r[0]) for r in rows]
+        return [record_from_json(r[0]) for r in rows]
 
     def ids(self, flt: Filter | None = None) -> list[str]:
         where, args = _where_sql(flt or Filter())
@@ -379,10 +364,7 @@ class RecordStore:
 
     def keyword_search(self, query: str, flt: Filter, n: int) -> list[str]:
         """Ids of the best BM25 matches (SQLite FTS5), best first, within the filter."""
-        # Function words carry no signal for BM25 but have the longest posting lists, so a
-        # query drops them (unless nothing else is left).
-        every = list(dict.fromkeys(words(query)))
-        terms = ([w for w in every if w not in STOPWORDS] or every)[:32]
+        terms = keyword_terms(query)
         if not terms:
             return []
         text = " OR ".join('"' + w.replace('"', '""') + '"' for w in terms)
@@ -403,9 +385,7 @@ class RecordStore:
             rows = self._db.execute(
                 "SELECT seq, batch, memory_id, op, version, before, after, actor, reason, at "
                 f"FROM history {sql}", args).fetchall()
-        return [HistoryEntry(seq=r[0], batch=r[1], memory_id=r[2], op=r[3], version=r[4],
-                             before=_load(r[5]), after=_load(r[6]), actor=r[7], reason=r[8],
-                             at=datetime.fromisoformat(r[9])) for r in rows]
+        return history_entries(rows)
 
     def history(self, memory_id: str) -> list[HistoryEntry]:
         return self._entries("WHERE memory_id=? ORDER BY seq", (memory_id,))
