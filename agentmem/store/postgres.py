@@ -110,6 +110,9 @@ CREATE INDEX IF NOT EXISTS agentmem_records_metadata ON agentmem_records
     USING gin(metadata jsonb_path_ops);
 CREATE INDEX IF NOT EXISTS agentmem_records_meta_turn ON agentmem_records((metadata->>'turn_id'));
 CREATE INDEX IF NOT EXISTS agentmem_records_meta_session ON agentmem_records((metadata->>'session'));
+CREATE INDEX IF NOT EXISTS agentmem_records_flagged ON agentmem_records(rid) WHERE
+    metadata->'quarantined' = 'true'::jsonb OR (jsonb_typeof(metadata->'guard_flag') = 'array'
+    AND jsonb_array_length(metadata->'guard_flag') > 0);
 CREATE INDEX IF NOT EXISTS agentmem_records_vec ON agentmem_records
     USING hnsw (embedding vector_cosine_ops);
 CREATE TABLE IF NOT EXISTS agentmem_history (
@@ -423,9 +426,9 @@ class PostgresStore:
         where, args = _where_sql(flt)
         rows = self._rows(
             f"SELECT data FROM agentmem_records r WHERE {where} AND "
-            "(r.metadata->'quarantined' = 'true'::jsonb OR "
-            "(jsonb_typeof(r.metadata->'guard_flag') = 'array' AND "
-            "jsonb_array_length(r.metadata->'guard_flag') > 0)) "
+            "(metadata->'quarantined' = 'true'::jsonb OR "
+            "(jsonb_typeof(metadata->'guard_flag') = 'array' AND "
+            "jsonb_array_length(metadata->'guard_flag') > 0)) "
             "ORDER BY r.rid LIMIT %s OFFSET %s", (*args, limit, offset))
         return [record_from_json(r[0]) for r in rows]
 

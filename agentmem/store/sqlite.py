@@ -75,6 +75,10 @@ CREATE TABLE IF NOT EXISTS outbox (memory_id TEXT PRIMARY KEY);
 -- without these, each lookup reads every record.
 CREATE INDEX IF NOT EXISTS records_meta_turn ON records(json_extract(data, '$.metadata.turn_id'));
 CREATE INDEX IF NOT EXISTS records_meta_session ON records(json_extract(data, '$.metadata.session'));
+-- The guard's quarantine queue (flagged() repeats this condition word for word).
+CREATE INDEX IF NOT EXISTS records_flagged ON records(rid) WHERE
+    json_extract(data, '$.metadata.quarantined') = 1 OR
+    json_array_length(data, '$.metadata.guard_flag') > 0;
 """
 
 
@@ -307,8 +311,8 @@ class RecordStore:
         with self._lock:
             rows = self._db.execute(
                 f"SELECT data FROM records r WHERE {where} AND "
-                "(json_extract(r.data, '$.metadata.quarantined') = 1 OR "
-                "json_array_length(r.data, '$.metadata.guard_flag') > 0) "
+                "(json_extract(data, '$.metadata.quarantined') = 1 OR "
+                "json_array_length(data, '$.metadata.guard_flag') > 0) "
                 "ORDER BY r.rid LIMIT ? OFFSET ?", (*args, limit, offset)).fetchall()
         return [record_from_json(r[0]) for r in rows]
 
