@@ -149,9 +149,11 @@ class PPOConfig(_Common):
 
 
 def parse_args(cls: type, argv: list[str] | None = None, *, prog: str | None = None,
-               **defaults: Any) -> Any:
+               usage_errors: bool = False, **defaults: Any) -> Any:
     """Build an argparse CLI from ``cls``'s fields (``--batch-size``...) and parse ``argv``.
-    A value the config refuses is a usage error (one line, exit status 2), like a bad flag."""
+
+    A value the config refuses raises :class:`ConfigError`; with ``usage_errors`` (the
+    command line) it is a usage error instead: one line, exit status 2, like a bad flag."""
     parser = argparse.ArgumentParser(prog=prog, description=(cls.__doc__ or "").strip(),
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     hints = typing.get_type_hints(cls)
@@ -175,5 +177,7 @@ def parse_args(cls: type, argv: list[str] | None = None, *, prog: str | None = N
         config = cls(**vars(ns))
         config.check()
     except ConfigError as exc:
+        if not usage_errors:
+            raise
         parser.error(str(exc))
     return config

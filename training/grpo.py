@@ -253,7 +253,7 @@ def _has(module: str) -> bool:
 
 
 def main(argv: list[str] | None = None, prog: str | None = None) -> None:
-    config = parse_args(GRPOConfig, argv, prog=prog)
+    config = parse_args(GRPOConfig, argv, prog=prog, usage_errors=True)
     summary = train_grpo(config)
     if _rank_zero():  # one summary, not one per process
         print(json.dumps(summary, indent=1, default=str))

@@ -339,7 +339,7 @@ def train_ppo(config: PPOConfig, *, progress: bool = True) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None, prog: str | None = None) -> None:
-    config = parse_args(PPOConfig, argv, prog=prog)
+    config = parse_args(PPOConfig, argv, prog=prog, usage_errors=True)
     if config.policy == "actor" and config.env not in ACTOR_ENVS:
         raise ConfigError(f"the actor trains on --env {' or --env '.join(ACTOR_ENVS)}")
     print(json.dumps(train_ppo(config), indent=1))

@@ -32,7 +32,8 @@ class PostgresServer:
         name = next(self._names)
         with psycopg.connect(self.url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
-        return urlunsplit(urlsplit(self.url)._replace(path="/" + name))
+        parts = urlsplit(self.url)
+        return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
 
     def stop(self) -> None:
         if self._server is not None:

@@ -34,7 +34,7 @@ def _url_with(url: str, *, database: str, user: str | None = None) -> str:
     netloc = parts.netloc
     if user is not None:
         netloc = user + "@" + netloc.split("@", 1)[-1]
-    return urlunsplit(parts._replace(netloc=netloc, path="/" + database))
+    return urlunsplit((parts.scheme, netloc, "/" + database, parts.query, parts.fragment))
 
 
 def _sql(url: str, query: str, args: tuple = ()) -> list[tuple]:

@@ -105,7 +105,7 @@ def test_a_bad_config_value_is_one_usage_line(capsys):
                             (PPOConfig, ["--batch-size", "3", "--minibatch-size", "2"],
                              "must be a multiple of minibatch_size")):
         with pytest.raises(SystemExit) as exit_:
-            parse_args(cls, argv, prog="agentmem train x")
+            parse_args(cls, argv, prog="agentmem train x", usage_errors=True)
         assert exit_.value.code == 2
         err = capsys.readouterr().err
         assert "agentmem train x: error: " in err and said in err and "Traceback" not in err
