@@ -512,6 +512,11 @@ class PostgresStore:
         return {r[0] for r in self._rows(
             "SELECT id FROM agentmem_records WHERE embedding IS NOT NULL")}
 
+    def vector_count(self) -> int:
+        """How many records have a vector (counted by the database, not fetched)."""
+        return self._rows("SELECT count(*) FROM agentmem_records WHERE embedding IS NOT NULL"
+                          )[0][0]
+
     def check_embedder(self, spec: dict[str, Any]) -> None:
         """Record the embedder a new database is built with; refuse another one later
         (vectors of different models cannot be mixed)."""
@@ -588,7 +593,7 @@ class PgVectorIndex:
         return self.store.vector_ids()
 
     def count(self) -> int:
-        return len(self.store.vector_ids())
+        return self.store.vector_count()
 
     def close(self) -> None:
         return None
