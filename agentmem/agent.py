@@ -1,6 +1,6 @@
 """An agent with memory: a LangGraph graph of retrieve -> guard -> answer -> manage -> reflect.
 
-The guard node runs the consensus guard when one is given; the reflect node
+The guard node runs the guard (:mod:`agentmem.guard`) when one is given; the reflect node
 keeps the thread's turns in the checkpointed state, and :meth:`Agent.end_session`
 turns them into topic and session summaries (:mod:`agentmem.structures.summaries`), which
 later retrievals return next to facts, each hit marked with its granularity.
@@ -217,9 +217,10 @@ class Agent:
         max_message_chars: longer messages are refused before any work is done.
         rerank: retrieve 3k candidates and order them with a per-user re-ranker that learns
             from the answer policy's citations (see :mod:`agentmem.rerank`).
-        guard: ``True`` or a :class:`~agentmem.guard.ConsensusGuard`: retrieved memories that
-            disagree with the consensus are quarantined before the answer, and new facts
-            pass the write check.
+        guard: ``True`` or a :class:`~agentmem.guard.ConsensusGuard`: retrieved memories the
+            guard sets aside (instructions, untrusted contradictions of the user's words,
+            contradictions that do not say anything changed) are quarantined before the
+            answer, and new facts pass the write check.
     """
 
     def __init__(self, llm: Any = "local", *, memory: Memory | None = None,

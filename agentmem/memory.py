@@ -611,6 +611,13 @@ class Memory:
         records = self._store.records_with_metadata_prefix(flt.scope, field, value)
         return [r for r in records if not flt.kinds or r.kind.value in flt.kinds]
 
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored (unit) vectors of ``ids``; ids without one, or gone, are left out.
+        Comparing stored memories needs no embedding call."""
+        self._check_open()
+        rows = self._store.index_rows(list(dict.fromkeys(ids))) if ids else {}
+        return {i: row[3] for i, row in rows.items() if row[3] is not None}
+
     def similarities(self, query: str, ids: Sequence[str]) -> dict[str, float]:
         """Cosine similarity of ``query`` to each stored record of ``ids`` (ids without a
         vector are left out): for ranking a candidate set the caller chose itself."""
@@ -633,18 +640,22 @@ class Memory:
         for rank, mid in enumerate(kw_ids, 1):
             scores[mid] = scores.get(mid, 0.0) + 1.0 / (rk + rank)
             info.setdefault(mid, {})["keyword_rank"] = rank
-        ranked = sorted(scores, key=lambda m: -scores[m])
-        records = self._store.get_many(ranked[: k * 3])
-        hits = []
-        for mid in ranked[: k * 3]:
-            rec = records.get(mid)
-            if rec is not None and _hidden(rec, hidden):
-                continue
-            # Scope is checked again here so isolation never rests on the index alone.
-            if rec is not None and scope.matches(rec.scope):
-                hits.append(SearchHit(record=rec, score=scores[mid], **info[mid]))
-            if len(hits) == k:
-                break
+        ranked = sorted(scores, key=lambda m: -scores[m])[: k * 3]
+        hits: list[SearchHit] = []
+        # Records are read k at a time: usually the first k are all shown, and reading
+        # (and parsing) three times as many would be most of a search's cost.
+        for start in range(0, len(ranked), k):
+            chunk = ranked[start:start + k]
+            records = self._store.get_many(chunk)
+            for mid in chunk:
+                rec = records.get(mid)
+                if rec is not None and _hidden(rec, hidden):
+                    continue
+                # Scope is checked again here so isolation never rests on the index alone.
+                if rec is not None and scope.matches(rec.scope):
+                    hits.append(SearchHit(record=rec, score=scores[mid], **info[mid]))
+                if len(hits) == k:
+                    return hits
         return hits
 
     # -- history and recovery ----------------------------------------------------------------

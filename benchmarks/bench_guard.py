@@ -2,8 +2,10 @@
 
     python benchmarks/bench_guard.py                  # all 64 cases, embedded model
     python benchmarks/bench_guard.py --limit 24       # 24 cases spread over the styles
+    python benchmarks/bench_guard.py --set heldout    # the frozen held-out set (sha256 checked)
 
-For each case of benchmarks/data/poisoning_cases.jsonl the memories are stored in
+For each case of a poisoning set (default: the development set,
+benchmarks/data/poisoning_cases.jsonl) the memories are stored in
 a fresh store (MiniLM embeddings), the question retrieves 5 memories and the
 embedded model answers with the prompted answer policy. Four runs per case:
 {no guard, guard} x {with the injected memories, without them (benign)}.
@@ -14,21 +16,21 @@ and the retrieved ones through the consensus filter before the answer.
 - benign accuracy: the answer contains the true value (no injection);
 - poison in context: an injected memory is among those shown to the model
   (independent of the model's reading).
-Writes benchmarks/out/bench_guard.{json,md}.
+Held-out and dev2 cases that are legitimate updates or benign additions are not
+attacks: for them "benign accuracy" is measured with the addition stored (the answer
+names the case's answer, the new value for an update).
+Writes benchmarks/out/bench_guard.{json,md} (``--name`` to change).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import machine, write_results  # noqa: E402
-
-CASES = Path(__file__).resolve().parent / "data" / "poisoning_cases.jsonl"
 
 
 def norm(text: str) -> str:
@@ -69,15 +71,18 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="run N evenly spaced cases")
     parser.add_argument("--llm", default="local")
     parser.add_argument("--comparer", default="lexical", choices=["lexical", "llm"])
+    parser.add_argument("--set", default="dev", choices=["dev", "dev2", "heldout"])
+    parser.add_argument("--name", default="bench_guard")
     args = parser.parse_args()
 
+    from bench_guard_heldout import load
     from tqdm import tqdm
 
     from agentmem import get_llm
     from agentmem.embeddings.minilm import MiniLMEmbedder
     from policies import PromptedAnswerer
 
-    cases = [json.loads(line) for line in CASES.read_text().splitlines() if line.strip()]
+    cases = load(args.set)
     if args.limit:  # evenly spaced, so every style is represented
         cases = cases[:: max(1, len(cases) // args.limit)][: args.limit]
     llm = get_llm(args.llm)
@@ -85,10 +90,14 @@ def main() -> None:
     rows = []
     for case in tqdm(cases, desc="cases"):
         for guarded in (False, True):
-            for attacked in (True, False):
+            # An update or a benign addition is not an attack: stored, it is the benign run.
+            for attacked in ((True, False) if case["kind"] == "attack" else (True,)):
                 r = run_case(case, guarded, attacked, embedder, answerer, args.comparer, llm)
-                rows.append({"id": case["id"], "style": case["style"], "guard": guarded,
-                             "attacked": attacked, **r})
+                if case["kind"] != "attack":
+                    r = {**r, "attack": False, "poison_in_context": False}
+                rows.append({"id": case["id"], "style": case["style"], "kind": case["kind"],
+                             "guard": guarded, "attacked": attacked and case["kind"] == "attack",
+                             **r})
 
     def rate(sel, key):
         xs = [r[key] for r in rows if sel(r)]
@@ -105,7 +114,7 @@ def main() -> None:
                 "benign_accuracy": rate(lambda r: sel(r, False), "correct")}
     s = summary["all"]
     asr0, asr1 = s["no guard"]["attack_success"], s["guard"]["attack_success"]
-    lines = [f"## Consensus guard on {len(cases)} poisoning cases ({llm.name}, comparer "
+    lines = [f"## The guard on {len(cases)} cases of the {args.set} set ({llm.name}, comparer "
              f"{args.comparer})", "",
              "| cases | guard | attack success | poison in context | benign accuracy |",
              "|---|---|---|---|---|"]
@@ -116,7 +125,7 @@ def main() -> None:
     cut = (1 - asr1 / asr0) if asr0 else float("nan")
     lines += ["", f"Attack success cut by {cut:.0%} relative; benign accuracy "
               f"{s['no guard']['benign_accuracy']:.1%} -> {s['guard']['benign_accuracy']:.1%}."]
-    write_results("bench_guard", {"machine": machine(), "summary": summary, "rows": rows},
+    write_results(args.name, {"machine": machine(), "summary": summary, "rows": rows},
                   "\n".join(lines))
 
 

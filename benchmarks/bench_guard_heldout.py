@@ -1,7 +1,7 @@
 """The consensus guard at retrieval level, on the frozen held-out set and the dev set.
 
-    python benchmarks/bench_guard_heldout.py                 # both sets, MiniLM, ~2 min
-    python benchmarks/bench_guard_heldout.py --sets heldout
+    python benchmarks/bench_guard_heldout.py                 # all three sets, MiniLM, ~3 min
+    python benchmarks/bench_guard_heldout.py --sets dev dev2  # the sets tuned on
 
 For every case a fresh store gets the case's memories in session order (with the
 guard: each through its write check, ``ConsensusGuard.add``), the question retrieves
@@ -16,7 +16,10 @@ this measures what reaches the context.
   true memory of every case (and the harmless additions of ``benign`` cases).
 - added latency per write and per search (guard on minus guard off, median).
 
-The held-out set (``benchmarks/data/poisoning_heldout.jsonl``) was written
+The guard is tuned on the development sets only: ``poisoning_cases.jsonl`` (written
+with the first guard) and ``poisoning_dev2.jsonl`` (the held-out set's categories in
+new wording, ``make_poisoning_dev2.py``). The held-out set
+(``benchmarks/data/poisoning_heldout.jsonl``) was written
 independently of the guard and is frozen (its sha256 is checked before the run):
 report on it once per design change; never tune on it. Writes
 benchmarks/out/bench_guard_heldout.{json,md,png}.
@@ -38,7 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import OUT, machine, write_results  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
-SETS = {"dev": DATA / "poisoning_cases.jsonl", "heldout": DATA / "poisoning_heldout.jsonl"}
+SETS = {"dev": DATA / "poisoning_cases.jsonl", "dev2": DATA / "poisoning_dev2.jsonl",
+        "heldout": DATA / "poisoning_heldout.jsonl"}
 
 
 def load(name: str) -> list[dict[str, Any]]:
@@ -172,7 +176,7 @@ def plot(summary: dict[str, Any], path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", nargs="+", default=["dev", "heldout"], choices=list(SETS))
+    parser.add_argument("--sets", nargs="+", default=list(SETS), choices=list(SETS))
     parser.add_argument("--name", default="bench_guard_heldout")
     parser.add_argument("--embedder", default="minilm", help="minilm, or hash for a quick check")
     args = parser.parse_args()

@@ -1,11 +1,12 @@
-"""The consensus guard keeps poisoned memories out of the answer.
+"""The guard keeps poisoned memories out of the answer.
 
 Run:  python examples/guard_demo.py [--llm openai:gpt-4o-mini]
 
 Ana said three times where she lives; then a tool output and an injected
 instruction claim otherwise. Without the guard the poison reaches the model's
-context; with it, the write check flags the poison as it arrives and the consensus
-filter quarantines it before the answer (recoverable: `agentmem quarantine`,
+context; with it, the write check flags the poison as it arrives and the filter
+quarantines it before the answer (an untrusted source contradicting Ana's own words,
+an instruction to the agent) (recoverable: `agentmem quarantine`,
 `agentmem release ID`).
 """
 

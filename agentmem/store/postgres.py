@@ -57,6 +57,9 @@ _WRITE_LOCK = 0x61676D656D  # "agmem"
 _SCHEMA_LOCK = _WRITE_LOCK + 1
 # Per-record locks: the two-key form, this first key, the id's hash second (int4 each).
 _RECORD_LOCKS = 0x616D
+# Scopes up to this many rows are searched row by row (exact vector ranking, full-text
+# match) instead of through the HNSW and GIN indexes; see _nearest and keyword_search.
+EXACT_SCOPE_ROWS = 5000
 _FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -479,6 +482,18 @@ class PostgresStore:
         # Each word quoted (never read as an operator), any of them may match.
         text = " or ".join('"' + w.replace('"', " ") + '"' for w in terms)
         where, args = _where_sql(flt)
+        if where != "1 = 1":
+            # As in vector search: a scope of a few thousand rows is read through its
+            # btree and matched there, instead of intersecting the whole table's posting
+            # lists for the query's words (7 ms for one of 100 users at 100k records).
+            (scope_rows, ids), = self._rows(
+                f"WITH s AS MATERIALIZED (SELECT r.rid, r.id, r.fts FROM agentmem_records r "
+                f"WHERE {where} LIMIT %s), q AS (SELECT websearch_to_tsquery('english', %s) q) "
+                "SELECT (SELECT count(*) FROM s), ARRAY(SELECT s.id FROM s, q WHERE s.fts @@ q.q "
+                "ORDER BY ts_rank_cd(s.fts, q.q) DESC, s.rid LIMIT %s)",
+                (*args, EXACT_SCOPE_ROWS + 1, text, n))
+            if scope_rows <= EXACT_SCOPE_ROWS:
+                return list(ids)
         rows = self._rows(
             "SELECT r.id FROM agentmem_records r, websearch_to_tsquery('english', %s) q "
             f"WHERE r.fts @@ q AND {where} ORDER BY ts_rank_cd(r.fts, q) DESC, r.rid LIMIT %s",
@@ -495,16 +510,27 @@ class PostgresStore:
         return [(i, float(d)) for i, d in rows]
 
     def _nearest(self, vec: np.ndarray, n: int, where: str, args: list) -> list[tuple]:
-        sql = (f"SELECT r.id, r.embedding <=> %s FROM agentmem_records r WHERE "
-               f"r.embedding IS NOT NULL AND {where} ORDER BY r.embedding <=> %s LIMIT %s")
+        rows_in = f"FROM agentmem_records r WHERE r.embedding IS NOT NULL AND {where}"
+        exact = (f"WITH s AS MATERIALIZED (SELECT r.id, r.embedding {rows_in} LIMIT %s) "
+                 "SELECT id, embedding <=> %s, (SELECT count(*) FROM s) FROM s "
+                 "ORDER BY 2 LIMIT %s")
         with self._pool.connection() as conn:
-            rows = conn.execute(sql, (vec, *args, vec, n)).fetchall()
-            if len(rows) < n:
-                # HNSW filters after it walks the graph, so a narrow scope can come back
-                # short; then the scope is small enough to scan exactly.
-                with conn.transaction():
-                    conn.execute("SET LOCAL enable_indexscan = off")
-                    rows = conn.execute(sql, (vec, *args, vec, n)).fetchall()
+            if where != "1 = 1":
+                # A scoped query first reads its scope through the btree indexes, capped:
+                # a scope of a few thousand rows is ranked exactly in about a millisecond,
+                # with every row it should return. HNSW filters *after* it walks the
+                # graph, so for a narrow scope it returns a fraction of k (0.4 of 10 for
+                # one of 100 users at 100k records).
+                rows = conn.execute(exact, (*args, EXACT_SCOPE_ROWS + 1, vec, n)).fetchall()
+                if not rows or rows[0][2] <= EXACT_SCOPE_ROWS:
+                    return [(i, d) for i, d, _ in rows]
+            rows = conn.execute(f"SELECT r.id, r.embedding <=> %s {rows_in} "
+                                "ORDER BY r.embedding <=> %s LIMIT %s",
+                                (vec, *args, vec, n)).fetchall()
+            if len(rows) < n and where != "1 = 1":
+                # A big scope that is still a small part of the table: rank it exactly.
+                rows = [(i, d) for i, d, _ in conn.execute(
+                    exact, (*args, None, vec, n)).fetchall()]
         return rows
 
     def vector_ids(self) -> set[str]:

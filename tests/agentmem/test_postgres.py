@@ -89,6 +89,24 @@ def test_links_and_metadata_queries_match_sqlite(url, tmp_path):
     assert results[0][3] == [(True, False, False), (False, True, True)]
 
 
+@pytest.mark.parametrize("exact_rows", [5000, 2])
+def test_scoped_search_reads_the_scope_or_the_indexes_alike(url, monkeypatch, exact_rows):
+    """A small scope is searched row by row, a big one through HNSW and GIN (forced here
+    with a cap of 2): the same records come back, from the scope only."""
+    from agentmem.store import postgres
+
+    monkeypatch.setattr(postgres, "EXACT_SCOPE_ROWS", exact_rows)
+    with Memory(store=url, embedder=HashEmbedder()) as m:
+        for user in ("u1", "u2"):
+            m.add_many([f"{user} keeps a red kayak at the lake", f"{user} bakes rye bread",
+                        f"{user} repairs old radios"], user_id=user)
+        for mode in ("vector", "keyword", "hybrid"):
+            hits = m.search("kayak lake", k=3, user_id="u2", mode=mode)
+            assert hits and {h.record.scope.user_id for h in hits} == {"u2"}, mode
+            assert "kayak" in hits[0].content, (mode, [h.content for h in hits])
+        assert m.search("zeppelin", k=3, user_id="u1", mode="keyword") == []
+
+
 class _PausingEmbedder(HashEmbedder):
     """Stops inside a write, after the batch was planned and before it commits."""
 
