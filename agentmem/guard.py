@@ -95,6 +95,12 @@ ora|adesso|trasferit[oa]|non più|agora|mudou|não \w+ mais|nu|verhuisd|niet mee
 """.strip().splitlines()) + r")\b", re.IGNORECASE)
 
 
+def _instruction(text: str) -> str | None:
+    """The reason to set ``text`` aside as an instruction to the agent, else None."""
+    found = looks_like_injection(text)
+    return f"reads as an instruction to the agent ({found})" if found else None
+
+
 def says_it_changed(text: str) -> bool:
     """Whether ``text`` says something changed ("moved to", "no longer", "ahora")."""
     return bool(_CHANGE.search(text))
@@ -277,8 +283,8 @@ class ConsensusGuard:
         """The values each record asserts for ``query`` (word stems and numbers).
 
         Lexically: its numbers, names and content words minus the subject (the query's
-        words, and at write time, with no query, the words every compared memory shares)
-        and common predicates ("lives", "works"). With ``comparer="llm"``: the model's
+        words; at write time, with no query, the name every compared memory is about and
+        the scope's user) and common predicates ("lives", "works"). With ``comparer="llm"``: the model's
         short answer to the query from that memory alone.
         """
         return [c.values() for c in self._claims(query, records)]
@@ -318,8 +324,7 @@ class ConsensusGuard:
         claims = self._claims(query, records)
         judged = [_Judged(r, c, vectors.get(r.id)) for r, c in zip(records, claims, strict=True)]
         for j in judged:
-            if found := looks_like_injection(j.record.content):
-                j.why = f"reads as an instruction to the agent ({found})"
+            j.why = _instruction(j.record.content) or ""
         best = max(relevance.values(), default=0.0) if relevance else 0.0
 
         def answers(j: _Judged) -> bool:
@@ -423,17 +428,14 @@ class ConsensusGuard:
                                    **scope) if evidence else []
         seen = {h.id for h in hits}
         pool = _on_topic(hits + [h for h in extra if h.id not in seen], relevant)
-        in_pool = {h.id for h in pool}
-        judged_hits = pool + [h for h in hits if h.id not in in_pool]
-        records = [h.record for h in judged_hits]
         relevance = {h.id: 1 - h.distance if h.distance is not None else 0.0 for h in pool}
-        judged, superseded = self._judge(query, records[:len(pool)],
-                                         self.memory.vectors([r.id for r in records]), relevance)
+        judged, superseded = self._judge(query, [h.record for h in pool],
+                                         self.memory.vectors([h.id for h in pool]), relevance)
         why = {j.record.id: j.why for j in judged if j.why}
         # Off-topic hits are not compared as claims, but an instruction is never shown.
-        for r in records[len(pool):]:
-            if found := looks_like_injection(r.content):
-                why[r.id] = f"reads as an instruction to the agent ({found})"
+        in_pool = {h.id for h in pool}
+        why |= {h.id: reason for h in hits
+                if h.id not in in_pool and (reason := _instruction(h.content))}
         decision = GuardDecision(kept=[], conclusions={j.record.id: j.claim.values()
                                                       for j in judged},
                                  superseded=superseded)
@@ -486,9 +488,8 @@ class ConsensusGuard:
                     **scope: Any) -> WriteVerdict:
         """Decide whether a new memory can be trusted as it is."""
         prov = Provenance.model_validate(provenance) if provenance is not None else Provenance()
-        reasons: list[str] = []
-        if found := looks_like_injection(content):
-            reasons.append(f"reads as an instruction to the agent ({found})")
+        instruction = _instruction(content)
+        reasons = [instruction] if instruction else []
         if prov.source in _UNTRUSTED:
             reasons.append(f"comes from an untrusted source ({prov.source.value}); needs "
                            "corroboration")
@@ -503,7 +504,7 @@ class ConsensusGuard:
             vectors = {**self.memory.vectors([h.id for h in related]),
                        probe.id: np.asarray(vector, np.float32)}
             judged, superseded = self._judge("", records, vectors)
-            if judged[-1].why and not judged[-1].why.startswith("reads as"):
+            if judged[-1].why and judged[-1].why != instruction:  # that one is said above
                 conflicts = [h.id for h in related if not _untrusted(h.record)]
                 reasons.append(judged[-1].why)
             supersedes = [old for old, new in superseded.items() if new == probe.id]

@@ -51,6 +51,10 @@ def kinds_tuple(kinds: Sequence[str | Kind] | str | Kind | None) -> tuple[str, .
 
 
 # -- what the record stores (SQLite, Postgres) share -----------------------------------------
+#: What :func:`where_sql` returns for a filter with no conditions (every row).
+NO_CONDITIONS = "1 = 1"
+
+
 def where_sql(flt: Filter, mark: str, alias: str = "r") -> tuple[str, list]:
     """The SQL conditions of a filter and their arguments; ``mark`` is the driver's
     placeholder (``?`` for sqlite3, ``%s`` for psycopg)."""
@@ -67,7 +71,7 @@ def where_sql(flt: Filter, mark: str, alias: str = "r") -> tuple[str, list]:
     if flt.until is not None:
         clauses.append(f"{alias}.time <= {mark}")
         args.append(flt.until)
-    return (" AND ".join(clauses) or "1 = 1"), args
+    return (" AND ".join(clauses) or NO_CONDITIONS), args
 
 
 def record_json(record: MemoryRecord | None) -> str | None:

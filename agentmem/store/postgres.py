@@ -40,6 +40,7 @@ from agentmem.errors import InvalidArgumentError, StoreError
 from agentmem.operations import HistoryEntry
 from agentmem.records import MemoryRecord, Scope
 from agentmem.store.base import (
+    NO_CONDITIONS,
     Filter,
     history_entries,
     keyword_terms,
@@ -482,7 +483,7 @@ class PostgresStore:
         # Each word quoted (never read as an operator), any of them may match.
         text = " or ".join('"' + w.replace('"', " ") + '"' for w in terms)
         where, args = _where_sql(flt)
-        if where != "1 = 1":
+        if where != NO_CONDITIONS:
             # As in vector search: a scope of a few thousand rows is read through its
             # btree and matched there, instead of intersecting the whole table's posting
             # lists for the query's words (7 ms for one of 100 users at 100k records).
@@ -515,7 +516,7 @@ class PostgresStore:
                  "SELECT id, embedding <=> %s, (SELECT count(*) FROM s) FROM s "
                  "ORDER BY 2 LIMIT %s")
         with self._pool.connection() as conn:
-            if where != "1 = 1":
+            if where != NO_CONDITIONS:
                 # A scoped query first reads its scope through the btree indexes, capped:
                 # a scope of a few thousand rows is ranked exactly in about a millisecond,
                 # with every row it should return. HNSW filters *after* it walks the
@@ -527,7 +528,7 @@ class PostgresStore:
             rows = conn.execute(f"SELECT r.id, r.embedding <=> %s {rows_in} "
                                 "ORDER BY r.embedding <=> %s LIMIT %s",
                                 (vec, *args, vec, n)).fetchall()
-            if len(rows) < n and where != "1 = 1":
+            if len(rows) < n and where != NO_CONDITIONS:
                 # A big scope that is still a small part of the table: rank it exactly.
                 rows = [(i, d) for i, d, _ in conn.execute(
                     exact, (*args, None, vec, n)).fetchall()]
