@@ -91,6 +91,7 @@ class AsyncMemory:
     count = _in_thread(Memory.count)
     quarantined = _in_thread(Memory.quarantined)
     similarities = _in_thread(Memory.similarities)
+    vectors = _in_thread(Memory.vectors)
     # history and recovery
     history = _in_thread(Memory.history)
     history_cursor = _in_thread(Memory.history_cursor)
