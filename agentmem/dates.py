@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Literal
 
-__all__ = ["ResolvedDate", "resolve_dates", "render", "rewrite_dates", "time_range"]
+__all__ = ["ResolvedDate", "asks_about_time", "resolve_dates", "render", "rewrite_dates",
+           "time_range"]
 
 Precision = Literal["day", "week", "weekend", "month", "year"]
 
@@ -184,3 +185,18 @@ def time_range(text: str, now: datetime) -> tuple[datetime, datetime] | None:
         return _span(datetime(int(m.group(1)), 1, 1, tzinfo=now.tzinfo), "year")
     found = resolve_dates(text, now)
     return _span(found[0].when, found[0].precision) if found else None
+
+
+_ABOUT_TIME = re.compile(
+    r"\b(?:when|what (?:year|month|day|date|time)|which (?:year|month|day|date)|date|dates|"
+    r"how long|how (?:many|much) (?:days|weeks|months|years|time)|ago|since|until|"
+    r"recently|lately|today|tonight|yesterday|tomorrow|week|weekend|month|year|"
+    r"(?:19|20)\d{2}|"
+    + "|".join(_MONTHS) + r")\b", re.IGNORECASE)
+
+
+def asks_about_time(question: str) -> bool:
+    """Whether a question asks about time ("When did ...", "How long ...", "... last
+    week?", "... in 2023?"): only then are dates worth showing a small answer model, which
+    otherwise copies a date into answers about anything else."""
+    return bool(_ABOUT_TIME.search(question))

@@ -20,6 +20,7 @@ from agentmem.expansion import expand_turns
 from agentmem.llm.base import Usage
 from agentmem.operations import Operation, OpResult, OpType
 from agentmem.profile import update_profile
+from agentmem.progress import ProgressBar
 from agentmem.protocols import MemoryManager, Turn
 from agentmem.records import Kind, MemoryRecord
 
@@ -138,8 +139,7 @@ def ingest_sessions(memory: Memory, sessions: Iterable[Any], *, manager: MemoryM
     batches = [(s, s.turns[i:i + batch_size]) for s in sessions
                for i in range(0, len(s.turns), batch_size)]
     report = IngestReport()
-    bar = _progress(len(batches), progress)
-    try:
+    with ProgressBar("ingesting", len(batches), enabled=progress) as bar:
         for session, batch in batches:
             start = time.perf_counter()
             report.turns += len(batch)
@@ -167,35 +167,5 @@ def ingest_sessions(memory: Memory, sessions: Iterable[Any], *, manager: MemoryM
                     report.rejected += rejected
                     report.ops.update(r.op.value for r in results)
             report.seconds_per_batch.append(time.perf_counter() - start)
-            bar(1)
-    finally:
-        bar(0, done=True)
+            bar.advance()
     return report
-
-
-def _progress(total: int, enabled: bool):
-    if not enabled:
-        return lambda n, done=False: None
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    # On stderr: stdout is for results (`agentmem ingest FILE > report.json`).
-    prog = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
-                    console=Console(stderr=True), transient=False)
-    task = prog.add_task("ingesting", total=total)
-    prog.start()
-
-    def advance(n: int, done: bool = False) -> None:
-        prog.advance(task, n)
-        if done:
-            prog.stop()
-
-    return advance

@@ -28,7 +28,7 @@ from agentmem.errors import (
 )
 from agentmem.operations import HistoryEntry, Operation, OpResult, OpType, SearchHit
 from agentmem.records import Kind, MemoryRecord, Provenance, Scope, clean_content, new_id, utcnow
-from agentmem.store.base import Filter, kinds_tuple
+from agentmem.store.base import Filter, RecordReader, kinds_tuple
 from agentmem.store.home import open_home
 from agentmem.store.scoped import ScopedExactSearch
 
@@ -569,12 +569,19 @@ class Memory:
             if query_embedding.shape != (self.embedder.dim,):
                 raise InvalidArgumentError(f"query_embedding has shape {query_embedding.shape}, "
                                            f"expected ({self.embedder.dim},)")
-            exact = self._exact.query(query_embedding, n, flt) if self._exact else None
-            vec_hits = exact if exact is not None else self._index.query(query_embedding, n, flt)
-        kw_ids = self._store.keyword_search(query, flt, n) if mode != "vector" else []
+        if mode == "hybrid" and self._exact is None and getattr(self._index, "in_store", False):
+            # Vectors live beside the text (Postgres): both rankings in one round trip.
+            vec_hits, kw_ids, read = self._store.hybrid_search(query_embedding, query, flt, n)
+        else:
+            read = self._store.get_many
+            if mode != "keyword":
+                exact = self._exact.query(query_embedding, n, flt) if self._exact else None
+                vec_hits = exact if exact is not None else self._index.query(
+                    query_embedding, n, flt)
+            kw_ids = self._store.keyword_search(query, flt, n) if mode != "vector" else []
         hidden = tuple(flag for flag, shown in (("quarantined", include_quarantined),
                                                  ("archived", include_archived)) if not shown)
-        hits = self._fuse(vec_hits, kw_ids, flt.scope, k, hidden)
+        hits = self._fuse(vec_hits, kw_ids, flt.scope, k, hidden, read)
         return self._expand(hits, flt, hidden) if expand_links else hits
 
     def _expand(self, hits: list[SearchHit], flt: Filter,
@@ -630,7 +637,8 @@ class Memory:
                 if i in rows and rows[i][3] is not None}
 
     def _fuse(self, vec_hits: list[tuple[str, float]], kw_ids: list[str], scope: Scope,
-              k: int, hidden: tuple[str, ...] = HIDDEN_FLAGS) -> list[SearchHit]:
+              k: int, hidden: tuple[str, ...] = HIDDEN_FLAGS,
+              read: RecordReader | None = None) -> list[SearchHit]:
         rk = self.config.rrf_k
         scores: dict[str, float] = {}
         info: dict[str, dict[str, Any]] = {}
@@ -646,7 +654,7 @@ class Memory:
         # (and parsing) three times as many would be most of a search's cost.
         for start in range(0, len(ranked), k):
             chunk = ranked[start:start + k]
-            records = self._store.get_many(chunk)
+            records = (read or self._store.get_many)(chunk)
             for mid in chunk:
                 rec = records.get(mid)
                 if rec is not None and _hidden(rec, hidden):

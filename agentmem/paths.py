@@ -1,4 +1,6 @@
-"""Checks on files the user names for writing, before anything is written.
+"""Paths: checks on files the user names for writing, and the model cache folder.
+
+Checks on files the user names for writing, before anything is written.
 
 Export and graph commands write where they are told; a folder, or a file under a
 folder that does not exist, should get one clear error naming the fix, not a
@@ -7,11 +9,18 @@ traceback from deep inside ``open``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from agentmem.errors import InvalidArgumentError
 
-__all__ = ["output_file"]
+__all__ = ["cache_root", "output_file"]
+
+
+def cache_root() -> Path:
+    """Where converted models are kept between runs: ``$AGENTMEM_CACHE``, else
+    ``~/.cache/agentmem``."""
+    return Path(os.environ.get("AGENTMEM_CACHE") or Path.home() / ".cache" / "agentmem")
 
 
 def output_file(path: str | Path, example: str = "memories.jsonl") -> Path:

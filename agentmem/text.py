@@ -1,9 +1,11 @@
-"""Text normalisation shared by every component: words, stopwords, crude stems, keywords.
+"""Text normalisation shared by every component: words, stopwords, stems, keywords.
 
 Keyword search (BM25 queries), the consensus guard's comparison of facts, the
 manager's grounding check and the linked notes' keywords all split text the same
 way, so a word that counts in one place counts in the others. No language model
-and no external stemmer: these run on every write and every query.
+and one maintained stemmer (Snowball's English algorithm, ``snowballstemmer``, which
+uses PyStemmer's C code when that is installed): these run on every write and every
+query.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
+
+import snowballstemmer
 
 __all__ = ["STOPWORDS", "words", "content_words", "stem", "stems", "keywords_of",
-           "approx_tokens"]
+           "approx_tokens", "grounded_share", "invented_objects"]
 
 # Letters and digits (any script), so "café" and "Straße" stay whole words.
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -41,13 +46,19 @@ def content_words(text: str, *, min_len: int = 1) -> list[str]:
     return [w for w in words(text) if len(w) >= min_len and w not in STOPWORDS]
 
 
-def stem(word: str) -> str:
-    """A crude stem, the first four letters: "lives"/"live", "moved"/"move".
+_STEMMER = snowballstemmer.stemmer("english")
 
-    Crude on purpose: it is cheap, language-blind and errs towards matching, which is
-    what the comparisons that use it want (is this the same fact? is this word in the turn?).
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Snowball (Porter 2) English stem: "lives"/"live", "moved"/"move", "married"/"marri".
+
+    Snowball rather than a cut after four letters, which also merged "chance" with
+    "change" and "child" with "chill": on the 54 human-written event facts of LoCoMo
+    conversations 26 and 30, checked against their sessions' turns, it grounds as many
+    (39 vs 38 at the manager's 60% threshold) and merges fewer different words.
     """
-    return word[:4]
+    return _STEMMER.stemWord(word)
 
 
 def stems(text: str, *, min_len: int = 1) -> list[str]:
@@ -66,3 +77,23 @@ def keywords_of(text: str, n: int = 5) -> list[str]:
 def approx_tokens(text: str) -> int:
     """A tokenizer-free estimate of a text's length in tokens: about four characters each."""
     return math.ceil(len(text) / 4)
+
+
+def grounded_share(text: str, source: str) -> float:
+    """The share of ``text``'s content stems (words of three letters or more) that occur
+    in ``source``: how much of what a model wrote comes from what it was shown. A text
+    with no content word (a bare timestamp, a number) has 0.0."""
+    mine = set(stems(text, min_len=3))
+    if not mine:
+        return 0.0
+    return len(mine & set(stems(source, min_len=3))) / len(mine)
+
+
+_NUMBERED = re.compile(r"\b([^\W\d_]+) (\d+)\b")
+
+
+def invented_objects(text: str, source: str) -> list[str]:
+    """Numbered objects ("oven 2", "cabinet 3") that ``text`` names and ``source`` never
+    does: the details a small model makes up when it writes a lesson."""
+    known = {m.group(0).lower() for m in _NUMBERED.finditer(source)}
+    return [m.group(0) for m in _NUMBERED.finditer(text) if m.group(0).lower() not in known]

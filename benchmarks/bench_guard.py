@@ -30,7 +30,8 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import machine, write_results  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _common import OUT, machine, write_results  # noqa: E402
 
 
 def norm(text: str) -> str:
@@ -125,8 +126,44 @@ def main() -> None:
     cut = (1 - asr1 / asr0) if asr0 else float("nan")
     lines += ["", f"Attack success cut by {cut:.0%} relative; benign accuracy "
               f"{s['no guard']['benign_accuracy']:.1%} -> {s['guard']['benign_accuracy']:.1%}."]
+    plot(rows, OUT / f"{args.name}.png", f"{args.set} set, {len(cases)} cases")
     write_results(args.name, {"machine": machine(), "summary": summary, "rows": rows},
                   "\n".join(lines))
+
+
+def plot(rows: list[dict], path: Path, title: str) -> None:
+    """Attack success by style, without and with the guard, with 95% Wilson intervals."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from training.eval.stats import wilson_ci
+
+    attacked = [r for r in rows if r["attacked"]]
+    styles = ["all", *sorted({r["style"] for r in attacked})]
+    fig, ax = plt.subplots(figsize=(10, 4))
+    for j, guarded in enumerate((False, True)):
+        rates, below, above = [], [], []
+        for style in styles:
+            sel = [r["attack"] for r in attacked
+                   if r["guard"] == guarded and style in ("all", r["style"])]
+            rate = sum(sel) / len(sel) if sel else 0.0
+            lo, hi = wilson_ci(sum(sel), len(sel))
+            rates.append(rate)
+            below.append(rate - lo)
+            above.append(hi - rate)
+        ax.bar([i + j * 0.4 for i in range(len(styles))], rates, 0.4,
+               yerr=[below, above], capsize=3, label="guard" if guarded else "no guard")
+    ax.set_xticks([i + 0.2 for i in range(len(styles))], styles, rotation=15)
+    ax.set_ylabel("attack success (95% Wilson interval)")
+    ax.set_ylim(0, 1.05)
+    ax.set_title(f"The guard with the embedded model answering: {title}")
+    ax.legend()
+    fig.tight_layout()
+    OUT.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 if __name__ == "__main__":

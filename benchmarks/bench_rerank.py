@@ -26,7 +26,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import machine, write_results  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _common import OUT, machine, write_results  # noqa: E402
 from bench_runtime import DATA, f1  # noqa: E402
 
 
@@ -113,8 +114,42 @@ def main() -> None:
         lines.append(f"| {names[arm]} | {s['recall@5']:.3f} | {s['recall@5 second half']:.3f} "
                      f"| {f} |")
     lines.append(f"\n{summary['baseline']['questions']} questions (categories 1-4).")
+    plot(per_conv, names, OUT / "bench_rerank.png")
     write_results("bench_rerank", {"machine": machine(), "summary": summary,
                                    "per_conversation": per_conv}, "\n".join(lines))
+
+
+def plot(per_conv: dict, names: dict[str, str], path: Path) -> None:
+    """Recall@5 per arm, all questions and the second half (after learning), 95% intervals."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from training.eval.stats import bootstrap_ci
+
+    fig, ax = plt.subplots(figsize=(9, 4))
+    for j, half in enumerate(("all questions", "second half")):
+        means, below, above = [], [], []
+        for arm in names:
+            xs = [x for c in per_conv.values() for x in (
+                c[arm]["recall"] if j == 0 else c[arm]["recall"][len(c[arm]["recall"]) // 2:])]
+            mean = sum(xs) / len(xs) if xs else 0.0
+            lo, hi = bootstrap_ci(xs) if xs else (mean, mean)
+            means.append(mean)
+            below.append(mean - lo)
+            above.append(hi - mean)
+        ax.bar([i + j * 0.4 for i in range(len(names))], means, 0.4, yerr=[below, above],
+               capsize=3, label=half)
+    ax.set_xticks([i + 0.2 for i in range(len(names))],
+                  [n.replace(", ", ",\n") for n in names.values()], fontsize=8)
+    ax.set_ylabel("recall@5 of the evidence (95% bootstrap interval)")
+    ax.set_title("Citation-trained re-ranker")
+    ax.legend()
+    fig.tight_layout()
+    OUT.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ call per turn), how often the manager's reply parses (constrained decoding), how
 many proposed operations the safety checks reject, ingest latency per turn and
 answer latency per question (p50/p95), plus answer F1 for orientation.
 Reads ../shared/data/locomo (never copied into the repository).
-Writes benchmarks/out/bench_runtime.{json,md}.
+Writes benchmarks/out/bench_runtime.{json,md,png}.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import machine, percentiles, write_results  # noqa: E402
+from _common import OUT, machine, percentiles, write_results  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "locomo"
 
@@ -92,6 +92,7 @@ def main() -> None:
         "ops": dict(ops), "rejected_ops": rejected, "memories_stored": stored,
         "ingest_latency": percentiles(ingest_s), "answer_latency": percentiles(answer_s),
         "questions": len(qa), "answer_f1": sum(scores) / max(1, len(scores)),
+        "ingest_seconds": ingest_s, "answer_seconds": answer_s,
     }
     rows = [("LLM calls per ingested turn", f"{result['calls_per_turn']:.2f} "
              f"({ingest_calls} calls / {len(turns)} turns)"),
@@ -107,7 +108,34 @@ def main() -> None:
             (f"answer F1 over {len(qa)} questions (categories 1-4)", f"{result['answer_f1']:.3f}")]
     table = "\n".join([f"## Runtime on LoCoMo {result['conversation']} with {llm.name}", "",
                        "| measure | value |", "|---|---|", *(f"| {a} | {b} |" for a, b in rows)])
+    plot(ingest_s, answer_s, OUT / "bench_runtime.png", f"LoCoMo {result['conversation']}, "
+         f"{llm.name}")
     write_results("bench_runtime", result, table)
+
+
+def plot(ingest_s: list[float], answer_s: list[float], path: Path, title: str) -> None:
+    """Latency distributions: per ingested turn and per answered question, p50/p95 marked."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    for ax, xs, what in ((axes[0], ingest_s, "ingest, s per turn (one manager call)"),
+                         (axes[1], answer_s, "answer, s per question")):
+        ax.hist(xs, bins=30, color="C0")
+        for q, style in ((50, "-"), (95, "--")):
+            if xs:
+                ax.axvline(float(np.percentile(xs, q)), color="C3", linestyle=style,
+                           label=f"p{q}")
+        ax.set(xlabel=what, ylabel="count")
+        ax.legend()
+    fig.suptitle(f"Runtime latency: {title}")
+    fig.tight_layout()
+    OUT.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _common import OUT, machine, write_results  # noqa: E402
-from bench_train_answer import paired_gain  # noqa: E402
+
+from training.eval.stats import paired_gain  # noqa: E402
 
 EVAL_SEED = 900_000  # training episodes use seeds seed * 100_000 + i, i < examples
 
@@ -108,8 +109,38 @@ def main() -> None:
                   + ", ".join(f"{r:.2f}" for r in rewards) + "; share of groups whose episodes "
                   "all scored the same (no learning signal): "
                   + ", ".join(f"{f:.2f}" for f in flat) + "."]
+    plot(base, trained, rewards, OUT / "bench_train_actor.png", args.env)
     write_results("bench_train_actor", json.loads(json.dumps(result, default=str)),
                   "\n".join(lines))
+
+
+def plot(base: dict, trained: dict, rewards: list[float], path: Path, env: str) -> None:
+    """Held-out success before and after training (Wilson intervals), and the training
+    reward per step."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from training.eval.stats import wilson_ci
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6))
+    rates, below, above = [], [], []
+    for r in (base, trained):
+        wins, n = int(sum(x["success"] for x in r["rows"])), len(r["rows"])
+        lo, hi = wilson_ci(wins, n)
+        rates.append(wins / max(1, n))
+        below.append(rates[-1] - lo)
+        above.append(hi - rates[-1])
+    a.bar(["prompted", "GRPO"], rates, yerr=[below, above], capsize=4, color=["C0", "C1"])
+    a.set(ylabel="held-out success (95% Wilson interval)", ylim=(0, 1.05),
+          title=f"{env}: success")
+    b.plot(range(1, len(rewards) + 1), rewards, marker="o")
+    b.set(xlabel="GRPO step", ylabel="mean episode reward", title="training reward")
+    fig.tight_layout()
+    OUT.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 import time
 from pathlib import Path
@@ -29,20 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _common import OUT, machine, write_results  # noqa: E402
 from bench_runtime import DATA  # noqa: E402
 
+from training.eval.stats import paired_gain  # noqa: E402
+
 SETS = {"val (30)": ["30"], "test (41-43)": ["41", "42", "43"]}
-
-
-def bootstrap_ci(diffs: list[float], n: int = 2000, seed: int = 0) -> tuple[float, float]:
-    """95% percentile interval of the mean of ``diffs`` over ``n`` resamples."""
-    rng = random.Random(seed)
-    means = sorted(sum(rng.choice(diffs) for _ in diffs) / len(diffs) for _ in range(n))
-    return means[int(0.025 * n)], means[int(0.975 * n) - 1]
-
-
-def paired_gain(after: list[float], before: list[float]) -> tuple[float, tuple[float, float]]:
-    """Mean of the paired differences ``after - before`` and its bootstrap 95% interval."""
-    diffs = [a - b for a, b in zip(after, before, strict=True)]
-    return sum(diffs) / len(diffs), bootstrap_ci(diffs)
 
 
 def eval_rows(questions: int, k: int) -> dict[str, list[dict[str, Any]]]:

@@ -32,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _common import OUT, machine, write_results  # noqa: E402
 from bench_runtime import DATA  # noqa: E402
-from bench_train_answer import paired_gain  # noqa: E402
+
+from training.eval.stats import paired_gain  # noqa: E402
 
 
 def evaluate(manager: Any, streams: list[int], turns: int) -> dict[str, Any]:

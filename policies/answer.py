@@ -11,6 +11,7 @@ from typing import Sequence
 
 from pydantic import BaseModel, Field
 
+from agentmem.dates import asks_about_time
 from agentmem.llm import LLM
 from agentmem.protocols import Answer
 from agentmem.records import MemoryRecord
@@ -18,6 +19,12 @@ from policies.base import PromptedPolicy
 from policies.manager import as_records
 
 __all__ = ["PromptedAnswerer", "AnswerOutput"]
+
+
+def _day(when: datetime) -> str:
+    # As people write dates ("8 May 2023"): the model copies the form it is shown, and an
+    # ISO date shares no word with the answer a person expects.
+    return f"{when.day} {when:%B %Y}"
 
 
 class AnswerOutput(BaseModel):
@@ -36,9 +43,12 @@ class PromptedAnswerer(PromptedPolicy):
     def messages(self, question: str, memories: Sequence[MemoryRecord],
                  now: datetime | None = None) -> list[dict]:
         memories = as_records(memories)
-        lines = [f"[{i}] " + (f"({m.effective_time:%Y-%m-%d}) " if m.event_time else "")
-                 + m.content for i, m in enumerate(memories)] or ["(none)"]
-        today = "" if now is None else f"Today is {now:%Y-%m-%d}.\n"
+        # Dates only for questions about time: shown always, a small model answers
+        # "What is my job?" with today's date.
+        dated = asks_about_time(question)
+        lines = [f"[{i}] " + (f"({_day(m.effective_time)}) " if dated and m.event_time
+                              else "") + m.content for i, m in enumerate(memories)] or ["(none)"]
+        today = f"Today is {_day(now)}.\n" if dated and now is not None else ""
         return self.template.render(memories="\n".join(lines), question=question, today=today)
 
     def answer(self, question: str, memories: Sequence[MemoryRecord],

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from agentmem.errors import ConfigError
+from agentmem.progress import ProgressBar
 from envs import ACTOR_ENVS, make_env
 from training.config import PPOConfig, parse_args
 from training.data import examples_for, reply_schema
@@ -298,8 +299,6 @@ def train_ppo(config: PPOConfig, *, progress: bool = True) -> dict[str, Any]:
         preflight_reward(reward, rows)
 
     torch = _torch()
-    from tqdm import tqdm
-
     from agentmem.llm.local import LocalLLM
     from training.model import load_policy_model, lora_params, save_adapter
 
@@ -317,15 +316,16 @@ def train_ppo(config: PPOConfig, *, progress: bool = True) -> dict[str, Any]:
     next_batch = rollout_batches(config, llm, model, tokenizer, rows, reward)
     log = JsonlLog(out / "log.jsonl")
     start = time.perf_counter()
-    bar = tqdm(range(loop.step, config.steps), desc=f"PPO {config.policy}", disable=not progress,
-               initial=loop.step, total=config.steps)
-    for step in bar:
-        metrics = loop.update(next_batch(step))
-        log(metrics, loop.step)
-        bar.set_postfix(reward=f"{metrics['reward']:.3f}", kl=f"{metrics['kl']:.3f}")
-        if loop.step % config.save_steps == 0 or loop.step == config.steps:
-            save_adapter(model, tokenizer, ckpt, policy=config.policy)
-            torch.save(loop.state(), ckpt / "ppo_state.pt")
+    with ProgressBar(f"PPO {config.policy}", config.steps, enabled=progress,
+                     completed=loop.step) as bar:
+        for step in range(loop.step, config.steps):
+            metrics = loop.update(next_batch(step))
+            log(metrics, loop.step)
+            bar.advance()
+            bar.note(f"reward {metrics['reward']:.3f} kl {metrics['kl']:.3f}")
+            if loop.step % config.save_steps == 0 or loop.step == config.steps:
+                save_adapter(model, tokenizer, ckpt, policy=config.policy)
+                torch.save(loop.state(), ckpt / "ppo_state.pt")
     adapter = save_adapter(model, tokenizer, out / "adapter", policy=config.policy,
                            extra={"trainer": "ppo", "steps": loop.step})
     after = lora_params(model)

@@ -29,16 +29,13 @@ from agentmem.errors import (
     missing,
 )
 from agentmem.llm.base import BaseLLM, Usage
+from agentmem.paths import cache_root
 
 __all__ = ["LocalLLM", "smollm2_dir", "cache_root", "DEFAULT_GGUF"]
 
 log = logging.getLogger("agentmem.llm")
 DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 _CACHE_NAME = "smollm2-135m-instruct-q4_1"
-
-
-def cache_root() -> Path:
-    return Path(os.environ.get("AGENTMEM_CACHE") or Path.home() / ".cache" / "agentmem")
 
 
 def smollm2_dir() -> Path:
@@ -101,6 +98,21 @@ def resolve_model_dir(model: str | Path | None) -> Path:
     return path
 
 
+_WEIGHTS: dict[tuple[str, str], tuple[Any, Any]] = {}
+_WEIGHTS_LOCK = threading.Lock()
+
+
+def _shared_weights(path: str, device: str) -> tuple[Any, Any]:
+    """The (model, tokenizer) of a model directory on a device, loaded once per process."""
+    with _WEIGHTS_LOCK:
+        if (path, device) not in _WEIGHTS:
+            torch, tf = _imports()
+            model = tf.AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+            _WEIGHTS[(path, device)] = (model.to(device).eval(),
+                                        tf.AutoTokenizer.from_pretrained(path))
+        return _WEIGHTS[(path, device)]
+
+
 class LocalLLM(BaseLLM):
     """A causal LM on this machine's CPU (or GPU), optionally with a LoRA adapter.
 
@@ -127,15 +139,19 @@ class LocalLLM(BaseLLM):
         else:
             path = resolve_model_dir(model)
             self.name = f"local:{model or 'smollm2'}"
-            self.tokenizer = tf.AutoTokenizer.from_pretrained(path)
-            self.model = tf.AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
             if device == "auto":
                 device = "cuda" if torch.cuda.is_available() else "cpu"
-            self.model.to(device)
-            if adapter is not None:
-                self.model = load_adapter(self.model, adapter)
+            if adapter is None:
+                # Plain weights are shared by every LocalLLM of this process ("local" in
+                # three places loads the model once); an adapter changes its model in
+                # place, so that one gets its own copy.
+                self.model, self.tokenizer = _shared_weights(str(path), device)
+            else:
+                self.tokenizer = tf.AutoTokenizer.from_pretrained(path)
+                self.model = tf.AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+                self.model = load_adapter(self.model.to(device), adapter)
                 self.name += f"+{Path(adapter).name}"
-            self.model.eval()
+                self.model.eval()
         self.context_window = int(getattr(self.model.config, "max_position_embeddings", 8192))
         self._grammars: dict[str, Any] = {}
         self._compiler = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import numpy as np
 
@@ -96,6 +96,10 @@ def keyword_terms(query: str, most: int = 32) -> list[str]:
     but have the longest posting lists, so they go (unless nothing else is left)."""
     every = list(dict.fromkeys(words(query)))
     return ([w for w in every if w not in STOPWORDS] or every)[:most]
+
+
+# Reads records by id (a store's get_many, or one over records a search already fetched).
+RecordReader = Callable[[Sequence[str]], dict[str, MemoryRecord]]
 
 
 class VectorIndex(Protocol):

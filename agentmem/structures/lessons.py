@@ -27,6 +27,7 @@ from agentmem.operations import Operation
 from agentmem.records import Kind, MemoryRecord, Provenance, SourceType
 from agentmem.structures.base import Structure
 from agentmem.structures.notes import keywords_of
+from agentmem.text import invented_objects
 
 __all__ = ["LessonStore", "Lesson", "task_signature"]
 
@@ -164,8 +165,13 @@ class LessonStore(Structure):
                                                  f"Outcome: {polarity}"}],
                     schema=_distil_schema(n), max_tokens=96 * n)
                 self.usage = self.usage + reply.usage
+                shown = f"{task} {' '.join(tail)}"
+                # A lesson may generalise, but not name objects the steps never did
+                # ("oven 2" when the apple was heated in microwave 1).
                 drafts = [_Draft.model_validate(d) for d in reply.parsed["lessons"]
-                          if str(d.get("content", "")).strip() and str(d.get("title")).strip()]
+                          if str(d.get("content", "")).strip() and str(d.get("title")).strip()
+                          and not invented_objects(f"{d.get('title')} {d.get('content')} "
+                                                   f"{d.get('description', '')}", shown)]
                 if drafts:
                     return drafts[:n]
             except (LLMError, LLMOutputError, ValueError, KeyError):

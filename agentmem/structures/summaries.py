@@ -29,12 +29,15 @@ from agentmem.protocols import Turn
 from agentmem.records import Kind, MemoryRecord, Provenance, SourceType
 from agentmem.structures.base import Structure
 from agentmem.structures.notes import keywords_of
+from agentmem.text import grounded_share
 from agentmem.view import ScopedMemory
 
 __all__ = ["SessionSummarizer", "SessionSummary", "GRANULARITIES"]
 
 GRANULARITIES = ("turn", "topic", "session")
 
+# The share of a model-written summary's words that must occur in its turns.
+MIN_GROUNDING = 0.5
 _SYSTEM = ("You summarise a conversation. Split it into at most {n} topics. For each topic give "
            "a short name, one or two sentences saying what was said (with names, places and "
            "dates), and the numbers of the turns it comes from. Then summarise the whole "
@@ -53,6 +56,12 @@ def _schema(turns: int, topics: int) -> dict:
             "properties": {"topics": {"type": "array", "items": topic, "minItems": 1,
                                       "maxItems": topics},
                            "session": {"type": "string", "maxLength": 300}}}
+
+
+def _from(summary: str, turns: Sequence[Turn]) -> bool:
+    """Whether most of ``summary``'s words were said in ``turns`` (speakers included)."""
+    said = " ".join(f"{t.speaker} {t.text}" for t in turns)
+    return grounded_share(summary, said) >= MIN_GROUNDING
 
 
 @dataclass
@@ -162,9 +171,13 @@ class SessionSummarizer(Structure):
                                   if isinstance(i, int) and 0 <= i < len(turns)})
                     name = str(item.get("topic", "")).strip()
                     summary = str(item.get("summary", "")).strip()
-                    if idx and name and summary:
+                    # A summary must come from the turns it cites: a small model also
+                    # writes timestamps and stock phrases that no turn said.
+                    if idx and name and _from(summary, [turns[i] for i in idx]):
                         topics.append((name[:40], summary[:240], idx))
                 session = str(got.get("session", "")).strip()
+                if not _from(session, turns):
+                    session = ""
                 if topics:
                     return topics, session or "; ".join(n for n, _, _ in topics), reply.usage
             except (LLMError, LLMOutputError):

@@ -39,6 +39,39 @@ def test_minilm_real_model(minilm):
 
 
 @pytest.mark.slow
+def test_minilm_onnx_and_torch_runtimes_give_the_same_vectors(tmp_path):
+    """The ONNX file is exported once (into $AGENTMEM_CACHE) and gives sentence-transformers'
+    vectors, so a store written by either runtime is searched the same by the other. A new
+    process embeds a query without importing torch."""
+    pytest.importorskip("onnxruntime")
+    texts = ["Where does Alice live?", "Alice moved to Lisbon last spring with her two cats.",
+             "The stock fell 3%.", "x", "Straße café " * 100]  # a long one is truncated alike
+    code = textwrap.dedent("""
+        import sys, numpy as np
+        from agentmem.embeddings.minilm import MiniLMEmbedder, minilm_runtime
+        texts = %r
+        np.save(sys.argv[1], MiniLMEmbedder(batch_size=2).embed(texts))
+        print(minilm_runtime(), "torch" in sys.modules)
+    """ % (texts,))
+    runs = {}
+    for runtime in ("torch", "onnx", "onnx"):  # the second onnx run reuses the export
+        out = tmp_path / f"{runtime}-{len(runs)}.npy"
+        env = {**__import__("os").environ, "AGENTMEM_MINILM_RUNTIME": runtime,
+               "AGENTMEM_CACHE": str(tmp_path / "cache")}
+        done = subprocess.run([sys.executable, "-c", code, str(out)], env=env,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        runs[(runtime, len(runs))] = (np.load(out), done.stdout.split())
+    (torch_vecs, torch_out), (first, _), (second, second_out) = runs.values()
+    assert torch_out == ["torch", "True"]
+    assert second_out == ["onnx", "False"]  # the cached export: no torch in the process
+    assert len(list((tmp_path / "cache").glob("models/minilm-*.onnx"))) == 1
+    for vecs in (first, second):
+        assert vecs.shape == (5, 384)
+        assert np.abs(vecs - torch_vecs).max() < 1e-4
+
+
+@pytest.mark.slow
 def test_minilm_with_chroma_on_disk_never_uses_chroma_default(tmp_path, minilm, monkeypatch):
     from chromadb.utils import embedding_functions as efs
 

@@ -46,6 +46,15 @@ def test_failure_polarity_and_a_plain_lesson_when_the_llm_fails(mem):
     assert store.usage.calls == 1
 
 
+def test_a_lesson_naming_objects_the_steps_never_did_is_not_stored(mem):
+    invented = {"lessons": [{"title": "Use oven 2", "description": "heating tasks",
+                             "content": "Heat the apple in oven 2 before cooling it."}]}
+    [lesson] = LessonStore(mem, ScriptedLLM([invented]), agent_id="bot").distil(
+        "heat an apple and put it in the fridge", TRAJ, success=True)
+    assert "oven" not in lesson.content and lesson.title.startswith("What worked")
+    assert "microwave 1" in lesson.content  # the plain lesson from the real steps
+
+
 def test_near_duplicates_merge(mem):
     store = LessonStore(mem, agent_id="bot")
     a = store.add("Open the fridge first", "Open the fridge before putting food in it.",

@@ -29,6 +29,8 @@ def test_local_model_loads_from_cache(local_llm):
     assert time.perf_counter() - t < 30  # loads from safetensors; no second conversion
     assert (path / "agentmem-source.json").stat().st_mtime == stamp
     assert again.chat("Say hi.", max_tokens=8).text.strip()
+    # one copy of the weights per process, however many places ask for "local"
+    assert again.model is local_llm.model and again.tokenizer is local_llm.tokenizer
 
 
 def test_constrained_output_always_parses(local_llm):
@@ -78,6 +80,7 @@ def test_lora_adapter_loads_by_path(tmp_path, local_llm):
     lora.save_pretrained(tmp_path / "adapter")
     adapted = get_llm("local", adapter=tmp_path / "adapter")
     assert isinstance(adapted.model, PeftModel) and adapted.name.endswith("+adapter")
+    assert not isinstance(local_llm.model, PeftModel)  # the shared weights stay plain
     ids = local_llm.tokenizer("The capital of France is", return_tensors="pt")
     with torch.no_grad():
         plain = local_llm.model(**ids).logits

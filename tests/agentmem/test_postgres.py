@@ -105,6 +105,17 @@ def test_scoped_search_reads_the_scope_or_the_indexes_alike(url, monkeypatch, ex
             assert hits and {h.record.scope.user_id for h in hits} == {"u2"}, mode
             assert "kayak" in hits[0].content, (mode, [h.content for h in hits])
         assert m.search("zeppelin", k=3, user_id="u1", mode="keyword") == []
+        # Hybrid ranks both ways in one query: each hit's ranks are the ones the vector
+        # and the keyword search give on their own.
+        by_mode = {mode: [h.id for h in m.search("kayak lake bread", k=6, user_id="u1",
+                                                 mode=mode)]
+                   for mode in ("vector", "keyword")}
+        hybrid = m.search("kayak lake bread", k=6, user_id="u1")
+        assert {h.id for h in hybrid} == set(by_mode["vector"]) | set(by_mode["keyword"])
+        for h in hybrid:
+            assert h.vector_rank == by_mode["vector"].index(h.id) + 1
+            assert h.keyword_rank == (by_mode["keyword"].index(h.id) + 1
+                                      if h.id in by_mode["keyword"] else None)
 
 
 class _PausingEmbedder(HashEmbedder):

@@ -45,6 +45,22 @@ def test_topics_link_to_their_turns_and_hits_carry_granularity(mem):
     assert [h.granularity for h in s.search("pottery", k=3, levels=["session"])] == ["session"]
 
 
+def test_summaries_the_turns_do_not_support_are_not_stored(mem):
+    """A small model writes timestamps and stock phrases no turn said: such a session
+    summary gives way to the topics' names, such a topic to the extractive ones."""
+    made_up = {"topics": [{"topic": "weather", "summary": "Sunny skies and a heatwave in "
+                           "Madrid all weekend.", "turns": [0, 1]}],
+               "session": "2023-01-01T00:00:00.000000Z"}
+    res = SessionSummarizer(mem, ScriptedLLM([made_up]), user_id="ana",
+                            max_topics=2).summarize(TURNS, session_id="s3")
+    assert "2023-01-01" not in res.session.content and "Ana" in res.session.content
+    assert not any("Madrid" in t.content for t in res.topics)
+    assert len(res.topics) == 2  # the extractive split, every turn covered
+    kept = SessionSummarizer(mem, ScriptedLLM([{**TOPICS, "session": "2023-01-01"}]),
+                             user_id="ana").summarize(TURNS, session_id="s4")
+    assert kept.session.content == "Ana's dog; Bo's pottery"  # the topics stand, named
+
+
 def test_summarising_again_replaces_topics_and_keeps_turns(mem):
     s = SessionSummarizer(mem, ScriptedLLM([TOPICS, TOPICS]), user_id="ana")
     first = s.summarize(TURNS, session_id="s1")

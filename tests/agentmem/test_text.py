@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agentmem import Memory
 from agentmem.testing import HashEmbedder
-from agentmem.text import STOPWORDS, approx_tokens, content_words, keywords_of, stems, words
+from agentmem.text import STOPWORDS, approx_tokens, content_words, keywords_of, stem, stems, words
 
 
 def test_words_keep_any_script_whole():
@@ -14,7 +14,8 @@ def test_words_keep_any_script_whole():
 
 def test_content_words_stems_and_keywords():
     assert content_words("Ana moved to Lisbon in 2021") == ["ana", "moved", "lisbon", "2021"]
-    assert stems("She lives and lived in Porto", min_len=3) == ["live", "port"]
+    assert stems("She lives and lived in Porto", min_len=3) == ["live", "porto"]
+    assert stem("chance") != stem("change") and stem("moved") == stem("moves")
     assert keywords_of("the cat and the cat sat") == ["cat", "sat"]
     assert keywords_of("a coffee-machine for men's t-shirts") == [
         "coffee-machine", "men's", "t-shirts"]
@@ -26,3 +27,16 @@ def test_keyword_search_finds_words_with_capital_dotted_i():
     with Memory(home=":memory:", embedder=HashEmbedder(), user_id="u") as m:
         rec = m.add("Ana flew to İstanbul.")
         assert [h.id for h in m.search("İstanbul", mode="keyword")] == [rec.id]
+
+
+def test_grounded_share_and_invented_objects():
+    from agentmem.text import grounded_share, invented_objects
+
+    said = "Ana: I finally booked the trip to Kyoto for April!"
+    assert grounded_share("Ana booked a trip to Kyoto in April.", said) == 1.0
+    assert grounded_share("2023-01-01T00:00:00.000000Z", said) == 0.0  # no word of it was said
+    assert grounded_share("", said) == 0.0
+    assert 0 < grounded_share("Ana is flying to Kyoto", said) < 1
+    steps = "take apple 1 from countertop 1; heat apple 1 with microwave 1"
+    assert invented_objects("Heat Apple 1 in microwave 1 first.", steps) == []
+    assert invented_objects("Use oven 2 to heat apple 1.", steps) == ["oven 2"]

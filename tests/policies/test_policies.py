@@ -76,6 +76,19 @@ def test_answerer_selects_and_cites(bank):
     assert ans.text == "Leeds" and ans.cited_ids == [mems[1].id]
 
 
+def test_answer_prompt_shows_dates_only_for_questions_about_time(bank):
+    """A small model copies a date it is shown into answers about anything else ("What
+    is my job?" -> today's date), so dates appear only when the question asks about time."""
+    bank.add("Ben got a new bike.", event_time=T)
+    mems = bank.list()
+    policy = PromptedAnswerer(ScriptedLLM([]))
+    now = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    plain = policy.messages("Where does Ben live?", mems, now=now)[-1]["content"]
+    timed = policy.messages("When did Ben get a new bike?", mems, now=now)[-1]["content"]
+    assert "2023" not in plain and "2026" not in plain and "Ben got a new bike." in plain
+    assert "(19 June 2023) Ben got a new bike." in timed and "Today is 1 December 2026." in timed
+
+
 def test_adapter_needs_a_local_model():
     with pytest.raises(ConfigError, match="local models only"):
         PromptedManager("openai:gpt-4o-mini", adapter="/tmp/adapter")

@@ -38,6 +38,9 @@ def test_qa_systems_side_by_side(tmp_path, locomo_file):
     assert s["agentmem"]["calls_per_turn"] == 1.0 and s["agentmem"]["ingest_turns"] == 4
     assert s["rag"]["calls_per_turn"] == 0.0 and s["rag"]["calls_per_question"] == 1.0
     assert set(s["oracle"]["by_category"]) == {"single-hop", "temporal"}
+    low, high = s["oracle"]["f1_ci"]  # intervals kept for tables and plots
+    assert low <= s["oracle"]["f1"] <= high
+    assert all("f1_ci" in c for c in s["oracle"]["by_category"].values())
     assert "mem0" in result["skipped"] and "a-mem" in result["skipped"]
     files = write_qa(result, tmp_path / "out")
     assert "| oracle |" in files[1].read_text() and files[2].read_bytes()[:4] == b"\x89PNG"
@@ -72,3 +75,18 @@ def test_agentmem_eval_command(tmp_path):
     assert set(data["variants"]) == {"none", "lessons"}
     shown = CliRunner().invoke(app, ["eval", "show", str(tmp_path / "household.json")])
     assert "lessons" in shown.output
+
+
+def test_intervals_for_plots_and_tables():
+    import math
+
+    from training.eval.stats import bootstrap_ci, paired_gain, wilson_ci
+
+    lo, hi = wilson_ci(10, 10)  # all wins: the interval is not zero-width at 1.0
+    assert hi == 1.0 and 0.65 < lo < 0.75
+    assert wilson_ci(0, 10)[0] == 0.0 and wilson_ci(0, 0) == (0.0, 1.0)
+    lo, hi = bootstrap_ci([0.0, 1.0] * 50)
+    assert lo < 0.5 < hi and hi - lo < 0.25
+    assert all(math.isnan(x) for x in bootstrap_ci([]))  # no bar is drawn for it
+    gain, (lo, hi) = paired_gain([1.0, 1.0, 0.5], [0.5, 0.5, 0.5])
+    assert abs(gain - 1 / 3) < 1e-9 and lo <= gain <= hi

@@ -23,6 +23,7 @@ from typing import Any, Callable, Sequence
 
 from agentmem.errors import AgentMemError
 from agentmem.memory import Memory
+from agentmem.progress import track
 from agentmem.protocols import ActorPolicy
 from agentmem.records import Kind
 from agentmem.structures.lessons import LessonStore
@@ -144,12 +145,10 @@ def run_series(make_env: Callable[[], TextEnv], actor_factory: Callable[[], Acto
                progress: bool = True, on_episode: Callable[[EpisodeResult], None] | None = None
                ) -> list[EpisodeResult]:
     """Consecutive episodes with seeds ``seed0, seed0 + 1, ...`` on one environment."""
-    from tqdm import tqdm
-
     env = make_env()
     out = []
-    for i in tqdm(range(episodes), desc=f"{env.name} episodes", disable=not progress,
-                  leave=False):
+    for i in track(range(episodes), f"{env.name} episodes", enabled=progress,
+                   transient=True):
         result = run_episode(env, actor_factory(), seed=seed0 + i, episode=i, memory=memory)
         out.append(result)
         if on_episode is not None:

@@ -43,6 +43,7 @@ from typing import Any
 from agentmem.conversations import first_turns
 from agentmem.errors import MissingDependencyError
 from agentmem.llm.usage import CountingLLM
+from agentmem.progress import track
 from agentmem.records import Kind, MemoryRecord, Provenance, Scope, SourceType
 from training.eval.systems import IngestStats, MemoryFactory, System
 
@@ -117,14 +118,12 @@ class PeerSystem(System):
 
     def prepare(self, sessions: list, memory_factory: MemoryFactory,
                 progress: bool) -> IngestStats:
-        from tqdm import tqdm
-
         self._open(Path(self.tmp.name))
         prep = IngestStats()
         meter = self.server.llm.meter  # the peer's calls all go through the server
         turns = [(s, t) for s in first_turns(sessions, self.limit) for t in s.turns]
-        for session, turn in tqdm(turns, desc=f"{self.name} ingest", disable=not progress,
-                                  leave=False):
+        for session, turn in track(turns, f"{self.name} ingest", enabled=progress,
+                                   transient=True):
             before, start = meter.total, time.perf_counter()
             try:
                 self._add(f"{turn.speaker}: {turn.text}", turn.turn_id, turn.time or session.time)

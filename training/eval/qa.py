@@ -40,11 +40,13 @@ from agentmem.conversations import Session, first_turns
 from agentmem.errors import InvalidArgumentError
 from agentmem.llm.base import Usage
 from agentmem.memory import Memory
+from agentmem.progress import track
 from agentmem.recall import NEIGHBOURS, context_tokens, recall
 from agentmem.records import Kind, MemoryRecord, Provenance, Scope, SourceType
 from envs.memqa import CATEGORIES, load_locomo
 from envs.scoring import bleu1, exact_match, token_f1
 from training.eval.peers import PEERS, PeerServer, make_peer, require_peer, skip_reason
+from training.eval.stats import bootstrap_ci
 from training.eval.systems import IngestStats, System, memory_factory
 
 __all__ = ["SYSTEMS", "BASELINES", "ABLATIONS", "run_qa", "QAResult", "summarize"]
@@ -256,8 +258,6 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
     """
     import random
 
-    from tqdm import tqdm
-
     from agentmem.errors import AgentMemError
     from agentmem.llm import get_llm
     from policies import PromptedAnswerer, memory_manager
@@ -295,8 +295,8 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
                 if key is not None:
                     shared[key] = (system.memory, prepared)
             rows = []
-            for q in tqdm(qs, desc=f"{Path(conv).stem} {name}", disable=not progress,
-                          leave=False):
+            for q in track(qs, f"{Path(conv).stem} {name}", enabled=progress,
+                           transient=True):
                 start = time.perf_counter()
                 context = system.context(q)
                 error = None
@@ -349,11 +349,13 @@ def summarize(results: list[QAResult], systems: Sequence[str]) -> dict[str, Any]
         for cat in sorted({row["category"] for row in rows}):
             sel = [row for row in rows if row["category"] == cat]
             per_cat[CATEGORIES[cat]] = {m: statistics.mean(row[m] for row in sel)
-                                        for m in ("f1", "bleu1", "em")} | {"n": len(sel)}
+                                        for m in ("f1", "bleu1", "em")} | {
+                "n": len(sel), "f1_ci": bootstrap_ci([row["f1"] for row in sel])}
         recalls = [row["recall"] for row in rows if row["recall"] is not None]
         out["systems"][name] = {
             "questions": len(rows),
             "f1": statistics.mean(r["f1"] for r in rows) if rows else 0.0,
+            "f1_ci": bootstrap_ci([r["f1"] for r in rows]),
             "bleu1": statistics.mean(r["bleu1"] for r in rows) if rows else 0.0,
             "em": statistics.mean(r["em"] for r in rows) if rows else 0.0,
             "recall_at_k": statistics.mean(recalls) if recalls else 0.0,

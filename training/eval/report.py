@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from training.eval.stats import wilson_ci
+
 __all__ = ["write_qa", "write_env", "qa_table", "env_table"]
 
 
@@ -48,6 +50,15 @@ def env_table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _errors(values: list[float], intervals: list[tuple[float, float]]) -> list[list[float]]:
+    """Matplotlib's asymmetric error bars (below, above) from (low, high) intervals."""
+    pairs = list(zip(values, intervals, strict=True))
+    # An empty group's interval is (nan, nan): no bar for it (nan != nan).
+    below = [max(0.0, v - lo) if lo == lo else 0.0 for v, (lo, _) in pairs]
+    above = [max(0.0, hi - v) if hi == hi else 0.0 for v, (_, hi) in pairs]
+    return [below, above]
+
+
 def _plt():
     import matplotlib
 
@@ -69,10 +80,13 @@ def write_qa(result: dict[str, Any], out: str | Path, title: str = "memory QA") 
     width = 0.8 / max(1, len(systems))
     for i, (name, s) in enumerate(systems.items()):
         xs = [j + i * width for j in range(len(cats) + 1)]
+        nan = (float("nan"), float("nan"))  # a result written before intervals were kept
+        cis = [tuple(s["by_category"].get(c, {}).get("f1_ci", nan)) for c in cats]
         ys = [s["by_category"].get(c, {}).get("f1", 0.0) for c in cats] + [s["f1"]]
-        ax.bar(xs, ys, width, label=name)
+        ax.bar(xs, ys, width, label=name, yerr=_errors(ys, [*cis, tuple(s.get("f1_ci", nan))]),
+               capsize=2, error_kw={"elinewidth": 0.8})
     ax.set_xticks([j + 0.4 - width / 2 for j in range(len(cats) + 1)], [*cats, "overall"])
-    ax.set_ylabel("token F1")
+    ax.set_ylabel("token F1 (bars: 95% bootstrap interval)")
     ax.set_title(title)
     ax.legend()
     fig.tight_layout()
@@ -89,15 +103,25 @@ def write_env(result: dict[str, Any], out: str | Path, title: str | None = None)
     title = title or f"{name}: {result['actor']} actor, {result['episodes']} episodes"
     (out / f"{name}.md").write_text(f"## {title}\n\n{env_table(result)}\n", encoding="utf-8")
     plt = _plt()
-    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6))
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6), width_ratios=(1, 2))
     styles = [("o", "-"), ("s", "--"), ("^", "-."), ("D", ":")]
+    # Success as one rate per variant with its interval: a per-episode 0/1 line says
+    # little (flat at 1.0 for an actor that always wins), the interval says how sure.
+    names = list(result["variants"])
+    rates, intervals = [], []
+    for v in result["variants"].values():
+        wins = sum(bool(c["success"]) for c in v["curve"])
+        rates.append(wins / max(1, len(v["curve"])))
+        intervals.append(wilson_ci(wins, len(v["curve"])))
+    a.bar(names, rates, yerr=_errors(rates, intervals), capsize=4,
+          color=[f"C{i}" for i in range(len(names))])
+    a.set(ylabel="success rate", title="success (95% Wilson interval)", ylim=(0, 1.05))
+    a.tick_params(axis="x", labelrotation=15)
     for i, (variant, v) in enumerate(result["variants"].items()):
         xs = [c["episode"] + 1 for c in v["curve"]]
         marker, line = styles[i % len(styles)]
-        for axis, key in ((a, "success"), (b, "steps")):
-            axis.plot(xs, [c[key] for c in v["curve"]], marker=marker, linestyle=line,
-                      label=variant, alpha=0.85)
-    a.set(xlabel="episode", ylabel="success", title="success per episode", ylim=(-0.05, 1.05))
+        b.plot(xs, [c["steps"] for c in v["curve"]], marker=marker, linestyle=line,
+               label=variant, alpha=0.85, color=f"C{i}")
     b.set(xlabel="episode", ylabel="steps", title="steps per episode")
     b.legend()
     fig.suptitle(title)
