@@ -190,7 +190,8 @@ def time_range(text: str, now: datetime) -> tuple[datetime, datetime] | None:
 _ABOUT_TIME = re.compile(
     r"\b(?:when|what (?:year|month|day|date|time)|which (?:year|month|day|date)|date|dates|"
     r"how long|how (?:many|much) (?:days|weeks|months|years|time)|ago|since|until|"
-    r"recently|lately|today|tonight|yesterday|tomorrow|week|weekend|month|year|"
+    r"recently|lately|today|tonight|yesterday|tomorrow|weeks?|weekends?|months?|years?|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"(?:19|20)\d{2}|"
     + "|".join(_MONTHS) + r")\b", re.IGNORECASE)
 

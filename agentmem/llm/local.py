@@ -98,19 +98,21 @@ def resolve_model_dir(model: str | Path | None) -> Path:
     return path
 
 
-_WEIGHTS: dict[tuple[str, str], tuple[Any, Any]] = {}
+_WEIGHTS: dict[tuple[str, str], tuple[Any, Any, threading.Lock]] = {}
 _WEIGHTS_LOCK = threading.Lock()
 
 
-def _shared_weights(path: str, device: str) -> tuple[Any, Any]:
-    """The (model, tokenizer) of a model directory on a device, loaded once per process."""
+def _shared_weights(path: str, device: str) -> tuple[Any, Any, threading.Lock]:
+    """The (model, tokenizer, generation lock) of a model directory on a device, loaded
+    once per process; the lock goes with the model, so its users generate one at a time."""
+    key = (str(Path(path).resolve()), device)
     with _WEIGHTS_LOCK:
-        if (path, device) not in _WEIGHTS:
+        if key not in _WEIGHTS:
             torch, tf = _imports()
             model = tf.AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
-            _WEIGHTS[(path, device)] = (model.to(device).eval(),
-                                        tf.AutoTokenizer.from_pretrained(path))
-        return _WEIGHTS[(path, device)]
+            _WEIGHTS[key] = (model.to(device).eval(), tf.AutoTokenizer.from_pretrained(path),
+                             threading.Lock())
+        return _WEIGHTS[key]
 
 
 class LocalLLM(BaseLLM):
@@ -145,7 +147,7 @@ class LocalLLM(BaseLLM):
                 # Plain weights are shared by every LocalLLM of this process ("local" in
                 # three places loads the model once); an adapter changes its model in
                 # place, so that one gets its own copy.
-                self.model, self.tokenizer = _shared_weights(str(path), device)
+                self.model, self.tokenizer, self._gen_lock = _shared_weights(str(path), device)
             else:
                 self.tokenizer = tf.AutoTokenizer.from_pretrained(path)
                 self.model = tf.AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)

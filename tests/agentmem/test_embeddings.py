@@ -72,6 +72,27 @@ def test_minilm_onnx_and_torch_runtimes_give_the_same_vectors(tmp_path):
 
 
 @pytest.mark.slow
+def test_minilm_falls_back_to_torch_when_the_export_fails(tmp_path):
+    """A cache folder it cannot write (or an exporter a newer torch dropped) costs start-up
+    time, never the embedder: a warning names the cause and torch embeds."""
+    pytest.importorskip("onnxruntime")
+    code = textwrap.dedent("""
+        import agentmem.embeddings.minilm as minilm
+        def refuse(target):
+            raise PermissionError(f"cannot write {target.parent}")
+        minilm._export = refuse
+        print(minilm.MiniLMEmbedder().embed(["hello"]).shape)
+    """)
+    env = {**__import__("os").environ, "AGENTMEM_CACHE": str(tmp_path / "cache")}
+    env.pop("AGENTMEM_MINILM_RUNTIME", None)
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "(1, 384)"
+    assert "unavailable (PermissionError: cannot write" in done.stderr and "using torch" in done.stderr
+
+
+@pytest.mark.slow
 def test_minilm_with_chroma_on_disk_never_uses_chroma_default(tmp_path, minilm, monkeypatch):
     from chromadb.utils import embedding_functions as efs
 

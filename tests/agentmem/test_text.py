@@ -40,3 +40,4 @@ def test_grounded_share_and_invented_objects():
     steps = "take apple 1 from countertop 1; heat apple 1 with microwave 1"
     assert invented_objects("Heat Apple 1 in microwave 1 first.", steps) == []
     assert invented_objects("Use oven 2 to heat apple 1.", steps) == ["oven 2"]
+    assert invented_objects("Finish within 3 steps, at most 2 tries.", steps) == []
