@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -150,31 +149,19 @@ class PPOConfig(_Common):
 
 def parse_args(cls: type, argv: list[str] | None = None, *, prog: str | None = None,
                usage_errors: bool = False, **defaults: Any) -> Any:
-    """Build an argparse CLI from ``cls``'s fields (``--batch-size``...) and parse ``argv``.
+    """Parse ``argv`` into ``cls`` with Hugging Face's ``HfArgumentParser``: one flag per
+    field (``--batch-size`` or ``--batch_size``), its help from the field's metadata.
 
     A value the config refuses raises :class:`ConfigError`; with ``usage_errors`` (the
     command line) it is a usage error instead: one line, exit status 2, like a bad flag."""
-    parser = argparse.ArgumentParser(prog=prog, description=(cls.__doc__ or "").strip(),
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    hints = typing.get_type_hints(cls)
-    for f in dataclasses.fields(cls):
-        flag = "--" + f.name.replace("_", "-")
-        kind = hints[f.name]
-        default = defaults.get(f.name, f.default)
-        help_ = f.metadata.get("help", "")
-        origin = typing.get_origin(kind)
-        if kind is bool:
-            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=default,
-                                help=help_)
-        elif origin is list:
-            parser.add_argument(flag, nargs="+", default=default, help=help_)
-        elif origin is Literal:
-            parser.add_argument(flag, choices=typing.get_args(kind), default=default, help=help_)
-        else:
-            parser.add_argument(flag, type=kind, default=default, help=help_)
-    ns = parser.parse_args(argv)
+    from transformers import HfArgumentParser
+
+    parser = HfArgumentParser(cls, prog=prog, description=(cls.__doc__ or "").strip(),
+                              formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    if defaults:
+        parser.set_defaults(**defaults)
     try:
-        config = cls(**vars(ns))
+        (config,) = parser.parse_args_into_dataclasses(argv)
         config.check()
     except ConfigError as exc:
         if not usage_errors:
