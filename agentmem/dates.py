@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Literal
 
-__all__ = ["ResolvedDate", "asks_about_time", "resolve_dates", "render", "rewrite_dates",
-           "time_range"]
+__all__ = ["ResolvedDate", "asks_about_time", "day_in_words", "month_in_words",
+           "resolve_dates", "render", "rewrite_dates", "time_range"]
 
 Precision = Literal["day", "week", "weekend", "month", "year"]
 
@@ -45,6 +45,20 @@ _FINDER = re.compile(r"\b(" + "|".join(p for p, _ in _EXPRESSIONS) + r")\b", re.
 _WORDS = {"a": "1", "an": "1", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
           "six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10", "a few": "3",
           "a couple of": "2"}
+
+
+_MONTHS = ("january february march april may june july august september october november "
+           "december").split()
+
+
+def month_in_words(when: datetime) -> str:
+    """The month and year in words ("May 2023"), English whatever the machine's locale."""
+    return f"{_MONTHS[when.month - 1].title()} {when.year}"
+
+
+def day_in_words(when: datetime) -> str:
+    """The day in words ("8 May 2023"), as people write a date (and a model copies it)."""
+    return f"{when.day} {month_in_words(when)}"
 
 
 @dataclass(frozen=True)
@@ -113,16 +127,16 @@ def resolve_dates(text: str, base: datetime | None) -> list[ResolvedDate]:
 def render(date: ResolvedDate) -> str:
     """The resolved date in words, as precise as the expression was."""
     w = date.when
-    day = f"{w.day} {w:%B %Y}"
+    day = day_in_words(w)
     if date.precision == "day":
         return f"on {day}"
     if date.precision == "weekend":
         return f"on the weekend of {day}"
     if date.precision == "week":
         monday = w - timedelta(days=w.weekday())
-        return f"in the week of {monday.day} {monday:%B %Y}"
+        return f"in the week of {day_in_words(monday)}"
     if date.precision == "month":
-        return f"in {w:%B %Y}"
+        return f"in {month_in_words(w)}"
     return f"in {w.year}"
 
 
@@ -141,8 +155,6 @@ def rewrite_dates(text: str, base: datetime | None) -> tuple[str, datetime | Non
     return text, (found[0].when if found else None)
 
 
-_MONTHS = ("january february march april may june july august september october november "
-           "december").split()
 _MONTH_YEAR = re.compile(rf"\b({'|'.join(_MONTHS)})\s+(\d{{4}})\b", re.IGNORECASE)
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+({'|'.join(_MONTHS)})\s+(\d{{4}})\b",
                              re.IGNORECASE)

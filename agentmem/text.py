@@ -19,7 +19,7 @@ from functools import lru_cache
 import snowballstemmer
 
 __all__ = ["STOPWORDS", "words", "content_words", "stem", "stems", "keywords_of",
-           "approx_tokens", "grounded_share", "invented_objects"]
+           "approx_tokens", "content_stems", "grounded_share", "invented_objects"]
 
 # Letters and digits (any script), so "café" and "Straße" stay whole words.
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -84,14 +84,20 @@ def approx_tokens(text: str) -> int:
     return math.ceil(len(text) / 4)
 
 
+def content_stems(text: str) -> set[str]:
+    """The stems of the content words of three letters or more: what grounding checks
+    compare ("likes"/"like", "switched"/"switching")."""
+    return set(stems(text, min_len=3))
+
+
 def grounded_share(text: str, source: str) -> float:
-    """The share of ``text``'s content stems (words of three letters or more) that occur
-    in ``source``: how much of what a model wrote comes from what it was shown. A text
-    with no content word (a bare timestamp, a number) has 0.0."""
-    mine = set(stems(text, min_len=3))
+    """The share of ``text``'s content stems that occur in ``source``: how much of what a
+    model wrote comes from what it was shown. A text with no content word (a bare
+    timestamp, a number) has 0.0."""
+    mine = content_stems(text)
     if not mine:
         return 0.0
-    return len(mine & set(stems(source, min_len=3))) / len(mine)
+    return len(mine & content_stems(source)) / len(mine)
 
 
 _NUMBERED = re.compile(r"\b([^\W\d_]+) (\d+)\b")

@@ -138,23 +138,21 @@ def plot(rows: list[dict], path: Path, title: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from training.eval.stats import wilson_ci
+    from training.eval.stats import error_bars, wilson_ci
 
     attacked = [r for r in rows if r["attacked"]]
     styles = ["all", *sorted({r["style"] for r in attacked})]
     fig, ax = plt.subplots(figsize=(10, 4))
     for j, guarded in enumerate((False, True)):
-        rates, below, above = [], [], []
+        rates, intervals = [], []
         for style in styles:
             sel = [r["attack"] for r in attacked
                    if r["guard"] == guarded and style in ("all", r["style"])]
-            rate = sum(sel) / len(sel) if sel else 0.0
-            lo, hi = wilson_ci(sum(sel), len(sel))
-            rates.append(rate)
-            below.append(rate - lo)
-            above.append(hi - rate)
+            rates.append(sum(sel) / len(sel) if sel else 0.0)
+            intervals.append(wilson_ci(sum(sel), len(sel)))
         ax.bar([i + j * 0.4 for i in range(len(styles))], rates, 0.4,
-               yerr=[below, above], capsize=3, label="guard" if guarded else "no guard")
+               yerr=error_bars(rates, intervals), capsize=3,
+               label="guard" if guarded else "no guard")
     ax.set_xticks([i + 0.2 for i in range(len(styles))], styles, rotation=15)
     ax.set_ylabel("attack success (95% Wilson interval)")
     ax.set_ylim(0, 1.05)

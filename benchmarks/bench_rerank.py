@@ -126,21 +126,18 @@ def plot(per_conv: dict, names: dict[str, str], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from training.eval.stats import bootstrap_ci
+    from training.eval.stats import bootstrap_ci, error_bars
 
     fig, ax = plt.subplots(figsize=(9, 4))
     for j, half in enumerate(("all questions", "second half")):
-        means, below, above = [], [], []
+        means, intervals = [], []
         for arm in names:
             xs = [x for c in per_conv.values() for x in (
                 c[arm]["recall"] if j == 0 else c[arm]["recall"][len(c[arm]["recall"]) // 2:])]
-            mean = sum(xs) / len(xs) if xs else 0.0
-            lo, hi = bootstrap_ci(xs) if xs else (mean, mean)
-            means.append(mean)
-            below.append(mean - lo)
-            above.append(hi - mean)
-        ax.bar([i + j * 0.4 for i in range(len(names))], means, 0.4, yerr=[below, above],
-               capsize=3, label=half)
+            means.append(sum(xs) / len(xs) if xs else 0.0)
+            intervals.append(bootstrap_ci(xs))  # (nan, nan) when empty: no bar
+        ax.bar([i + j * 0.4 for i in range(len(names))], means, 0.4,
+               yerr=error_bars(means, intervals), capsize=3, label=half)
     ax.set_xticks([i + 0.2 for i in range(len(names))],
                   [n.replace(", ", ",\n") for n in names.values()], fontsize=8)
     ax.set_ylabel("recall@5 of the evidence (95% bootstrap interval)")

@@ -122,17 +122,16 @@ def plot(base: dict, trained: dict, rewards: list[float], path: Path, env: str) 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from training.eval.stats import wilson_ci
+    from training.eval.stats import error_bars, wilson_ci
 
     fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6))
-    rates, below, above = [], [], []
+    rates, intervals = [], []
     for r in (base, trained):
         wins, n = int(sum(x["success"] for x in r["rows"])), len(r["rows"])
-        lo, hi = wilson_ci(wins, n)
         rates.append(wins / max(1, n))
-        below.append(rates[-1] - lo)
-        above.append(hi - rates[-1])
-    a.bar(["prompted", "GRPO"], rates, yerr=[below, above], capsize=4, color=["C0", "C1"])
+        intervals.append(wilson_ci(wins, n))
+    a.bar(["prompted", "GRPO"], rates, yerr=error_bars(rates, intervals), capsize=4,
+          color=["C0", "C1"])
     a.set(ylabel="held-out success (95% Wilson interval)", ylim=(0, 1.05),
           title=f"{env}: success")
     b.plot(range(1, len(rewards) + 1), rewards, marker="o")

@@ -11,7 +11,7 @@ from typing import Sequence
 
 from pydantic import BaseModel, Field
 
-from agentmem.dates import asks_about_time
+from agentmem.dates import asks_about_time, day_in_words
 from agentmem.llm import LLM
 from agentmem.protocols import Answer
 from agentmem.records import MemoryRecord
@@ -19,17 +19,6 @@ from policies.base import PromptedPolicy
 from policies.manager import as_records
 
 __all__ = ["PromptedAnswerer", "AnswerOutput"]
-
-
-_MONTHS = ("January February March April May June July August September October November "
-           "December").split()
-
-
-def _day(when: datetime) -> str:
-    # As people write dates ("8 May 2023"): the model copies the form it is shown, and an
-    # ISO date shares no word with the answer a person expects. English month names
-    # whatever the machine's locale (the prompt is English).
-    return f"{when.day} {_MONTHS[when.month - 1]} {when.year}"
 
 
 class AnswerOutput(BaseModel):
@@ -49,11 +38,12 @@ class PromptedAnswerer(PromptedPolicy):
                  now: datetime | None = None) -> list[dict]:
         memories = as_records(memories)
         # Dates only for questions about time: shown always, a small model answers
-        # "What is my job?" with today's date.
+        # "What is my job?" with today's date. In words ("8 May 2023"): the model copies
+        # the form it is shown, and an ISO date shares no word with a person's answer.
         dated = asks_about_time(question)
-        lines = [f"[{i}] " + (f"({_day(m.effective_time)}) " if dated and m.event_time
+        lines = [f"[{i}] " + (f"({day_in_words(m.effective_time)}) " if dated and m.event_time
                               else "") + m.content for i, m in enumerate(memories)] or ["(none)"]
-        today = f"Today is {_day(now)}.\n" if dated and now is not None else ""
+        today = f"Today is {day_in_words(now)}.\n" if dated and now is not None else ""
         return self.template.render(memories="\n".join(lines), question=question, today=today)
 
     def answer(self, question: str, memories: Sequence[MemoryRecord],

@@ -16,7 +16,7 @@ from agentmem.llm import LLM
 from agentmem.operations import Operation, OpType
 from agentmem.protocols import ManagerDecision, Turn
 from agentmem.records import MemoryRecord, Provenance, SourceType
-from agentmem.text import stems
+from agentmem.text import content_stems
 from policies.base import PromptedPolicy
 
 __all__ = ["PromptedManager", "ManagerOutput", "ManagerOp", "format_memories", "format_turns", "as_records"]
@@ -104,11 +104,6 @@ class PromptedManager(PromptedPolicy):
         return ManagerDecision(ops=ops, rejected=rejected, usage=reply.usage, raw=reply.text)
 
 
-def _content_words(text: str) -> set[str]:
-    # Stems of the words of three letters or more: "likes"/"like", "switched"/"switching".
-    return set(stems(text, min_len=3))
-
-
 def to_operations(output: ManagerOutput, turns: Sequence[Turn], related: Sequence[MemoryRecord],
                   min_grounding: float = 0.6) -> tuple[list[Operation], list[str]]:
     """Map the model's numbered ops to real operations; reject what cannot be applied.
@@ -123,8 +118,8 @@ def to_operations(output: ManagerOutput, turns: Sequence[Turn], related: Sequenc
     touched: set[int] = set()
     seen: set[str] = set()
     # Names match everything about a person, so they do not count as shared content.
-    names = _content_words(" ".join(t.speaker for t in turns))
-    source_words = _content_words(" ".join(t.text for t in turns)) - names
+    names = content_stems(" ".join(t.speaker for t in turns))
+    source_words = content_stems(" ".join(t.text for t in turns)) - names
     for i, o in enumerate(output.operations):
         fact = " ".join(o.fact.split())
         if o.op in ("ADD", "UPDATE") and fact:
@@ -133,7 +128,7 @@ def to_operations(output: ManagerOutput, turns: Sequence[Turn], related: Sequenc
                 continue
             # A small model pads replies with facts from nowhere: most content words of a
             # stored fact must come from the new messages.
-            words = _content_words(fact) - names
+            words = content_stems(fact) - names
             if not words or len(words & source_words) / len(words) < min_grounding:
                 rejected.append(f"op {i} ({o.op}) {fact!r} is not grounded in the new messages")
                 continue
@@ -144,7 +139,7 @@ def to_operations(output: ManagerOutput, turns: Sequence[Turn], related: Sequenc
                 if fact.lower() == related[o.id].content.lower():
                     rejected.append(f"op {i} (UPDATE) leaves memory [{o.id}] unchanged")
                     continue
-                if not (_content_words(fact) & _content_words(related[o.id].content)) - names:
+                if not (content_stems(fact) & content_stems(related[o.id].content)) - names:
                     # Nothing in common with the memory it would overwrite: keep both.
                     rejected.append(f"op {i} (UPDATE of [{o.id}]) is unrelated to that memory; "
                                     "added as a new fact instead")
@@ -159,7 +154,7 @@ def to_operations(output: ManagerOutput, turns: Sequence[Turn], related: Sequenc
                 rejected.append(f"op {i} ({o.op}) touches memory [{o.id}] a second time")
                 continue
             touched.add(o.id)
-        if o.op == "DELETE" and not (_content_words(related[o.id].content) - names) & source_words:
+        if o.op == "DELETE" and not (content_stems(related[o.id].content) - names) & source_words:
             # Deleting needs evidence: the new messages must talk about that memory's content.
             rejected.append(f"op {i} (DELETE of [{o.id}]) has nothing in common with the new "
                             "messages")

@@ -102,16 +102,20 @@ _WEIGHTS: dict[tuple[str, str], tuple[Any, Any, threading.Lock]] = {}
 _WEIGHTS_LOCK = threading.Lock()
 
 
+def _load_weights(path: str | Path, device: str) -> tuple[Any, Any]:
+    """A fresh (model in eval mode on ``device``, tokenizer) from a model directory."""
+    torch, tf = _imports()
+    model = tf.AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+    return model.to(device).eval(), tf.AutoTokenizer.from_pretrained(path)
+
+
 def _shared_weights(path: str, device: str) -> tuple[Any, Any, threading.Lock]:
     """The (model, tokenizer, generation lock) of a model directory on a device, loaded
     once per process; the lock goes with the model, so its users generate one at a time."""
     key = (str(Path(path).resolve()), device)
     with _WEIGHTS_LOCK:
         if key not in _WEIGHTS:
-            torch, tf = _imports()
-            model = tf.AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
-            _WEIGHTS[key] = (model.to(device).eval(), tf.AutoTokenizer.from_pretrained(path),
-                             threading.Lock())
+            _WEIGHTS[key] = (*_load_weights(path, device), threading.Lock())
         return _WEIGHTS[key]
 
 
@@ -149,11 +153,9 @@ class LocalLLM(BaseLLM):
                 # place, so that one gets its own copy.
                 self.model, self.tokenizer, self._gen_lock = _shared_weights(str(path), device)
             else:
-                self.tokenizer = tf.AutoTokenizer.from_pretrained(path)
-                self.model = tf.AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
-                self.model = load_adapter(self.model.to(device), adapter)
+                base, self.tokenizer = _load_weights(path, device)
+                self.model = load_adapter(base, adapter).eval()
                 self.name += f"+{Path(adapter).name}"
-                self.model.eval()
         self.context_window = int(getattr(self.model.config, "max_position_embeddings", 8192))
         self._grammars: dict[str, Any] = {}
         self._compiler = None

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from training.eval.stats import wilson_ci
+from training.eval.stats import error_bars, wilson_ci
 
 __all__ = ["write_qa", "write_env", "qa_table", "env_table"]
 
@@ -50,15 +50,6 @@ def env_table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _errors(values: list[float], intervals: list[tuple[float, float]]) -> list[list[float]]:
-    """Matplotlib's asymmetric error bars (below, above) from (low, high) intervals."""
-    pairs = list(zip(values, intervals, strict=True))
-    # An empty group's interval is (nan, nan): no bar for it (nan != nan).
-    below = [max(0.0, v - lo) if lo == lo else 0.0 for v, (lo, _) in pairs]
-    above = [max(0.0, hi - v) if hi == hi else 0.0 for v, (_, hi) in pairs]
-    return [below, above]
-
-
 def _plt():
     import matplotlib
 
@@ -83,7 +74,7 @@ def write_qa(result: dict[str, Any], out: str | Path, title: str = "memory QA") 
         nan = (float("nan"), float("nan"))  # a result written before intervals were kept
         cis = [tuple(s["by_category"].get(c, {}).get("f1_ci", nan)) for c in cats]
         ys = [s["by_category"].get(c, {}).get("f1", 0.0) for c in cats] + [s["f1"]]
-        ax.bar(xs, ys, width, label=name, yerr=_errors(ys, [*cis, tuple(s.get("f1_ci", nan))]),
+        ax.bar(xs, ys, width, label=name, yerr=error_bars(ys, [*cis, tuple(s.get("f1_ci", nan))]),
                capsize=2, error_kw={"elinewidth": 0.8})
     ax.set_xticks([j + 0.4 - width / 2 for j in range(len(cats) + 1)], [*cats, "overall"])
     ax.set_ylabel("token F1 (bars: 95% bootstrap interval)")
@@ -113,7 +104,7 @@ def write_env(result: dict[str, Any], out: str | Path, title: str | None = None)
         wins = sum(bool(c["success"]) for c in v["curve"])
         rates.append(wins / max(1, len(v["curve"])))
         intervals.append(wilson_ci(wins, len(v["curve"])))
-    a.bar(names, rates, yerr=_errors(rates, intervals), capsize=4,
+    a.bar(names, rates, yerr=error_bars(rates, intervals), capsize=4,
           color=[f"C{i}" for i in range(len(names))])
     a.set(ylabel="success rate", title="success (95% Wilson interval)", ylim=(0, 1.05))
     a.tick_params(axis="x", labelrotation=15)

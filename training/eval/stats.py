@@ -8,7 +8,7 @@ import math
 import random
 from typing import Sequence
 
-__all__ = ["bootstrap_ci", "paired_gain", "wilson_ci"]
+__all__ = ["bootstrap_ci", "error_bars", "paired_gain", "wilson_ci"]
 
 
 def bootstrap_ci(values: Sequence[float], n: int = 2000, seed: int = 0
@@ -36,3 +36,13 @@ def wilson_ci(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def error_bars(values: Sequence[float], intervals: Sequence[tuple[float, float]]
+               ) -> list[list[float]]:
+    """Matplotlib's asymmetric error bars ``[below, above]`` from (low, high) intervals."""
+    pairs = list(zip(values, intervals, strict=True))
+    # An empty group's interval is (nan, nan): no bar for it (nan != nan).
+    below = [max(0.0, v - lo) if lo == lo else 0.0 for v, (lo, _) in pairs]
+    above = [max(0.0, hi - v) if hi == hi else 0.0 for v, (_, hi) in pairs]
+    return [below, above]
