@@ -103,6 +103,16 @@ class TextEnv(ABC):
             self.recorder.record(Step(action, obs, reward, done, _plain(info)))
         return obs, reward, done, info
 
+    def subgoals(self) -> dict[str, bool]:
+        """The episode's sub-goals and whether each was reached so far (a shaped reward
+        reads these); the base class knows one, the task itself."""
+        return {"done": self.total_reward >= 1.0}
+
+    def progress(self) -> float:
+        """The share of the episode's sub-goals reached so far, in 0..1."""
+        goals = self.subgoals()
+        return sum(goals.values()) / len(goals) if goals else 0.0
+
     def memory_notes(self, observation: str) -> list[str]:
         """Facts in ``observation`` worth remembering across episodes (where things are, a
         user's stated preferences); the runner stores them when memory is on. None here."""

@@ -178,6 +178,7 @@ class HouseholdEnv(TextEnv):
         self.holding: Obj | None = None
         self.lamp_on = False
         self.goal: dict[str, Any] = {}
+        self._reached: set[str] = set()
 
     def config(self) -> dict[str, Any]:
         return {"task_types": list(self.task_types), "persistent": self.persistent,
@@ -296,7 +297,35 @@ class HouseholdEnv(TextEnv):
         invalid = obs is None
         obs = INVALID_ACTION if invalid else obs
         won = not invalid and self._goal_met()
+        self._note_progress(won)
         return obs, 1.0 if won else 0.0, won, {"invalid": invalid, "won": won}
+
+    def _note_progress(self, won: bool) -> None:
+        g, held = self.goal, self.holding
+        visible = self.at is not None and any(o.kind == g["object"]
+                                              for o in self._objects_at(self.at))
+        holds = held is not None and held.kind == g["object"]
+        if visible or holds:
+            self._reached.add("found")
+        if holds:
+            self._reached.add("taken")
+            if {"pick_clean_then_place": held.clean, "pick_heat_then_place": held.hot,
+                    "pick_cool_then_place": held.cool}.get(g["type"], False):
+                self._reached.add("processed")
+        if g["type"] == "look_at_obj_in_light" and self.lamp_on:
+            self._reached.add("processed")
+        if won:
+            self._reached.update(self.subgoals())
+
+    def subgoals(self) -> dict[str, bool]:
+        """Found (an object of the goal's kind seen or held), taken, processed (cleaned,
+        heated, cooled, or the lamp on; only for tasks that need it), placed (the task)."""
+        names = ["found", "taken"]
+        if self.goal.get("type") not in ("pick_and_place", "pick_two_obj_and_place"):
+            names.append("processed")
+        if self.goal.get("type") != "look_at_obj_in_light":
+            names.append("placed")
+        return {n: n in self._reached for n in names}
 
     def _apply(self, action: str) -> str | None:
         words = action.split()
@@ -394,7 +423,8 @@ class HouseholdEnv(TextEnv):
 
     def reset(self, seed: int | None = None) -> str:
         self._moved: list[Obj] = []  # objects the agent carried (those at the target from
-        return super().reset(seed)   # the start do not count towards the goal)
+        self._reached: set[str] = set()  # the start do not count towards the goal)
+        return super().reset(seed)
 
     def memory_notes(self, observation: str) -> list[str]:
         """Where objects were seen: "a mug was in cabinet 3" for what is visible here."""

@@ -182,6 +182,7 @@ class ShopEnv(TextEnv):
         self.result_page = 0
         self.product: Product | None = None
         self.chosen: dict[str, str] = {}
+        self._reached: set[str] = set()
         self.episodes = 0
 
     def config(self) -> dict[str, Any]:
@@ -218,6 +219,7 @@ class ShopEnv(TextEnv):
                      f"than {price:.2f} dollars")
         self.page, self.results, self.result_page = "search", [], 0
         self.product, self.chosen = None, {}
+        self._reached: set[str] = set()
         return f"WebShop [SEP] Instruction: [SEP] {self.task} [SEP] Search"
 
     # -- pages --------------------------------------------------------------------------------
@@ -259,6 +261,26 @@ class ShopEnv(TextEnv):
                 f"[SEP] Buy Now")
 
     def _step(self, action: str) -> tuple[str, float, bool, dict[str, Any]]:
+        obs, reward, done, info = self._act(action)
+        p, g = self.product, self.goal
+        if self.page == "results" and any(x.ptype == g["ptype"] for x in self._shown()):
+            self._reached.add("found")
+        if p is not None and p.ptype == g["ptype"]:
+            self._reached.update({"found", "product"})
+            if p.price <= g["price"]:
+                self._reached.add("price")
+            if all(self.chosen.get(k) == v for k, v in g["options"].items()):
+                self._reached.add("options")
+        if info.get("won"):
+            self._reached.update(self.subgoals())
+        return obs, reward, done, info
+
+    def subgoals(self) -> dict[str, bool]:
+        """Found (a results page lists the wanted type), product (its page opened), price
+        (under the cap), options (the wanted ones chosen there), bought (the task won)."""
+        return {n: n in self._reached for n in ("found", "product", "price", "options", "bought")}
+
+    def _act(self, action: str) -> tuple[str, float, bool, dict[str, Any]]:
         m = re.fullmatch(r"(search|click)\[(.*)\]", action.strip(), flags=re.IGNORECASE)
         if not m:
             return INVALID_ACTION, 0.0, False, {"invalid": True}
@@ -313,11 +335,18 @@ class ShopEnv(TextEnv):
             if m else []
 
     def expert_plan(self) -> list[str]:
-        """The target product's search and clicks (an oracle, for tests and baselines)."""
+        """The target product's search and clicks (an oracle, for tests, baselines and
+        demonstrations). It searches in the instruction's own words (the attributes and the
+        product type, as a shopper would type them), falling back to the product's title
+        when that search does not list it."""
         g = self.goal
         target = self.by_id[g["asin"]]
-        query = target.title.lower()
-        found = [p.id for p in _index(self.size, self.catalogue_seed).search(query)]
+        index = _index(self.size, self.catalogue_seed)
+        query = " ".join([*g["attributes"], g["ptype"]]).lower()
+        found = [p.id for p in index.search(query)]
+        if target.id not in found:
+            query = target.title.lower()
+            found = [p.id for p in index.search(query)]
         pages = found.index(target.id) // _PER_PAGE if target.id in found else 0
         return [f"search[{query}]", *["click[next >]"] * pages, f"click[{g['asin'].lower()}]",
                 *[f"click[{v}]" for v in g["options"].values()], "click[buy now]"]

@@ -1,7 +1,7 @@
 """A persistent household: the same home, the same user's chores, episode after episode.
 
 Run:  python examples/household_demo.py [--episodes 6] [--llm openai:gpt-4o-mini]
-                                         [--actor scripted] [--home DIR]
+                                         [--actor scripted] [--adapter DIR] [--home DIR]
 
 Plays the same series of ALFWorld-style episodes twice: without memory, and with
 memory (a task tree per episode, a lesson store, and notes of where things were
@@ -28,6 +28,8 @@ def main(env_name: str = "household", instance_help: str = "persistent home id")
     parser.add_argument("--actor", choices=["llm", "scripted"], default="llm",
                         help="llm: the prompted actor on --llm; scripted: rules, no model")
     parser.add_argument("--llm", default="local", help="local, openai:MODEL, anthropic:MODEL")
+    parser.add_argument("--adapter", default=None,
+                        help="a trained actor's LoRA adapter (python -m training.sft)")
     parser.add_argument("--max-steps", type=int, default=None)
     parser.add_argument("--home", default=f".agentmem-{env_name}-demo", help="output folder")
     args = parser.parse_args()
@@ -39,7 +41,7 @@ def main(env_name: str = "household", instance_help: str = "persistent home id")
 
     result = run_env_eval(env_name, variants=["none", "full"], actor=args.actor, llm=args.llm,
                           episodes=args.episodes, instances=[args.instance],
-                          max_steps=args.max_steps,
+                          max_steps=args.max_steps, adapter=args.adapter,
                           progress=False, on_episode=show)
     result["variants"]["memory"] = result["variants"].pop("full")
     files = write_env(result, args.home, title=f"{env_name}: {args.actor} actor, with vs "

@@ -9,6 +9,8 @@ closest admissible action is taken and the mismatch reported in ``raw``.
 from __future__ import annotations
 
 import difflib
+import json
+import re
 from typing import Sequence
 
 from agentmem.errors import InvalidArgumentError
@@ -18,14 +20,40 @@ from agentmem.records import MemoryRecord
 from policies.base import PromptedPolicy
 from policies.manager import as_records
 
-__all__ = ["PromptedActor", "action_schema"]
+__all__ = ["PromptedActor", "action_schema", "action_reply", "is_admissible"]
+
+
+_SLOT = re.compile(r"(\w+)\[\.\.\.\]")
+"""An admissible action with a free-text slot, e.g. ``search[...]``: the actor writes
+its own words between the brackets."""
+_SLOT_TEXT = r"[A-Za-z0-9][A-Za-z0-9 ,.'&/-]{0,79}"
 
 
 def action_schema(admissible: Sequence[str]) -> dict:
-    """The JSON schema of a reply that names one of ``admissible`` (duplicates dropped)."""
+    """The JSON schema of a reply that names one of ``admissible`` (duplicates dropped);
+    an action written ``verb[...]`` admits ``verb[`` + up to 80 characters of text + ``]``."""
+    actions = list(dict.fromkeys(admissible))
+    fixed = [a for a in actions if not _SLOT.fullmatch(a)]
+    options = ([{"enum": fixed}] if fixed else []) + [
+        {"type": "string", "pattern": rf"^{re.escape(m.group(1))}\[{_SLOT_TEXT}\]$"}
+        for a in actions if (m := _SLOT.fullmatch(a))]
     return {"title": "Action", "type": "object", "additionalProperties": False,
             "required": ["action"],
-            "properties": {"action": {"enum": list(dict.fromkeys(admissible))}}}
+            "properties": {"action": options[0] if len(options) == 1 else {"anyOf": options}}}
+
+
+def is_admissible(action: str, admissible: Sequence[str]) -> bool:
+    """Whether ``action`` is one of ``admissible`` or fills one of its ``verb[...]`` slots."""
+    if action in admissible:
+        return True
+    return any((m := _SLOT.fullmatch(a)) and re.fullmatch(
+        rf"{re.escape(m.group(1))}\[{_SLOT_TEXT}\]", action) for a in admissible)
+
+
+def action_reply(action: str) -> str:
+    """The reply text that names ``action``, exactly as constrained decoding writes it
+    (supervised training targets are this text, so they match inference token for token)."""
+    return json.dumps({"action": action}, ensure_ascii=False)
 
 
 class PromptedActor(PromptedPolicy):
@@ -43,17 +71,24 @@ class PromptedActor(PromptedPolicy):
                                     lessons=lesson_lines, observation=observation,
                                     actions="\n".join(f"- {a}" for a in admissible))
 
-    def act(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
-            lessons: Sequence[MemoryRecord] = ()) -> Action:
+    def prompt(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
+               lessons: Sequence[MemoryRecord] = ()) -> tuple[list[dict], list[str]]:
+        """The messages the actor is asked with, and the actions it may choose from
+        (blank and repeated ones dropped): what :meth:`act` sends, and what supervised
+        training data is rendered with."""
         actions = list(dict.fromkeys(a for a in admissible if a.strip()))
         if not actions:
             raise InvalidArgumentError("no admissible actions were given; the actor needs at "
                                        "least one to choose from")
-        reply = self.llm.chat(self.messages(observation, actions, task_prompt, lessons),
-                              schema=action_schema(actions), max_tokens=self.max_tokens)
+        return self.messages(observation, actions, task_prompt, lessons), actions
+
+    def act(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
+            lessons: Sequence[MemoryRecord] = ()) -> Action:
+        messages, actions = self.prompt(observation, admissible, task_prompt, lessons)
+        reply = self.llm.chat(messages, schema=action_schema(actions), max_tokens=self.max_tokens)
         chosen = str(reply.parsed.get("action", ""))
         raw = reply.text
-        if chosen not in actions:  # only a backend without constrained decoding gets here
+        if not is_admissible(chosen, actions):  # only without constrained decoding
             chosen = (difflib.get_close_matches(chosen, actions, n=1, cutoff=0) or actions)[0]
             raw += f"\n(not admissible; took the closest: {chosen!r})"
         return Action(action=chosen, usage=reply.usage, raw=raw)

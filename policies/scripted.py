@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from agentmem.errors import InvalidArgumentError
 from agentmem.protocols import Action
 from policies.manager import as_records
 
-__all__ = ["HouseholdExplorer", "ShopperActor"]
+__all__ = ["HouseholdExplorer", "ShopperActor", "PlanFollower"]
 
 _TASK = re.compile(r"(?:Your task is to: |Task: )?(put|look at) (?:a |an |two )?(clean |hot |cool )?"
                    r"(\w+) (?:in|on|under) (?:the )?(\w+)")
@@ -168,3 +169,30 @@ class ShopperActor:
                     return Action(action=f"click[{value}]")
             return Action(action="click[buy now]")
         return Action(action=acts[0])
+
+
+class PlanFollower:
+    """Takes the actions of a plan in order, one per call: a demonstration.
+
+    With ``env`` the plan is the environment's own ``expert_plan()``, read when an
+    episode starts (``env.steps == 0``); with ``plan`` it is a fixed list (a recorded
+    trajectory, replayed). Past the end of its plan it answers ``look`` (the episode
+    should be over by then; the caller sees it as not won).
+    """
+
+    def __init__(self, env=None, plan: Sequence[str] | None = None) -> None:
+        if (env is None) == (plan is None):
+            raise InvalidArgumentError("give PlanFollower either env= (its expert plan) or "
+                                       "plan= (a list of actions)")
+        if env is not None and not hasattr(env, "expert_plan"):
+            raise InvalidArgumentError(f"environment {getattr(env, 'name', env)!r} has no "
+                                       "expert_plan(); pass plan= instead")
+        self.env, self.plan, self.taken = env, list(plan or []), 0
+
+    def act(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
+            lessons: Sequence = ()) -> Action:
+        if self.env is not None and self.env.steps == 0:
+            self.plan, self.taken = list(self.env.expert_plan()), 0
+        action = self.plan[self.taken] if self.taken < len(self.plan) else "look"
+        self.taken += 1
+        return Action(action=action, raw="demonstration")

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from agentmem.errors import ConfigError
 from envs import ACTOR_ENVS
 
-__all__ = ["GRPOConfig", "PPOConfig", "parse_args", "POLICIES"]
+__all__ = ["GRPOConfig", "PPOConfig", "SFTConfig", "parse_args", "POLICIES"]
 
 POLICIES = ("answer", "manager", "actor")
 
@@ -27,13 +27,9 @@ def _f(default: Any, help: str, **kw: Any) -> Any:
 
 
 @dataclass
-class _Common:
-    policy: Literal["answer", "manager", "actor"] = _f(
-        "answer", "which policy to train: answer, manager or actor")
-    env: str = _f(None, "data/environment: locomo (answer, the default), facts (manager, the "
-                  "default), household (actor, the default) or shop (actor)")
-    data: list[str] = _f(None, "LoCoMo .json files to train on (answer policy); default: "
-                         "../shared/data/locomo/26.json", )
+class _Adapter:
+    """What every trainer shares: the base model, the LoRA adapter, the optimizer, the run."""
+
     output_dir: str = _f("runs/answer-grpo", "where checkpoints, logs, plots and the final "
                          "adapter (output_dir/adapter) go")
     model: str = _f("smollm2", "base model: smollm2 (the packaged SmolLM2-135M-Instruct) or a "
@@ -45,14 +41,46 @@ class _Common:
     learning_rate: float = _f(5e-5, "optimizer learning rate")
     steps: int = _f(50, "optimizer steps")
     batch_size: int = _f(4, "completions per optimizer step (per device)")
+    seed: int = _f(0, "random seed (data order, sampling, LoRA init)")
+    save_steps: int = _f(10, "save a checkpoint every N steps (resume picks the last)")
+    resume: bool = _f(True, "continue from the last checkpoint in output_dir when there is one")
+    tensorboard: bool = _f(True, "also log to TensorBoard when it is installed")
+    init_adapter: str = _f(None, "start from this LoRA adapter (e.g. an SFT run's "
+                           "OUTPUT_DIR/adapter) instead of a fresh one")
+
+    def __post_init__(self) -> None:
+        if self.lora_targets is None:
+            self.lora_targets = ["q_proj", "v_proj"]
+
+    def check(self) -> None:
+        """Raise :class:`ConfigError` naming the first inconsistent field."""
+        for name in ("batch_size", "save_steps", "lora_r"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.learning_rate <= 0:
+            raise ConfigError(f"learning_rate must be > 0, got {self.learning_rate}")
+        if self.init_adapter is not None and not (
+                Path(self.init_adapter) / "adapter_config.json").is_file():
+            raise ConfigError(f"init_adapter {self.init_adapter} is not a LoRA adapter directory "
+                              "(no adapter_config.json); pass a run's OUTPUT_DIR/adapter")
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), indent=1)
+
+
+@dataclass
+class _Common(_Adapter):
+    policy: Literal["answer", "manager", "actor"] = _f(
+        "answer", "which policy to train: answer, manager or actor")
+    env: str = _f(None, "data/environment: locomo (answer, the default), facts (manager, the "
+                  "default), household (actor, the default) or shop (actor)")
+    data: list[str] = _f(None, "LoCoMo .json files to train on (answer policy); default: "
+                         "../shared/data/locomo/26.json", )
     max_completion_tokens: int = _f(48, "tokens generated per completion")
     temperature: float = _f(1.0, "sampling temperature during rollouts")
     beta: float = _f(0.04, "weight of the KL penalty to the reference (adapter-off) model")
     k: int = _f(5, "memories retrieved per question/turn when building prompts")
     examples: int = _f(64, "training prompts to build (questions, turns or episodes)")
-    seed: int = _f(0, "random seed (data order, sampling, LoRA init)")
-    save_steps: int = _f(10, "save a checkpoint every N steps (resume picks the last)")
-    resume: bool = _f(True, "continue from the last checkpoint in output_dir when there is one")
     format_reward: float = _f(0.1, "reward for a reply that parses, added to the outcome")
     manager_reward: Literal["answer", "op"] = _f(
         "answer", "manager: answer (Memory-R1: the ops are applied to a copy of the bank and a "
@@ -61,41 +89,50 @@ class _Common:
     op_weight: float = _f(0.5, "manager, --manager-reward answer: weight of the operation check "
                           "next to the answer's F1 (0..1)")
     invalid_penalty: float = _f(0.1, "actor: reward subtracted per invalid action")
+    actor_reward: Literal["outcome", "shaped"] = _f(
+        "outcome", "actor: outcome (the environment's reward) or shaped (plus progress_weight x "
+        "the share of the episode's sub-goals reached: found, taken, processed, placed in the "
+        "household; found, product, price, options, bought in the shop)")
+    progress_weight: float = _f(0.5, "actor, --actor-reward shaped: weight of the sub-goal share")
     max_episode_steps: int = _f(12, "actor: step limit per training episode")
-    tensorboard: bool = _f(True, "also log to TensorBoard when it is installed")
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.env is None:
             self.env = {"answer": "locomo", "manager": "facts", "actor": "household"}.get(
                 self.policy, "locomo")
-        if self.lora_targets is None:
-            self.lora_targets = ["q_proj", "v_proj"]
 
     def check(self) -> None:
-        """Raise :class:`ConfigError` naming the first inconsistent field."""
+        super().check()
         if self.policy not in POLICIES:
             raise ConfigError(f"policy={self.policy!r}: choose one of {', '.join(POLICIES)}")
         envs = {"answer": ("locomo",), "manager": ("facts",), "actor": ACTOR_ENVS}
         if self.env not in envs[self.policy]:
             raise ConfigError(f"env={self.env!r} does not train the {self.policy} policy; use "
                               f"{' or '.join(envs[self.policy])}")
-        for name in ("steps", "batch_size", "max_completion_tokens", "examples", "save_steps",
-                     "lora_r", "k"):
+        for name in ("steps", "max_completion_tokens", "examples", "k"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
         if self.manager_reward not in ("answer", "op"):
             raise ConfigError(f"manager_reward={self.manager_reward!r}: answer or op")
+        if self.actor_reward not in ("outcome", "shaped"):
+            raise ConfigError(f"actor_reward={self.actor_reward!r}: outcome or shaped")
+        if not (0.0 <= self.progress_weight < float("inf")):
+            raise ConfigError(f"progress_weight must be a finite number >= 0, got "
+                              f"{self.progress_weight}")
         if not 0.0 <= self.op_weight <= 1.0:
             raise ConfigError(f"op_weight must be within 0..1, got {self.op_weight}")
-        if self.learning_rate <= 0 or self.temperature <= 0 or self.beta < 0:
-            raise ConfigError("learning_rate and temperature must be > 0 and beta >= 0")
+        if self.temperature <= 0 or self.beta < 0:
+            raise ConfigError("temperature must be > 0 and beta >= 0")
         for path in self.data or []:
             if not Path(path).is_file():
                 raise ConfigError(f"data file {path} does not exist; pass --data with LoCoMo "
                                   ".json files (e.g. ../shared/data/locomo/26.json)")
 
-    def to_json(self) -> str:
-        return json.dumps(dataclasses.asdict(self), indent=1)
+    @property
+    def shaping(self) -> float:
+        """The weight of sub-goal progress in the actor's reward (0: the outcome alone)."""
+        return self.progress_weight if self.actor_reward == "shaped" else 0.0
 
 
 @dataclass
@@ -145,6 +182,54 @@ class PPOConfig(_Common):
         if self.minibatch_size < 1 or self.batch_size % self.minibatch_size:
             raise ConfigError(f"batch_size ({self.batch_size}) must be a multiple of "
                               f"minibatch_size ({self.minibatch_size})")
+
+
+@dataclass
+class SFTConfig(_Adapter):
+    """Supervised fine-tuning (a warm start before RL) with TRL's SFTTrainer and LoRA, on
+    demonstrations rendered exactly as the runtime prompts; the loss is on the reply only."""
+
+    output_dir: str = _f("runs/actor-sft", "where checkpoints, logs, plots and the final "
+                         "adapter (output_dir/adapter) go")
+    policy: Literal["actor"] = _f("actor", "which policy to train (supervised data exists for "
+                                  "the actor)")
+    env: str = _f("household", "household or shop")
+    instances: list[int] = _f(None, "homes (household, split seen) or shoppers (shop, below "
+                              "1000) the demonstrations are played in; default 1-6")
+    episodes: int = _f(6, "demonstrated episodes per home or shopper")
+    memory: list[str] = _f(None, "memory variants the demonstrations are played with: none, full "
+                           "(notes, lessons and task tree); default both")
+    trajectories: str = _f(None, "a TrajectoryRecorder JSONL file to learn from instead of the "
+                           "environment's expert plans")
+    max_episode_steps: int = _f(None, "step limit per demonstrated episode (default: the "
+                                "environment's own)")
+    examples: int = _f(0, "use at most this many turns (0: all)")
+    epochs: float = _f(2.0, "passes over the examples (when --steps is 0)")
+    steps: int = _f(0, "optimizer steps; 0: as many as --epochs take")
+    learning_rate: float = _f(2e-4, "optimizer learning rate")
+    max_length: int = _f(2048, "longest prompt + reply in tokens; longer ones lose their start")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.instances = list(self.instances or range(1, 7))
+        self.memory = list(self.memory or ["none", "full"])
+
+    def check(self) -> None:
+        super().check()
+        if self.policy != "actor":
+            raise ConfigError(f"policy={self.policy!r}: supervised data exists for the actor only")
+        if self.env not in ACTOR_ENVS:
+            raise ConfigError(f"env={self.env!r}: choose {' or '.join(ACTOR_ENVS)}")
+        for name in ("episodes", "max_length"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.steps < 0 or self.examples < 0 or self.epochs <= 0:
+            raise ConfigError("steps and examples must be >= 0 and epochs > 0")
+        bad = [m for m in self.memory if m not in ("none", "full")]
+        if bad:
+            raise ConfigError(f"memory={bad}: choose none and/or full")
+        if self.trajectories is not None and not Path(self.trajectories).is_file():
+            raise ConfigError(f"trajectories file {self.trajectories} does not exist")
 
 
 def parse_args(cls: type, argv: list[str] | None = None, *, prog: str | None = None,

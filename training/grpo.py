@@ -24,7 +24,10 @@ For the actor a rollout is a whole episode, returned to TRL as one sequence: the
 actor's first prompt, then its replies interleaved with the environment's
 observations and the next prompts. ``env_mask`` marks the observation tokens, so
 only the actor's own tokens enter the loss; the reward is the episode's outcome
-minus ``invalid_penalty`` per invalid action. Within the sequence the actor sees
+minus ``invalid_penalty`` per invalid action; with ``--actor-reward shaped`` plus
+``progress_weight`` x the share of the episode's sub-goals reached (object found,
+taken, processed, placed; in the shop the product type found, its page, the price,
+the options, bought). Within the sequence the actor sees
 the earlier turns as chat history (at inference it sees only the current turn's
 prompt, which has the same format).
 """
@@ -34,7 +37,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -42,8 +44,14 @@ from agentmem.errors import ConfigError
 from envs import make_env
 from training.config import GRPOConfig, parse_args
 from training.data import examples_for, reply_schema
-from training.logs import JsonlLog, plot_log
-from training.rewards import episode_reward, preflight_reward, reward_for
+from training.logs import JsonlLog, log_callback, plot_log, report_to, run_trainer
+from training.rewards import (
+    episode_return,
+    episode_reward,
+    preflight_progress,
+    preflight_reward,
+    reward_for,
+)
 from training.rollout import ChatSequence, TurnJoiner, complete, play_actor_episode
 
 __all__ = ["train_grpo", "main", "make_rollout", "make_actor_rollout", "play_episode",
@@ -103,7 +111,8 @@ def episode_rows(config: GRPOConfig) -> list[dict[str, Any]]:
 
 
 def play_episode(llm: Any, joiner: TurnJoiner, env: Any, seed: int, *, max_tokens: int,
-                 temperature: float, invalid_penalty: float) -> dict[str, Any]:
+                 temperature: float, invalid_penalty: float, shaping: float = 0.0
+                 ) -> dict[str, Any]:
     """One episode as a single token sequence (:class:`training.rollout.ChatSequence`):
     the actor's first prompt, then its replies (mask 1) interleaved with the
     observations and the next prompts (mask 0), in TRL's rollout columns. The actor
@@ -113,7 +122,9 @@ def play_episode(llm: Any, joiner: TurnJoiner, env: Any, seed: int, *, max_token
                             temperature=temperature)
     prompt, completion, mask = context.sequence()
     return {"prompt_ids": prompt, "completion_ids": completion, "env_mask": mask,
-            "env_reward": ep.total_reward - invalid_penalty * ep.invalid,
+            "env_reward": episode_return(ep.total_reward, ep.progress, ep.invalid,
+                                         shaping=shaping, penalty=invalid_penalty, env=env.name),
+            "progress": ep.progress,
             "success": ep.success, "steps": ep.steps}
 
 
@@ -141,7 +152,8 @@ def make_actor_rollout(config: GRPOConfig) -> Callable:
                 ep = play_episode(cache["llm"], cache["joiner"], env, spec["seed"],
                                   max_tokens=config.max_completion_tokens,
                                   temperature=config.temperature,
-                                  invalid_penalty=config.invalid_penalty)
+                                  invalid_penalty=config.invalid_penalty,
+                                  shaping=config.shaping)
                 out["logprobs"].append(completion_logprobs(
                     model, ep["prompt_ids"], ep["completion_ids"], config.temperature))
                 for key in ("prompt_ids", "completion_ids", "env_mask", "env_reward"):
@@ -184,27 +196,20 @@ def train_grpo(config: GRPOConfig) -> dict[str, Any]:
         raise ConfigError("no training examples were built; check --data and --examples")
     reward = reward_for(config)
     preflight_reward(reward, rows)
+    if config.policy == "actor" and config.shaping:
+        preflight_progress(make_env(config.env, instance=1, max_steps=config.max_episode_steps))
 
     import torch
     from datasets import Dataset
-    from transformers import TrainerCallback
     from trl import GRPOConfig as TRLConfig
     from trl import GRPOTrainer
 
-    from training.model import load_policy_model, lora_params, save_adapter
+    from training.model import load_for, lora_params, save_adapter
 
-    model, tokenizer = load_policy_model(config.model, r=config.lora_r, alpha=config.lora_alpha,
-                                         dropout=config.lora_dropout, targets=config.lora_targets,
-                                         seed=config.seed)
+    model, tokenizer = load_for(config)
     before = lora_params(model)
     log = JsonlLog(out / "log.jsonl")
-
-    class _Log(TrainerCallback):
-        def on_log(self, args, state, control, logs=None, **kw):
-            if logs and state.is_world_process_zero:  # one log line per step, not per process
-                log(dict(logs), state.global_step)
-
-    report = ["tensorboard"] if config.tensorboard and _has("tensorboard") else ["none"]
+    report = report_to(config.tensorboard)
     args = TRLConfig(
         output_dir=str(out), per_device_train_batch_size=config.batch_size,
         num_generations=config.num_generations, max_completion_length=config.max_completion_tokens,
@@ -225,16 +230,8 @@ def train_grpo(config: GRPOConfig) -> dict[str, Any]:
             config.policy, rows, config.max_completion_tokens, config.temperature)
     trainer = GRPOTrainer(model=model, reward_funcs=[reward.fn], args=args,
                           train_dataset=Dataset.from_list(rows), processing_class=tokenizer,
-                          rollout_func=rollout, callbacks=[_Log()])
-    resume = config.resume and any(out.glob("checkpoint-*"))
-    start = time.perf_counter()
-    trainer.train(resume_from_checkpoint=True if resume else None)
-    seconds = time.perf_counter() - start
-    after = lora_params(trainer.model)
-    changed = sum(not torch.equal(before[k], after[k]) for k in before if k in after)
-    summary = {"adapter": str(out / "adapter"), "seconds": seconds,
-               "steps": trainer.state.global_step, "lora_tensors_changed": changed,
-               "lora_tensors": len(before), "resumed": bool(resume),
+                          rollout_func=rollout, callbacks=[log_callback(log)])
+    summary = {"adapter": str(out / "adapter"), **run_trainer(trainer, out, config.resume, before),
                "processes": trainer.accelerator.num_processes,
                "last_log": trainer.state.log_history[-1:]}
     if trainer.is_world_process_zero():  # under accelerate launch, one process writes
@@ -244,12 +241,6 @@ def train_grpo(config: GRPOConfig) -> dict[str, Any]:
         (out / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
     trainer.accelerator.wait_for_everyone()
     return summary
-
-
-def _has(module: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(module) is not None
 
 
 def main(argv: list[str] | None = None, prog: str | None = None) -> None:

@@ -12,10 +12,49 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["JsonlLog", "read_log", "plot_log", "PLOTTED"]
+__all__ = ["JsonlLog", "read_log", "plot_log", "report_to", "log_callback", "run_trainer",
+           "PLOTTED"]
 
 PLOTTED = ("reward", "kl", "loss", "success")
 """The metrics :func:`plot_log` draws, one panel each, when the log has them."""
+
+
+def report_to(tensorboard: bool) -> list[str]:
+    """The ``report_to`` of a TRL trainer: TensorBoard too when asked and installed."""
+    import importlib.util
+
+    return ["tensorboard"] if tensorboard and importlib.util.find_spec("tensorboard") else ["none"]
+
+
+def log_callback(log: "JsonlLog") -> Any:
+    """A transformers ``TrainerCallback`` writing each of a TRL trainer's logs to ``log``,
+    once per step (in rank 0 only under a distributed launch)."""
+    from transformers import TrainerCallback
+
+    class _Log(TrainerCallback):
+        def on_log(self, args, state, control, logs=None, **kw):
+            if logs and state.is_world_process_zero:
+                log(dict(logs), state.global_step)
+
+    return _Log()
+
+
+def run_trainer(trainer: Any, out: Path, resume: bool, before: dict[str, Any]) -> dict[str, Any]:
+    """Train a TRL trainer, from the last checkpoint in ``out`` when ``resume`` and there is
+    one; the part of a run's summary every trainer shares: wall time, steps, how many of
+    the LoRA tensors (``before``: a copy from ``training.model.lora_params``) changed."""
+    import torch
+
+    from training.model import lora_params
+
+    resumed = resume and any(out.glob("checkpoint-*"))
+    start = time.perf_counter()
+    trainer.train(resume_from_checkpoint=True if resumed else None)
+    after = lora_params(trainer.model)
+    return {"seconds": time.perf_counter() - start, "steps": trainer.state.global_step,
+            "lora_tensors_changed": sum(not torch.equal(before[k], after[k])
+                                        for k in before if k in after),
+            "lora_tensors": len(before), "resumed": bool(resumed)}
 
 
 class JsonlLog:

@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from agentmem.errors import missing
+from agentmem.errors import ConfigError, missing
 
-__all__ = ["load_policy_model", "save_adapter", "lora_params", "completion_logprobs"]
+__all__ = ["load_policy_model", "load_for", "load_reference", "save_adapter", "lora_params", "completion_logprobs"]
 
 
 def load_policy_model(model: str, *, r: int, alpha: int, dropout: float, targets: list[str],
@@ -42,6 +42,39 @@ def load_policy_model(model: str, *, r: int, alpha: int, dropout: float, targets
     return peft_model, tokenizer
 
 
+def load_for(config: Any, adapter: str | Path | None = None) -> tuple[Any, Any]:
+    """The policy model a training config asks for: its base model with ``adapter`` (a
+    checkpoint being resumed), else its ``init_adapter`` (e.g. an SFT warm start, whose
+    template must be the one this policy prompts with now), else a fresh LoRA."""
+    adapter = adapter or config.init_adapter
+    if config.init_adapter is not None and adapter == config.init_adapter:
+        from policies.base import adapter_template
+
+        trained, now = adapter_template(adapter), template_of(config.policy)
+        if trained is not None and trained != now:
+            raise ConfigError(f"init_adapter {adapter} was trained with the {trained} template, "
+                              f"but the {config.policy} policy prompts with {now} now; train "
+                              "it again or start from a fresh adapter")
+    return load_policy_model(config.model, r=config.lora_r, alpha=config.lora_alpha,
+                             dropout=config.lora_dropout, targets=config.lora_targets,
+                             seed=config.seed, adapter=adapter)
+
+
+def load_reference(config: Any) -> Any | None:
+    """The frozen policy RL's KL term is measured against when training starts from a warm
+    start: the ``init_adapter`` merged into a second copy of the base model. None without
+    one (the trained model with its adapter disabled is then the reference)."""
+    if config.init_adapter is None:
+        return None
+    model, _ = load_policy_model(config.model, r=config.lora_r, alpha=config.lora_alpha,
+                                 dropout=0.0, targets=config.lora_targets, seed=config.seed,
+                                 adapter=config.init_adapter)
+    reference = model.merge_and_unload().eval()
+    for p in reference.parameters():
+        p.requires_grad_(False)
+    return reference
+
+
 def completion_logprobs(model: Any, prompt_ids: list[int], completion_ids: list[int],
                         temperature: float) -> list[float]:
     """Log-probabilities of the completion tokens under ``model`` (sampling at
@@ -53,6 +86,14 @@ def completion_logprobs(model: Any, prompt_ids: list[int], completion_ids: list[
         logits = model(input_ids=ids).logits[0, len(prompt_ids) - 1:-1].float()
         logp = torch.log_softmax(logits / temperature, -1)
         return logp.gather(-1, ids[0, len(prompt_ids):, None])[:, 0].tolist()
+
+
+def template_of(policy: str) -> str:
+    """The template id the runtime's ``policy`` prompts with now (what training rendered)."""
+    from policies import PromptedActor, PromptedAnswerer, PromptedManager
+
+    kinds = {"answer": PromptedAnswerer, "manager": PromptedManager, "actor": PromptedActor}
+    return kinds[policy](None).template.id
 
 
 def lora_params(model: Any) -> dict[str, Any]:
@@ -69,6 +110,6 @@ def save_adapter(model: Any, tokenizer: Any, path: str | Path, *, policy: str,
     cfg = model.config if not hasattr(model, "get_base_model") else model.get_base_model().config
     meta = {k: getattr(cfg, k, None) for k in ("model_type", "hidden_size", "num_hidden_layers",
                                                "vocab_size")}
-    meta.update({"policy": policy, **(extra or {})})
+    meta.update({"policy": policy, "template": template_of(policy), **(extra or {})})
     (path / "agentmem-adapter.json").write_text(json.dumps(meta, indent=1, default=str))
     return path

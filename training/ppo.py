@@ -10,14 +10,17 @@ The pieces, each small and tested on its own:
   the runtime's constrained decoding, through :mod:`training.rollout` as in GRPO),
   keeping the behaviour log-probs;
 * **reward**: an outcome reward per sequence, placed on its last token, minus
-  ``beta`` x the per-token KL to the reference policy (the same model with the
-  adapter disabled);
+  ``beta`` x the per-token KL to the reference policy;
 * **advantage**: GAE over the completion tokens with the value head's estimates;
+* **reference**: the KL term is measured against the warm start (``--init-adapter``,
+  merged into a frozen copy of the base model) when there is one, else against the
+  base model (the adapter disabled);
 * **loss**: the clipped policy loss plus ``value_coef`` x the clipped value loss.
 
 For the actor, each turn of an episode is one sample (prompt: what the actor saw;
 completion: its action), rewarded with the episode's outcome discounted from the
-end, minus ``invalid_penalty`` for an invalid action (turn-level outcome rewards;
+end (with ``--actor-reward shaped`` the outcome plus ``progress_weight`` x the share
+of sub-goals reached), minus ``invalid_penalty`` for an invalid action (turn-level rewards;
 observations are prompt tokens, so they never enter the loss). The episode is played
 by GRPO's loop, :func:`training.rollout.play_actor_episode`, with each turn prompted
 on its own (:class:`training.rollout.TurnPrompts`), as at inference.
@@ -42,7 +45,13 @@ from envs import ACTOR_ENVS, make_env
 from training.config import PPOConfig, parse_args
 from training.data import examples_for, reply_schema
 from training.logs import JsonlLog, plot_log
-from training.rewards import Reward, preflight_reward, reward_for
+from training.rewards import (
+    Reward,
+    episode_return,
+    preflight_progress,
+    preflight_reward,
+    reward_for,
+)
 from training.rollout import TurnPrompts, complete, play_actor_episode
 
 # ValueHead is resolved lazily (see __getattr__), so that importing this module needs no torch.
@@ -112,14 +121,16 @@ class PPOLoop:
     """The optimisation part of PPO for a peft model; rollouts and rewards come from outside.
 
     Args:
-        model: a peft model (the reference policy is the same model, adapter disabled).
+        model: a peft model.
         config: a :class:`PPOConfig` (clip, value_clip, value_coef, gamma, lam, beta,
             ppo_epochs, minibatch_size, learning_rate).
+        reference: the frozen policy the KL term is measured against (a warm start's);
+            None: the same model with its adapter disabled (the base model).
     """
 
-    def __init__(self, model: Any, config: PPOConfig):
+    def __init__(self, model: Any, config: PPOConfig, reference: Any = None):
         torch = _torch()
-        self.model, self.config = model, config
+        self.model, self.config, self.reference = model, config, reference
         model.eval()  # no dropout anywhere in PPO (see update)
         hidden = model.config.hidden_size if hasattr(model.config, "hidden_size") else \
             model.config.n_embd
@@ -138,6 +149,8 @@ class PPOLoop:
         n = len(sample.prompt_ids)
         if adapter:
             out = self.model(input_ids=ids, output_hidden_states=True)
+        elif self.reference is not None:
+            out = self.reference(input_ids=ids, output_hidden_states=True)
         else:
             with self.model.disable_adapter():
                 out = self.model(input_ids=ids, output_hidden_states=True)
@@ -271,9 +284,11 @@ def rollout_batches(config: PPOConfig, llm: Any, model: Any, tokenizer: Any,
             # Turn-level outcome rewards: the episode's outcome discounted from the end,
             # minus the penalty on the turns whose action was invalid.
             n = len(ep.turns)
+            outcome = episode_return(ep.total_reward, ep.progress, 0, shaping=config.shaping,
+                                     penalty=0.0, env=env.name)
             for t, turn in enumerate(ep.turns):
                 s = score(turn.prompt_ids, turn.reply_ids)
-                s.reward = ep.total_reward * config.gamma ** (n - 1 - t) - (
+                s.reward = outcome * config.gamma ** (n - 1 - t) - (
                     config.invalid_penalty if turn.invalid else 0.0)
                 out.append(s)
             seed += 7919
@@ -297,19 +312,19 @@ def train_ppo(config: PPOConfig, *, progress: bool = True) -> dict[str, Any]:
             raise ConfigError("no training examples were built; check --data and --examples")
         reward = reward_for(config)
         preflight_reward(reward, rows)
+    elif config.shaping:
+        preflight_progress(make_env(config.env, instance=1, max_steps=config.max_episode_steps))
 
     torch = _torch()
     from agentmem.llm.local import LocalLLM
-    from training.model import load_policy_model, lora_params, save_adapter
+    from training.model import load_for, load_reference, lora_params, save_adapter
 
     random.seed(config.seed)
     ckpt = out / "checkpoint"
     resume = config.resume and (ckpt / "ppo_state.pt").exists()
-    model, tokenizer = load_policy_model(config.model, r=config.lora_r, alpha=config.lora_alpha,
-                                         dropout=config.lora_dropout, targets=config.lora_targets,
-                                         seed=config.seed, adapter=ckpt if resume else None)
+    model, tokenizer = load_for(config, adapter=ckpt if resume else None)
     before = lora_params(model)
-    loop = PPOLoop(model, config)
+    loop = PPOLoop(model, config, reference=load_reference(config))
     if resume:
         loop.load_state(torch.load(ckpt / "ppo_state.pt", weights_only=False))
     llm = LocalLLM(model_obj=model, tokenizer=tokenizer)

@@ -13,6 +13,7 @@ on a probe completion before any model loads, in both trainers.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -23,7 +24,8 @@ from agentmem.llm.base import parse_structured
 from envs.scoring import exact_match, token_f1
 
 __all__ = ["answer_reward", "manager_reward", "manager_answer_reward", "episode_reward",
-           "apply_to_bank", "completion_text", "checked_reward", "RewardKind", "Reward",
+           "apply_to_bank", "completion_text", "checked_reward", "episode_return",
+           "preflight_progress", "RewardKind", "Reward",
            "RewardSpec", "REWARDS", "reward_name", "reward_for", "preflight_reward"]
 
 RewardFn = Callable[..., list[float]]
@@ -180,6 +182,30 @@ def episode_reward(prompts: Sequence[Any], completions: Sequence[Any],
 
 
 episode_reward.__name__ = "episode_outcome"
+
+
+def episode_return(outcome: float, progress: float, invalid: int, *, shaping: float,
+                   penalty: float, env: str = "the environment") -> float:
+    """An actor episode's reward: its outcome, plus ``shaping`` x the share of sub-goals
+    reached (``progress``, 0..1: the shaped reward; ``shaping=0`` is the outcome alone),
+    minus ``penalty`` per invalid action. A non-finite value raises, naming ``env``."""
+    value = outcome + shaping * progress - penalty * invalid
+    if not math.isfinite(value):
+        raise ConfigError(f"the episode reward is {value} (outcome {outcome}, progress "
+                          f"{progress}) in {env}; its progress() must be a number in 0..1")
+    return value
+
+
+def preflight_progress(make_env: Callable[[], Any]) -> None:
+    """Check an environment's sub-goal progress once, on a fresh episode, before a model
+    loads: a shaped reward built on a NaN or out-of-range progress fails here."""
+    env = make_env()
+    env.reset(0)
+    value = env.progress()
+    if not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+        raise ConfigError(f"{env.name}.progress() returned {value!r} on a fresh episode; a "
+                          "shaped reward needs a number in 0..1 (use --actor-reward outcome "
+                          "to train on the outcome alone)")
 
 
 def _frozen_answer_reward(config: Any) -> RewardFn:

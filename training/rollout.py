@@ -103,6 +103,8 @@ class ActorEpisode:
     total_reward: float = 0.0
     success: bool = False
     steps: int = 0
+    progress: float = 0.0
+    """The share of the episode's sub-goals reached (``env.progress()``), for shaped rewards."""
 
     @property
     def invalid(self) -> int:
@@ -227,4 +229,5 @@ def play_actor_episode(llm: Any, env: Any, seed: int, context: EpisodeContext, *
     episode.total_reward = float(env.total_reward)
     episode.success = bool(getattr(env, "won", env.total_reward >= 1.0))
     episode.steps = env.steps
+    episode.progress = float(env.progress())
     return episode

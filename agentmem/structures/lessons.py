@@ -186,6 +186,21 @@ class LessonStore(Structure):
         return [_Draft(title=title[:80], description=f"{polarity} on a similar task"[:160],
                        content=content[:300])]
 
+    def exemplar(self, task: str, actions: Sequence[str], *, signature: str | None = None,
+                 ref: str | None = None) -> Lesson:
+        """Store the actions of a successful attempt as a lesson to follow on a similar task
+        (Agent Workflow Memory's workflows, kept concrete: in a persistent home or with a
+        recurring user the same places and options recur). No model is called."""
+        if not isinstance(task, str) or not task.strip():
+            raise InvalidArgumentError("task is empty; pass the task's instruction")
+        steps = [str(a).strip() for a in actions if str(a).strip()]
+        if not steps:
+            raise InvalidArgumentError("an exemplar needs at least one action")
+        return self.add(f"Steps that worked: {task[:60]}", f"Solved '{task[:120]}' by: "
+                        + "; ".join(steps), description="a successful attempt to follow",
+                        polarity="success", task_signature=signature or task_signature(task),
+                        evidence=ref or f"{len(steps)} steps, success")
+
     def add(self, title: str, content: str, *, description: str = "",
             polarity: Polarity = "success", task_signature: str = "",
             evidence: str | None = None, actor: str = "lessons") -> Lesson:

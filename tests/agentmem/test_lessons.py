@@ -113,3 +113,31 @@ def test_real_model_distils_lessons(tmp_path, local_llm, minilm):
             assert x.title and x.content and x.polarity == "success"
         top = store.retrieve("heat some egg and put it in fridge", k=1)
         assert top and top[0].id in {x.id for x in lessons}
+
+
+def test_an_exemplar_keeps_every_step_of_a_success_and_calls_no_model(mem):
+    store = LessonStore(mem, ScriptedLLM([]), agent_id="bot")  # any call would fail
+    lesson = store.exemplar("heat an apple", [a for a, _ in TRAJ], ref="episode-3")
+    assert lesson.polarity == "success" and lesson.evidence == ["episode-3"]
+    assert lesson.content.endswith("go to countertop 1; take apple 1 from countertop 1; "
+                                   "heat apple 1 with microwave 1")
+    assert store.retrieve("heat an apple", k=1)[0].id == lesson.id
+    with pytest.raises(InvalidArgumentError, match="at least one action"):
+        store.exemplar("heat an apple", ["  "])
+
+
+def test_env_memory_keeps_successes_whole_and_distils_failures(mem):
+    from training.eval.episodes import EnvMemory
+
+    env_memory = EnvMemory(mem, llm=None)
+    env_memory.finish("put a mug on shelf", [("go to shelf 1", "You arrive at shelf 1."),
+                                             ("dance", "Nothing happens."),
+                                             ("put mug 1 on shelf 1", "You put it.")],
+                      success=True, ref="ep 1")
+    env_memory.finish("put a cup on desk", [("go to desk 1", "Nothing happens.")],
+                      success=False, ref="ep 2")
+    lessons = {x.polarity: x for x in env_memory.lessons.lessons()}
+    # The invalid step is left out of the exemplar; the failure becomes a lesson.
+    assert lessons["success"].content == ("Solved 'put a mug on shelf' by: go to shelf 1; "
+                                          "put mug 1 on shelf 1")
+    assert lessons["failure"].title.startswith("What failed")

@@ -39,3 +39,25 @@ def test_runtime_rerank_actor_guard_and_cold_start_plots(tmp_path):
     bench_cold_start.plot([("import", 0.2), ("first search", 1.1)], tmp_path / "cold.png")
     for name in ("runtime", "rerank", "actor", "guard", "cold"):
         assert _png(tmp_path / f"{name}.png"), name
+
+
+def test_actor_memory_table_and_plot(tmp_path):
+    import argparse
+
+    import bench_actor_memory
+
+    def variant(wins):
+        episodes = [{"seed": i, "task": f"t{i}", "success": i < wins} for i in range(6)]
+        return {"summary": {"episodes": 6, "success_rate": wins / 6, "score": wins / 6,
+                            "avg_steps": 9.0, "invalid_rate": 0.0, "seconds": 60.0},
+                "curve": [{"episode": i, "success": float(i < wins), "steps": 9.0}
+                          for i in range(6)], "episodes": episodes}
+
+    rows = {"prompted": {"variants": {"none": variant(0), "full": variant(1)}},
+            "sft": {"variants": {"none": variant(3), "full": variant(5)}}}
+    args = argparse.Namespace(env="household", instances=[1], episodes=6, max_steps=15)
+    text, gains = bench_actor_memory.table(rows, args)
+    assert gains["sft vs prompted (full)"]["gain"] == pytest.approx(4 / 6)
+    assert "| sft | full | 0.83" in text
+    bench_actor_memory.plot(rows, tmp_path / "actor_memory.png", "household")
+    assert _png(tmp_path / "actor_memory.png")

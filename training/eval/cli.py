@@ -66,11 +66,13 @@ def qa(conversations: Annotated[list[Path], typer.Argument(help="LoCoMo .json fi
 
 
 Embedder = Annotated[str, typer.Option("--embedder", help="minilm, hash, openai")]
+Adapter = Annotated[Optional[str], typer.Option(
+    "--adapter", help="a trained actor's LoRA adapter directory (--actor llm, local model)")]
 
 
 def _env(name: str, episodes: int, variants: str, actor: str, llm: str, instances: str,
          max_steps: Optional[int], split: str, seed: int, out: Path, verbose: bool,
-         embedder: str) -> None:
+         embedder: str, adapter: Optional[str]) -> None:
     from training.eval.envs_eval import run_env_eval
     from training.eval.report import env_table, write_env
 
@@ -82,7 +84,7 @@ def _env(name: str, episodes: int, variants: str, actor: str, llm: str, instance
     result = run_env_eval(name, variants=_list(variants), actor=actor, llm=llm,
                           episodes=episodes, instances=[int(u) for u in _list(instances)],
                           max_steps=max_steps, split=split, seed0=seed, on_episode=show,
-                          embedder=embedder)
+                          embedder=embedder, adapter=adapter)
     files = write_env(result, out)
     console.print(Markdown(env_table(result)))
     console.print("wrote " + ", ".join(str(f) for f in files))
@@ -95,10 +97,10 @@ def household(episodes: int = 10, variants: str = "none,tasks,lessons,full",
               homes: Annotated[str, typer.Option(help="persistent home ids")] = "1,2,3",
               max_steps: Optional[int] = None, split: str = "seen", seed: int = 0,
               out: Out = Path("eval-out"), verbose: bool = False,
-              embedder: Embedder = "minilm") -> None:
+              embedder: Embedder = "minilm", adapter: Adapter = None) -> None:
     """Household episodes in persistent homes, per memory variant: success, steps, curve."""
     _env("household", episodes, variants, actor, llm, homes, max_steps, split, seed, out,
-         verbose, embedder)
+         verbose, embedder, adapter)
 
 
 @app.command()
@@ -107,10 +109,10 @@ def shop(episodes: int = 10, variants: str = "none,tasks,lessons,full",
          llm: Llm = "local", shoppers: Annotated[str, typer.Option(
              help="recurring shopper ids")] = "1,2,3",
          max_steps: Optional[int] = None, seed: int = 0, out: Out = Path("eval-out"),
-         verbose: bool = False, embedder: Embedder = "minilm") -> None:
+         verbose: bool = False, embedder: Embedder = "minilm", adapter: Adapter = None) -> None:
     """Recurring-shopper episodes per memory variant: success, score, steps, curve."""
     _env("shop", episodes, variants, actor, llm, shoppers, max_steps, "seen", seed, out,
-         verbose, embedder)
+         verbose, embedder, adapter)
 
 
 @app.command()

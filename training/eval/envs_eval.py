@@ -22,9 +22,14 @@ __all__ = ["VARIANTS", "run_env_eval", "make_env", "make_actor"]
 VARIANTS = ("none", "tasks", "lessons", "full")
 
 
-def make_actor(kind: str, env_name: str, llm: Any = "local") -> Callable[[], Any]:
-    """``scripted`` (rule-based, no model) or ``llm`` (the prompted actor on ``llm``)."""
+def make_actor(kind: str, env_name: str, llm: Any = "local", adapter: str | None = None
+               ) -> Callable[[], Any]:
+    """``scripted`` (rule-based, no model) or ``llm`` (the prompted actor on ``llm``, with a
+    trained LoRA ``adapter`` on the local model when given)."""
     if kind == "scripted":
+        if adapter is not None:
+            raise InvalidArgumentError("an adapter is for the llm actor; the scripted one has "
+                                       "no model")
         from policies.scripted import HouseholdExplorer, ShopperActor
 
         return HouseholdExplorer if env_name == "household" else ShopperActor
@@ -32,7 +37,10 @@ def make_actor(kind: str, env_name: str, llm: Any = "local") -> Callable[[], Any
         from agentmem.llm import get_llm
         from policies import PromptedActor
 
-        actor = PromptedActor(get_llm(llm) if isinstance(llm, str) else llm)
+        if adapter is not None:
+            actor = PromptedActor(llm if isinstance(llm, str) else "local", adapter=adapter)
+        else:
+            actor = PromptedActor(get_llm(llm) if isinstance(llm, str) else llm)
         return lambda: actor
     raise InvalidArgumentError(f"unknown actor {kind!r}: scripted or llm")
 
@@ -51,14 +59,16 @@ def run_env_eval(env_name: str, *, variants: Sequence[str] = VARIANTS, actor: st
                  llm: Any = "local", episodes: int = 10, instances: Sequence[int] = (1,),
                  embedder: Any = "minilm", seed0: int = 0, max_steps: int | None = None,
                  split: str = "seen", progress: bool = True,
-                 on_episode: Callable[[str, EpisodeResult], None] | None = None
-                 ) -> dict[str, Any]:
-    """Play ``episodes`` episodes per instance (a home or a shopper) for every variant."""
+                 on_episode: Callable[[str, EpisodeResult], None] | None = None,
+                 adapter: str | None = None) -> dict[str, Any]:
+    """Play ``episodes`` episodes per instance (a home or a shopper) for every variant;
+    ``adapter`` is a trained actor's LoRA adapter (the llm actor on the local model)."""
     bad = [v for v in variants if v not in VARIANTS]
     if bad:
         raise InvalidArgumentError(f"unknown variants {bad}; choose from {VARIANTS}")
-    actor_factory = make_actor(actor, env_name, llm)
-    out: dict[str, Any] = {"env": env_name, "actor": actor, "episodes": episodes,
+    actor_factory = make_actor(actor, env_name, llm, adapter)
+    out: dict[str, Any] = {"env": env_name, "actor": actor, "adapter": adapter,
+                           "episodes": episodes,
                            "instances": list(instances), "variants": {}}
     for variant in variants:
         rows: list[EpisodeResult] = []

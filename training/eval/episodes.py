@@ -5,8 +5,9 @@ Memory here is three structures working together (all in one :class:`Memory`):
 * **notes**: facts the environment marks as worth keeping (where an object was
   seen, a shopper's stated preference), stored as ``item`` records;
 * **lessons**: after each episode, a :class:`~agentmem.structures.lessons.LessonStore`
-  distils what worked or failed; before the next, the best lessons and notes for
-  the task are handed to the actor;
+  keeps a success's steps whole, as an exemplar to follow, and distils a failure
+  into a lesson on what went wrong; before the next, the best lessons and notes
+  for the task are handed to the actor;
 * **task tree**: each episode is a :class:`~agentmem.structures.tasks.TaskTree` whose steps
   are the actions taken with what they produced; the actor sees its prompt (the
   task and the recent steps) within a token budget.
@@ -28,7 +29,7 @@ from agentmem.protocols import ActorPolicy
 from agentmem.records import Kind
 from agentmem.structures.lessons import LessonStore
 from agentmem.structures.tasks import TaskTree
-from envs.base import TextEnv
+from envs.base import INVALID_ACTION, TextEnv
 
 __all__ = ["EpisodeResult", "EnvMemory", "run_episode", "run_series"]
 
@@ -93,8 +94,16 @@ class EnvMemory:
 
     def finish(self, task: str, trajectory: list[tuple[str, str]], success: bool,
                ref: str) -> None:
-        if self.lessons is not None and trajectory:
-            self.lessons.distil(task, trajectory, success=success, ref=ref, max_lessons=1)
+        """Trajectory memory: a success is kept whole, as an exemplar of the steps that
+        worked (Agent Workflow Memory); a failure is distilled into a lesson on what went
+        wrong (ReasoningBank)."""
+        if self.lessons is None or not trajectory:
+            return
+        if success:
+            self.lessons.exemplar(task, [a for a, obs in trajectory if obs != INVALID_ACTION],
+                                  ref=ref)
+        else:
+            self.lessons.distil(task, trajectory, success=False, ref=ref, max_lessons=1)
 
 
 def run_episode(env: TextEnv, actor: ActorPolicy, *, seed: int, episode: int = 0,

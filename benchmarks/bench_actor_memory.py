@@ -1,0 +1,157 @@
+"""Does the LLM actor get better with supervised warm-starting and with memory?
+
+    python benchmarks/bench_actor_memory.py --adapter sft=benchmarks/out/sft/household-seed0/adapter
+    python benchmarks/bench_actor_memory.py --env shop --adapter sft=runs/shop-sft/adapter
+    python benchmarks/bench_actor_memory.py --instances 1 --episodes 2 --max-steps 6   # quick look
+
+Every row is the actor on the embedded SmolLM2-135M, played by the runtime's own
+episode loop (``agentmem eval household|shop``'s :func:`training.eval.envs_eval.run_env_eval`),
+on held-out tasks: the household's unseen homes, or shoppers numbered 1000 and up
+(:data:`training.demonstrations.HELD_OUT_SHOPPERS`), which supervised training never
+sees. Rows: the prompted actor (no adapter) and each ``--adapter``, each without
+memory (``none``) and with memory (``full``: notes of where things were, exemplars of
+the steps that solved earlier tasks and lessons from failures, and the task tree).
+All rows play the same episodes (the same homes or shoppers, the same seeds), in
+order, so a memory row's later episodes can use what its earlier ones left.
+
+Reported: success rate (Wilson 95% interval), score, steps, invalid-action rate, wall
+time; paired bootstrap 95% intervals for memory's gain per actor and for each
+adapter's gain over the prompted actor with the same memory; the success curve
+over episodes. Writes benchmarks/out/bench_actor_memory.{json,md,png}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _common import OUT, machine, write_results  # noqa: E402
+
+from training.eval.stats import error_bars, paired_gain, wilson_ci  # noqa: E402
+
+VARIANTS = ("none", "full")
+
+
+def run_actor(env: str, adapter: str | None, instances: list[int], episodes: int,
+              max_steps: int) -> dict[str, Any]:
+    from training.demonstrations import HELD_OUT_SHOPPERS
+    from training.eval.envs_eval import run_env_eval
+
+    held_out = dict(split="unseen", instances=instances) if env == "household" else dict(
+        split="seen", instances=[HELD_OUT_SHOPPERS + i for i in instances])
+    start = time.perf_counter()
+    result = run_env_eval(env, variants=VARIANTS, actor="llm", llm="local", adapter=adapter,
+                          episodes=episodes, max_steps=max_steps, progress=False, **held_out)
+    result["seconds"] = time.perf_counter() - start
+    return result
+
+
+def _outcomes(variant: dict[str, Any], key: str) -> list[float]:
+    rows = sorted(variant["episodes"], key=lambda r: (r["seed"], r["task"]))
+    return [float(r[key]) for r in rows]
+
+
+def table(rows: dict[str, dict[str, Any]], args: argparse.Namespace) -> tuple[str, dict]:
+    where = "unseen homes" if args.env == "household" else "held-out shoppers (1000+)"
+    lines = [f"## LLM actor in the {args.env}: supervised warm start and memory", "",
+             f"Embedded SmolLM2-135M, greedy, constrained to the admissible actions; {where} "
+             f"{args.instances}, {args.episodes} episodes each, at most {args.max_steps} steps "
+             "per episode.", "",
+             "| actor | memory | success (95% CI) | score | avg steps | invalid actions | "
+             "wall time |", "|---|---|---|---|---|---|---|"]
+    for name, result in rows.items():
+        for v in VARIANTS:
+            s = result["variants"][v]["summary"]
+            wins = round(s["success_rate"] * s["episodes"])
+            lo, hi = wilson_ci(wins, s["episodes"])
+            lines.append(f"| {name} | {v} | {s['success_rate']:.2f} [{lo:.2f}, {hi:.2f}] | "
+                         f"{s['score']:.2f} | {s['avg_steps']:.1f} | {s['invalid_rate']:.2f} | "
+                         f"{s['seconds'] / 60:.1f} min |")
+    gains: dict[str, Any] = {}
+    lines += ["", "| comparison | success gain | paired bootstrap 95% CI |", "|---|---|---|"]
+    for name, result in rows.items():
+        gain, ci = paired_gain(_outcomes(result["variants"]["full"], "success"),
+                               _outcomes(result["variants"]["none"], "success"))
+        gains[f"{name}: memory"] = {"gain": gain, "ci95": ci}
+    base = rows.get("prompted")
+    for name, result in rows.items():
+        if base is None or name == "prompted":
+            continue
+        for v in VARIANTS:
+            gain, ci = paired_gain(_outcomes(result["variants"][v], "success"),
+                                   _outcomes(base["variants"][v], "success"))
+            gains[f"{name} vs prompted ({v})"] = {"gain": gain, "ci95": ci}
+    for label, g in gains.items():
+        lines.append(f"| {label} | {g['gain']:+.3f} | [{g['ci95'][0]:+.3f}, {g['ci95'][1]:+.3f}] |")
+    return "\n".join(lines), gains
+
+
+def plot(rows: dict[str, dict[str, Any]], path: Path, env: str) -> None:
+    """Success per actor and memory (Wilson intervals), and success over episodes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 3.8))
+    labels, rates, intervals = [], [], []
+    for name, result in rows.items():
+        for v in VARIANTS:
+            s = result["variants"][v]["summary"]
+            wins = round(s["success_rate"] * s["episodes"])
+            labels.append(f"{name}\n{v}")
+            rates.append(s["success_rate"])
+            intervals.append(wilson_ci(wins, s["episodes"]))
+            curve = result["variants"][v]["curve"]
+            b.plot([c["episode"] + 1 for c in curve], [c["success"] for c in curve],
+                   marker="o", label=f"{name}, {v}")
+    a.bar(labels, rates, yerr=error_bars(rates, intervals), capsize=4,
+          color=[f"C{i // 2}" for i in range(len(rates))])
+    a.set(ylabel="success (95% Wilson interval)", ylim=(0, 1.05), title=f"{env}: held-out success")
+    b.set(xlabel="episode (same home / shopper)", ylabel="success", ylim=(-0.05, 1.05),
+          title="success over episodes")
+    b.legend(fontsize=7)
+    fig.tight_layout()
+    OUT.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--env", choices=["household", "shop"], default="household")
+    ap.add_argument("--adapter", action="append", default=[], metavar="NAME=PATH",
+                    help="a trained actor adapter to compare (repeatable)")
+    ap.add_argument("--no-prompted", action="store_true", help="leave the prompted rows out")
+    ap.add_argument("--instances", type=int, nargs="+", default=[1, 2, 3],
+                    help="held-out homes (unseen split) or shoppers (offset by 1000)")
+    ap.add_argument("--episodes", type=int, default=4, help="episodes per home or shopper")
+    ap.add_argument("--max-steps", type=int, default=20)
+    args = ap.parse_args()
+
+    actors: dict[str, Any] = {} if args.no_prompted else {"prompted": "local"}
+    for spec in args.adapter:
+        name, _, path = spec.rpartition("=")
+        actors[name or Path(path).parent.name] = path
+    if not actors:
+        ap.error("nothing to run: give --adapter or leave out --no-prompted")
+    rows: dict[str, dict[str, Any]] = {}
+    for name, path in actors.items():
+        adapter = None if path == "local" else path
+        rows[name] = run_actor(args.env, adapter, args.instances, args.episodes, args.max_steps)
+        print(f"{name}: " + ", ".join(f"{v} {r['summary']['success_rate']:.2f}"
+                                      for v, r in rows[name]["variants"].items()), flush=True)
+    text, gains = table(rows, args)
+    plot(rows, OUT / "bench_actor_memory.png", args.env)
+    result = {"machine": machine(), "args": vars(args), "rows": rows, "gains": gains}
+    write_results("bench_actor_memory", json.loads(json.dumps(result, default=str)), text)
+
+
+if __name__ == "__main__":
+    main()

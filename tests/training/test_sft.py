@@ -1,0 +1,212 @@
+"""Supervised warm start of the actor: the demonstrations, their checks, the trainer, and
+the adapter's template travelling with it."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from agentmem.errors import ConfigError
+from envs import TrajectoryRecorder, make_env
+from policies.actor import action_reply, is_admissible
+from policies.scripted import PlanFollower
+from training.demonstrations import actor_examples
+
+
+def _admissible(prompt: list[dict]) -> list[str]:
+    listing = prompt[-1]["content"].split("Admissible actions:\n", 1)[1]
+    return [line[2:] for line in listing.splitlines() if line.startswith("- ")]
+
+
+@pytest.mark.parametrize("env_name", ["household", "shop"])
+def test_demonstrations_are_runtime_prompts_with_the_expert_action_as_the_reply(env_name):
+    rows = actor_examples(env_name, instances=[1, 2], episodes=3, embedder="hash")
+    assert {r["memory"] for r in rows} == {"none", "full"}
+    for r in rows:
+        action = json.loads(r["completion"][0]["content"])["action"]
+        assert r["completion"][0]["content"] == action_reply(action)
+        assert is_admissible(action, _admissible(r["prompt"]))  # the reply is one it may give
+    full = [r for r in rows if r["memory"] == "full"]
+    # Trajectory memory: from the second episode on, the steps that solved the earlier
+    # ones are in the prompt, and the task tree shows the steps taken so far.
+    assert any("Solved '" in r["prompt"][-1]["content"] for r in full)
+    assert any("[x]" in r["prompt"][-1]["content"] for r in full)
+    assert not any("Solved '" in r["prompt"][-1]["content"] for r in rows if r["memory"] == "none")
+
+
+def test_the_shop_demonstration_searches_in_the_instructions_words():
+    env = make_env("shop", instance=3)()
+    for seed in range(10):
+        env.reset(seed)
+        plan = env.expert_plan()
+        words = re.fullmatch(r"search\[(.*)\]", plan[0]).group(1).split()
+        assert all(w in env.task for w in words), (plan[0], env.task)
+        for action in plan:
+            _, _, done, _ = env.step(action)
+        assert done and env.total_reward == 1.0
+
+
+def _record(tmp_path, tamper=None):
+    env = make_env("household", instance=2)()
+    env.recorder = TrajectoryRecorder(tmp_path / "episodes.jsonl")
+    for seed in range(2):
+        env.reset(seed)
+        plan = env.expert_plan()
+        if tamper:
+            plan = tamper(plan)
+        for action in plan:
+            env.step(action)
+    env.recorder.flush()
+    return tmp_path / "episodes.jsonl"
+
+
+def test_recorded_trajectories_are_replayed_and_checked_before_training(tmp_path):
+    good = _record(tmp_path / "good")
+    rows = actor_examples("household", trajectories=good, memory=["none"], embedder="hash")
+    assert rows and {r["instance"] for r in rows} == {2}
+    bad = _record(tmp_path / "bad", lambda plan: [plan[0], "dance with the fridge", *plan[1:]])
+    with pytest.raises(ConfigError, match="rejects"):
+        actor_examples("household", trajectories=bad, memory=["none"], embedder="hash")
+    short = _record(tmp_path / "short", lambda plan: plan[:-1])
+    with pytest.raises(ConfigError, match="does not solve"):
+        actor_examples("household", trajectories=short, memory=["none"], embedder="hash")
+    with pytest.raises(ConfigError, match="environment 'household'"):
+        actor_examples("shop", trajectories=good, memory=["none"], embedder="hash")
+    with pytest.raises(ConfigError, match="does not exist"):
+        actor_examples("household", trajectories=tmp_path / "none.jsonl")
+
+
+def test_held_out_homes_and_shoppers_are_refused():
+    with pytest.raises(ConfigError, match="held out"):
+        actor_examples("household", split="unseen", instances=[1], episodes=1)
+    with pytest.raises(ConfigError, match="held out"):
+        actor_examples("shop", instances=[1000], episodes=1)
+    with pytest.raises(ConfigError, match="memory variants"):
+        actor_examples("shop", instances=[1], episodes=1, memory=["lessons"])
+
+
+def test_plan_follower_needs_one_source_and_plays_the_plan():
+    with pytest.raises(Exception, match="either env= .* or plan="):
+        PlanFollower()
+    env = make_env("household", instance=1)()
+    env.reset(0)
+    actor = PlanFollower(env=env)
+    done = False
+    while not done:
+        _, _, done, info = env.step(actor.act("", env.admissible_actions()).action)
+    assert info["won"]
+
+
+def test_sft_config_refuses_bad_values_before_any_work(tmp_path):
+    from training.config import SFTConfig, parse_args
+
+    for argv, message in [(["--memory", "lessons"], "memory"), (["--env", "locomo"], "env"),
+                          (["--episodes", "0"], "episodes"),
+                          (["--trajectories", str(tmp_path / "x.jsonl")], "does not exist"),
+                          (["--init-adapter", str(tmp_path)], "not a LoRA adapter")]:
+        with pytest.raises(ConfigError, match=message):
+            parse_args(SFTConfig, argv)
+
+
+def _fake_adapter(path, template):
+    path.mkdir(parents=True)
+    (path / "adapter_config.json").write_text("{}")
+    (path / "agentmem-adapter.json").write_text(json.dumps({"template": template}))
+    return path
+
+
+def test_an_adapter_is_prompted_with_the_template_it_was_trained_on(tmp_path):
+    from policies import PromptedActor
+    from policies.base import PromptedPolicy
+
+    old = _fake_adapter(tmp_path / "old", "actor.v1")
+    # llm=None renders prompts only: the template choice is what is checked here.
+    assert PromptedPolicy(None, adapter=str(old), template="actor", version=None,
+                          max_tokens=8).template.id == "actor.v1"
+    assert PromptedActor(None).template.id == "actor.v2"  # the default has moved on
+    with pytest.raises(ConfigError, match="version=2 was asked for"):
+        PromptedPolicy(None, adapter=str(old), template="actor", version=2, max_tokens=8)
+    answer = _fake_adapter(tmp_path / "answer", "answer.v1")
+    with pytest.raises(ConfigError, match="another policy"):
+        PromptedPolicy(None, adapter=str(answer), template="actor", version=None, max_tokens=8)
+
+
+def test_rl_refuses_to_start_from_an_adapter_of_another_template(tmp_path):
+    from training.config import GRPOConfig, parse_args
+    from training.model import load_for
+
+    old = _fake_adapter(tmp_path / "old", "actor.v1")
+    config = parse_args(GRPOConfig, ["--policy", "actor", "--init-adapter", str(old)])
+    with pytest.raises(ConfigError, match="prompts with actor.v2 now"):
+        load_for(config)
+
+
+def test_free_text_slots_are_admissible_only_as_written():
+    assert is_admissible("search[blue jacket]", ["search[...]", "click[x]"])
+    assert is_admissible("click[x]", ["search[...]", "click[x]"])
+    assert not is_admissible("search[]", ["search[...]"])
+    assert not is_admissible("click[y]", ["search[...]", "click[x]"])
+    assert not is_admissible("search[blue]", ["click[x]"])
+
+
+@pytest.mark.slow
+def test_the_local_actor_fills_the_search_slot_with_its_own_words():
+    from policies import PromptedActor
+
+    env = make_env("shop", instance=1)()
+    obs = env.reset(0)
+    act = PromptedActor("local").act(obs, env.admissible_actions(), f"Task: {env.task}")
+    assert re.fullmatch(r"search\[[A-Za-z0-9][^\]]*\]", act.action) and act.action != "search[...]"
+    _, _, _, info = env.step(act.action)
+    assert not info.get("invalid")
+
+
+@pytest.mark.slow
+def test_sft_trains_an_adapter_the_runtime_actor_loads(tmp_path):
+    pytest.importorskip("trl")
+    from policies import PromptedActor
+    from training.config import SFTConfig, parse_args
+    from training.sft import train_sft
+
+    out = tmp_path / "sft"
+    argv = ["--instances", "1", "--episodes", "1", "--examples", "4", "--steps", "2",
+            "--batch-size", "2", "--save-steps", "1", "--output-dir", str(out), "--no-tensorboard"]
+    summary = train_sft(parse_args(SFTConfig, argv))
+    assert summary["steps"] == 2 and summary["lora_tensors_changed"] > 0
+    assert summary["first_loss"] == summary["first_loss"] and summary["first_loss"] > 0
+    meta = json.loads((out / "adapter" / "agentmem-adapter.json").read_text())
+    assert meta["template"] == "actor.v2" and meta["trainer"] == "sft"
+    assert (out / "training.png").exists()
+    # The same config again is the finished run, reused; another one there is refused.
+    assert train_sft(parse_args(SFTConfig, argv))["reused"]
+    with pytest.raises(ConfigError, match="another config"):
+        train_sft(parse_args(SFTConfig, [*argv[:-3], "--learning-rate", "1e-3", "--output-dir",
+                                         str(out)]))
+    env = make_env("household", instance=1, split="unseen")()
+    obs = env.reset(0)
+    actor = PromptedActor("local", adapter=str(out / "adapter"))
+    assert actor.template.id == "actor.v2"
+    assert actor.act(obs, env.admissible_actions(), f"Task: {env.task}").action in \
+        env.admissible_actions()
+    # RL continues from the warm start, and its KL is measured against it: zero at first.
+    from training.config import PPOConfig
+    from training.ppo import train_ppo
+
+    ppo = train_ppo(parse_args(PPOConfig, [
+        "--policy", "actor", "--init-adapter", str(out / "adapter"), "--actor-reward", "shaped",
+        "--steps", "1", "--batch-size", "2", "--minibatch-size", "1", "--max-episode-steps", "2",
+        "--output-dir", str(tmp_path / "ppo"), "--no-tensorboard"]), progress=False)
+    first = json.loads((tmp_path / "ppo" / "log.jsonl").read_text().splitlines()[0])
+    assert ppo["steps"] == 1 and abs(first["kl"]) < 1e-3
+    assert json.loads((tmp_path / "ppo" / "adapter" / "agentmem-adapter.json").read_text())[
+        "template"] == "actor.v2"
+
+
+def test_an_adapter_goes_with_the_llm_actor_only():
+    from agentmem.errors import InvalidArgumentError
+    from training.eval.envs_eval import run_env_eval
+
+    with pytest.raises(InvalidArgumentError, match="adapter is for the llm actor"):
+        run_env_eval("household", actor="scripted", adapter="runs/x/adapter", episodes=1)

@@ -1,0 +1,152 @@
+"""Supervised examples for the actor, from demonstrations played through the runtime's
+own episode loop.
+
+A demonstration is an environment's expert plan (``expert_plan()``, which reads the
+true state) or a recorded trajectory (a :class:`envs.TrajectoryRecorder` file). It is
+played by :func:`training.eval.episodes.run_episode`, the loop ``agentmem eval``
+and the demos use, with or without memory, and at every turn the prompt that
+:class:`policies.PromptedActor` would send is recorded next to the demonstrated
+action written as the constrained reply (:func:`policies.actor.action_reply`). So the
+supervised data is the inference prompt, token for token, including the task tree,
+the notes and the lessons memory hands the actor.
+
+A demonstration that is not valid in its environment (an action the environment
+rejects, or an episode that does not end in success) raises
+:class:`ConfigError` before any training starts.
+
+Held out, never trained on: the household's ``unseen`` homes, and shoppers numbered
+from :data:`HELD_OUT_SHOPPERS` up.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any, Sequence
+
+from agentmem.errors import ConfigError
+from agentmem.memory import Memory
+from envs import make_env
+from envs.base import read_trajectories
+
+__all__ = ["actor_examples", "MEMORY_VARIANTS", "HELD_OUT_SHOPPERS", "RecordingActor"]
+
+MEMORY_VARIANTS = ("none", "full")
+"""What the demonstrations are played with: no memory, or notes + lessons + task tree
+(the ``full`` variant of ``agentmem eval household|shop``)."""
+
+HELD_OUT_SHOPPERS = 1000
+"""Shoppers from this number up are for evaluation only."""
+
+
+class RecordingActor:
+    """Wraps a demonstrating actor; records each turn's runtime prompt and its action."""
+
+    def __init__(self, teacher: Any):
+        from policies import PromptedActor
+
+        self.teacher, self.render = teacher, PromptedActor(None)
+        self.rows: list[dict[str, Any]] = []
+
+    def act(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
+            lessons: Sequence = ()) -> Any:
+        from policies.actor import action_reply, is_admissible
+
+        action = self.teacher.act(observation, admissible, task_prompt, lessons)
+        messages, actions = self.render.prompt(observation, admissible, task_prompt, lessons)
+        self.rows.append({"prompt": messages,
+                          "completion": [{"role": "assistant",
+                                          "content": action_reply(action.action)}],
+                          "admissible": is_admissible(action.action, actions)})
+        return action
+
+
+def _check_held_out(env_name: str, instances: Sequence[int], split: str) -> None:
+    if env_name == "household" and split != "seen":
+        raise ConfigError("the household's unseen homes are held out for evaluation; train on "
+                          "split 'seen'")
+    if env_name == "shop" and any(i >= HELD_OUT_SHOPPERS for i in instances):
+        raise ConfigError(f"shoppers {HELD_OUT_SHOPPERS} and up are held out for evaluation; "
+                          f"train on lower shopper numbers")
+
+
+def _episodes(env_name: str, instances: Sequence[int], episodes: int, seed0: int,
+              trajectories: str | Path | None) -> list[tuple[int, int, list[str] | None]]:
+    """(instance, seed, recorded actions or None for the expert plan) per episode."""
+    if trajectories is None:
+        return [(i, seed0 + e, None) for i in instances for e in range(episodes)]
+    path = Path(trajectories)
+    if not path.is_file():
+        raise ConfigError(f"trajectory file {path} does not exist; record one with "
+                          "envs.TrajectoryRecorder or leave --trajectories out to use the "
+                          "expert plans")
+    out = []
+    for n, ep in enumerate(read_trajectories(path), 1):
+        if ep.get("env") != env_name:
+            raise ConfigError(f"{path} episode {n} is from environment {ep.get('env')!r}, not "
+                              f"{env_name!r}; pass --env {ep.get('env')}")
+        config = ep.get("config") or {}
+        instance = config.get("home", config.get("shopper"))
+        if instance is None:
+            raise ConfigError(f"{path} episode {n} does not say which home or shopper it was "
+                              "played in (its config has no 'home' or 'shopper')")
+        out.append((int(instance), int(ep["seed"]), [s["action"] for s in ep["steps"]]))
+    if not out:
+        raise ConfigError(f"{path} holds no episodes")
+    return out
+
+
+def actor_examples(env_name: str = "household", *, instances: Sequence[int] = (1, 2, 3, 4),
+                   episodes: int = 6, memory: Sequence[str] = MEMORY_VARIANTS,
+                   trajectories: str | Path | None = None, split: str = "seen",
+                   max_steps: int | None = None, seed: int = 0, limit: int | None = None,
+                   embedder: Any = "minilm") -> list[dict[str, Any]]:
+    """Rows ``{"prompt": messages, "completion": [reply], "env", "instance", "seed",
+    "memory"}``: every turn of every demonstration, under each memory variant.
+
+    Each (memory variant, instance) plays its episodes in order with one memory, so
+    later episodes see the notes, exemplars and lessons earlier ones left, as in a
+    persistent home or with a recurring shopper at inference.
+    """
+    from policies.scripted import PlanFollower
+    from training.eval.episodes import EnvMemory, run_episode
+
+    bad = [m for m in memory if m not in MEMORY_VARIANTS]
+    if bad or not memory:
+        raise ConfigError(f"memory variants {bad or '(none given)'}: choose from "
+                          f"{', '.join(MEMORY_VARIANTS)}")
+    plan = _episodes(env_name, instances, episodes, seed, trajectories)
+    _check_held_out(env_name, sorted({i for i, _, _ in plan}), split)
+    rows: list[dict[str, Any]] = []
+    for variant in memory:
+        by_instance: dict[int, list[tuple[int, list[str] | None]]] = {}
+        for instance, ep_seed, actions in plan:
+            by_instance.setdefault(instance, []).append((ep_seed, actions))
+        for instance, eps in by_instance.items():
+            env = make_env(env_name, instance=instance, split=split, max_steps=max_steps)()
+            store = Memory(home=":memory:", embedder=embedder) if variant == "full" else None
+            env_memory = EnvMemory(store) if store is not None else None
+            try:
+                for n, (ep_seed, actions) in enumerate(eps):
+                    teacher = PlanFollower(env=env) if actions is None else PlanFollower(
+                        plan=actions)
+                    recorder = RecordingActor(teacher)
+                    result = run_episode(env, recorder, seed=ep_seed, episode=n,
+                                         memory=env_memory)
+                    where = (f"{env_name} {'home' if env_name == 'household' else 'shopper'} "
+                             f"{instance}, seed {ep_seed}")
+                    if result.invalid or not all(r["admissible"] for r in recorder.rows):
+                        raise ConfigError(f"the demonstration for {where} takes an action the "
+                                          f"environment rejects; fix or drop that episode")
+                    if not result.success:
+                        raise ConfigError(f"the demonstration for {where} does not solve the "
+                                          f"task ({result.steps} steps); supervised data must "
+                                          "be successful episodes")
+                    rows += [{"prompt": r["prompt"], "completion": r["completion"],
+                              "env": env_name, "instance": instance, "seed": ep_seed,
+                              "memory": variant} for r in recorder.rows]
+            finally:
+                if store is not None:
+                    store.close()
+    random.Random(seed).shuffle(rows)
+    return rows[:limit] if limit else rows

@@ -1,0 +1,116 @@
+"""Supervised fine-tuning of the actor (the warm start before RL), with TRL's SFTTrainer
+and LoRA.
+
+    python -m training.sft --env household --instances 1 2 3 4 5 6 --episodes 6
+    python -m training.sft --env shop --output-dir runs/shop-sft
+    python -m training.sft --trajectories episodes.jsonl      (recorded demonstrations)
+    agentmem train sft ...                                    (the same flags)
+
+The examples are the turns of demonstrations (the environment's expert plan, or a
+recorded trajectory) played through the runtime's episode loop with and without
+memory (:mod:`training.demonstrations`): each is the prompt the runtime actor is
+sent and the reply ``{"action": ...}`` as constrained decoding writes it; the loss
+is on the reply's tokens only. Every demonstration is checked (valid actions, a
+won episode) before the model is loaded.
+
+The result is a LoRA adapter at ``OUTPUT_DIR/adapter`` that records the template it
+was trained with: ``PromptedActor("local", adapter=...)`` loads it, and
+``python -m training.grpo --policy actor --init-adapter OUTPUT_DIR/adapter``
+continues from it with RL. Logs: ``OUTPUT_DIR/log.jsonl`` and
+``OUTPUT_DIR/training.png`` (loss over steps), as for GRPO and PPO.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+from agentmem.errors import ConfigError
+from training.config import SFTConfig, parse_args
+from training.demonstrations import actor_examples
+from training.logs import JsonlLog, log_callback, plot_log, report_to, run_trainer
+
+__all__ = ["train_sft", "examples_for_sft", "main"]
+
+
+def examples_for_sft(config: SFTConfig) -> list[dict[str, Any]]:
+    """The prompt/completion rows a config trains on (checked demonstrations)."""
+    rows = actor_examples(config.env, instances=config.instances, episodes=config.episodes,
+                          memory=config.memory, trajectories=config.trajectories,
+                          max_steps=config.max_episode_steps, seed=config.seed,
+                          limit=config.examples or None)
+    if not rows:
+        raise ConfigError("no training examples were built; check --instances and --episodes")
+    return rows
+
+
+def train_sft(config: SFTConfig) -> dict[str, Any]:
+    """Train; return a summary (examples, steps, wall time, adapter path, last loss)."""
+    config.check()
+    from training.grpo import finished_run
+
+    out = Path(config.output_dir)
+    # A finished run of this very config is reused; any other config trains afresh.
+    same = (out / "config.json").is_file() and (out / "config.json").read_text() == config.to_json()
+    if config.resume and same and (done := finished_run(out, config.steps or 1)) is not None:
+        return done
+    if config.resume and not same and any(out.glob("checkpoint-*")):
+        raise ConfigError(f"{out} holds checkpoints of a run with another config; pass a new "
+                          "--output-dir, or --no-resume to start over there")
+    rows = examples_for_sft(config)  # fails here, before the model loads, on bad data
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "config.json").write_text(config.to_json())
+
+    import torch
+    from datasets import Dataset
+    from trl import SFTConfig as TRLConfig
+    from trl import SFTTrainer
+
+    from training.model import load_for, lora_params, save_adapter
+
+    model, tokenizer = load_for(config)
+    before = lora_params(model)
+    log = JsonlLog(out / "log.jsonl")
+    report = report_to(config.tensorboard)
+    args = TRLConfig(
+        # One sequence at a time, accumulated: on a CPU, padding a batch to its longest
+        # prompt costs more than the batching saves.
+        output_dir=str(out), per_device_train_batch_size=1,
+        gradient_accumulation_steps=config.batch_size,
+        learning_rate=config.learning_rate, num_train_epochs=config.epochs,
+        max_steps=config.steps or -1, logging_steps=1, save_steps=config.save_steps,
+        save_strategy="steps", save_total_limit=2, seed=config.seed, report_to=report,
+        use_cpu=not torch.cuda.is_available(), bf16=False, max_length=config.max_length,
+        truncation_mode="keep_end",  # the reply is at the end; never cut it
+        completion_only_loss=True, remove_unused_columns=True, gradient_checkpointing=False,
+        lr_scheduler_type="cosine", warmup_steps=0.05, disable_tqdm=False,
+        dataset_num_proc=None)
+    columns = [{"prompt": r["prompt"], "completion": r["completion"]} for r in rows]
+    trainer = SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list(columns),
+                         processing_class=tokenizer, callbacks=[log_callback(log)])
+    run = run_trainer(trainer, out, config.resume, before)
+    losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
+    summary = {"adapter": str(out / "adapter"), **run, "examples": len(rows),
+               "examples_by_memory": {m: sum(r["memory"] == m for r in rows)
+                                      for m in config.memory},
+               "first_loss": losses[0] if losses else math.nan,
+               "last_loss": losses[-1] if losses else math.nan}
+    save_adapter(trainer.model, tokenizer, out / "adapter", policy=config.policy,
+                 extra={"trainer": "sft", "env": config.env, "steps": trainer.state.global_step,
+                        "examples": len(rows), "instances": config.instances,
+                        "memory": config.memory})
+    plot_log(out / "log.jsonl", out / "training.png", f"SFT, {config.policy} policy ({config.env})")
+    (out / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
+    return summary
+
+
+def main(argv: list[str] | None = None, prog: str | None = None) -> None:
+    config = parse_args(SFTConfig, argv, prog=prog, usage_errors=True)
+    print(json.dumps(train_sft(config), indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
