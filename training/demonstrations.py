@@ -86,6 +86,9 @@ def _episodes(env_name: str, instances: Sequence[int], episodes: int, seed0: int
             raise ConfigError(f"{path} episode {n} is from environment {ep.get('env')!r}, not "
                               f"{env_name!r}; pass --env {ep.get('env')}")
         config = ep.get("config") or {}
+        if config.get("split", "seen") != "seen":
+            raise ConfigError(f"{path} episode {n} was played in a {config['split']} home; "
+                              "those are held out for evaluation")
         instance = config.get("home", config.get("shopper"))
         if instance is None:
             raise ConfigError(f"{path} episode {n} does not say which home or shopper it was "
@@ -117,11 +120,11 @@ def actor_examples(env_name: str = "household", *, instances: Sequence[int] = (1
                           f"{', '.join(MEMORY_VARIANTS)}")
     plan = _episodes(env_name, instances, episodes, seed, trajectories)
     _check_held_out(env_name, sorted({i for i, _, _ in plan}), split)
+    by_instance: dict[int, list[tuple[int, list[str] | None]]] = {}
+    for instance, ep_seed, actions in plan:
+        by_instance.setdefault(instance, []).append((ep_seed, actions))
     rows: list[dict[str, Any]] = []
     for variant in memory:
-        by_instance: dict[int, list[tuple[int, list[str] | None]]] = {}
-        for instance, ep_seed, actions in plan:
-            by_instance.setdefault(instance, []).append((ep_seed, actions))
         for instance, eps in by_instance.items():
             env = make_env(env_name, instance=instance, split=split, max_steps=max_steps)()
             store = Memory(home=":memory:", embedder=embedder) if variant == "full" else None

@@ -13,7 +13,8 @@ from typing import Any
 
 from agentmem.errors import ConfigError, missing
 
-__all__ = ["load_policy_model", "load_for", "load_reference", "save_adapter", "lora_params", "completion_logprobs"]
+__all__ = ["load_policy_model", "load_for", "load_reference", "save_adapter", "lora_params",
+           "completion_logprobs", "template_of"]
 
 
 def load_policy_model(model: str, *, r: int, alpha: int, dropout: float, targets: list[str],

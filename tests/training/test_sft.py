@@ -76,6 +76,10 @@ def test_recorded_trajectories_are_replayed_and_checked_before_training(tmp_path
         actor_examples("shop", trajectories=good, memory=["none"], embedder="hash")
     with pytest.raises(ConfigError, match="does not exist"):
         actor_examples("household", trajectories=tmp_path / "none.jsonl")
+    unseen = tmp_path / "unseen.jsonl"
+    unseen.write_text(good.read_text().replace('"split": "seen"', '"split": "unseen"'))
+    with pytest.raises(ConfigError, match="held out"):
+        actor_examples("household", trajectories=unseen, memory=["none"], embedder="hash")
 
 
 def test_held_out_homes_and_shoppers_are_refused():
