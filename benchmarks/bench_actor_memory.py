@@ -8,16 +8,19 @@ Every row is the actor on the embedded SmolLM2-135M, played by the runtime's own
 episode loop (``agentmem eval household|shop``'s :func:`training.eval.envs_eval.run_env_eval`),
 on held-out tasks: the household's unseen homes, or shoppers numbered 1000 and up
 (:data:`training.demonstrations.HELD_OUT_SHOPPERS`), which supervised training never
-sees. Rows: the prompted actor (no adapter) and each ``--adapter``, each without
+sees. Rows: the scripted actor (rule-based, no model: the household's SFT teacher, a
+reference for what the task allows in this many steps), the prompted actor (no
+adapter) and each ``--adapter``, each without
 memory (``none``) and with memory (``full``: notes of where things were, exemplars of
 the steps that solved earlier tasks and lessons from failures, and the task tree).
 All rows play the same episodes (the same homes or shoppers, the same seeds), in
 order, so a memory row's later episodes can use what its earlier ones left.
 
-Reported: success rate (Wilson 95% interval), score, steps, invalid-action rate, wall
-time; paired bootstrap 95% intervals for memory's gain per actor and for each
-adapter's gain over the prompted actor with the same memory; the success curve
-over episodes. Writes benchmarks/out/bench_actor_memory.{json,md,png}.
+Reported: success rate (Wilson 95% interval), score, the share of the episode's
+sub-goals reached (``env.progress()``: how far a lost episode got), steps,
+invalid-action rate, wall time, and every episode's actions; paired bootstrap 95%
+intervals for memory's gain per actor and for each adapter's gain over the prompted
+actor with the same memory; the success curve over episodes. Writes benchmarks/out/bench_actor_memory.{json,md,png}.
 """
 
 from __future__ import annotations
@@ -39,16 +42,20 @@ VARIANTS = ("none", "full")
 
 
 def run_actor(env: str, adapter: str | None, instances: list[int], episodes: int,
-              max_steps: int) -> dict[str, Any]:
+              max_steps: int, kind: str = "llm") -> dict[str, Any]:
     from training.demonstrations import HELD_OUT_SHOPPERS
     from training.eval.envs_eval import run_env_eval
 
     held_out = dict(split="unseen", instances=instances) if env == "household" else dict(
         split="seen", instances=[HELD_OUT_SHOPPERS + i for i in instances])
+    actions: dict[str, list[list[str]]] = {v: [] for v in VARIANTS}  # to see what it did
     start = time.perf_counter()
-    result = run_env_eval(env, variants=VARIANTS, actor="llm", llm="local", adapter=adapter,
-                          episodes=episodes, max_steps=max_steps, progress=False, **held_out)
+    result = run_env_eval(env, variants=VARIANTS, actor=kind, llm="local", adapter=adapter,
+                          episodes=episodes, max_steps=max_steps, progress=False,
+                          on_episode=lambda v, r: actions[v].append([a for a, _ in r.trajectory]),
+                          **held_out)
     result["seconds"] = time.perf_counter() - start
+    result["actions"] = actions
     return result
 
 
@@ -62,16 +69,18 @@ def table(rows: dict[str, dict[str, Any]], args: argparse.Namespace) -> tuple[st
     lines = [f"## LLM actor in the {args.env}: supervised warm start and memory", "",
              f"Embedded SmolLM2-135M, greedy, constrained to the admissible actions; {where} "
              f"{args.instances}, {args.episodes} episodes each, at most {args.max_steps} steps "
-             "per episode.", "",
-             "| actor | memory | success (95% CI) | score | avg steps | invalid actions | "
-             "wall time |", "|---|---|---|---|---|---|---|"]
+             "per episode. The scripted row is the rule-based actor (no model), the household's "
+             "supervised teacher.", "",
+             "| actor | memory | success (95% CI) | score | sub-goals reached | avg steps | "
+             "invalid actions | wall time |", "|---|---|---|---|---|---|---|---|"]
     for name, result in rows.items():
         for v in VARIANTS:
             s = result["variants"][v]["summary"]
             wins = round(s["success_rate"] * s["episodes"])
             lo, hi = wilson_ci(wins, s["episodes"])
             lines.append(f"| {name} | {v} | {s['success_rate']:.2f} [{lo:.2f}, {hi:.2f}] | "
-                         f"{s['score']:.2f} | {s['avg_steps']:.1f} | {s['invalid_rate']:.2f} | "
+                         f"{s['score']:.2f} | {s['subgoals']:.2f} | "
+                         f"{s['avg_steps']:.1f} | {s['invalid_rate']:.2f} | "
                          f"{s['seconds'] / 60:.1f} min |")
     gains: dict[str, Any] = {}
     lines += ["", "| comparison | success gain | paired bootstrap 95% CI |", "|---|---|---|"]
@@ -81,7 +90,7 @@ def table(rows: dict[str, dict[str, Any]], args: argparse.Namespace) -> tuple[st
         gains[f"{name}: memory"] = {"gain": gain, "ci95": ci}
     base = rows.get("prompted")
     for name, result in rows.items():
-        if base is None or name == "prompted":
+        if base is None or name in ("prompted", "scripted"):
             continue
         for v in VARIANTS:
             gain, ci = paired_gain(_outcomes(result["variants"][v], "success"),
@@ -129,13 +138,17 @@ def main() -> None:
     ap.add_argument("--adapter", action="append", default=[], metavar="NAME=PATH",
                     help="a trained actor adapter to compare (repeatable)")
     ap.add_argument("--no-prompted", action="store_true", help="leave the prompted rows out")
+    ap.add_argument("--no-scripted", action="store_true",
+                    help="leave the scripted (rule-based) reference rows out")
     ap.add_argument("--instances", type=int, nargs="+", default=[1, 2, 3],
                     help="held-out homes (unseen split) or shoppers (offset by 1000)")
     ap.add_argument("--episodes", type=int, default=4, help="episodes per home or shopper")
     ap.add_argument("--max-steps", type=int, default=20)
     args = ap.parse_args()
 
-    actors: dict[str, Any] = {} if args.no_prompted else {"prompted": "local"}
+    actors: dict[str, Any] = {} if args.no_scripted else {"scripted": None}
+    if not args.no_prompted:
+        actors["prompted"] = "local"
     for spec in args.adapter:
         name, _, path = spec.rpartition("=")
         actors[name or Path(path).parent.name] = path
@@ -143,8 +156,9 @@ def main() -> None:
         ap.error("nothing to run: give --adapter or leave out --no-prompted")
     rows: dict[str, dict[str, Any]] = {}
     for name, path in actors.items():
-        adapter = None if path == "local" else path
-        rows[name] = run_actor(args.env, adapter, args.instances, args.episodes, args.max_steps)
+        adapter = None if path in (None, "local") else path
+        rows[name] = run_actor(args.env, adapter, args.instances, args.episodes, args.max_steps,
+                               kind="scripted" if path is None else "llm")
         print(f"{name}: " + ", ".join(f"{v} {r['summary']['success_rate']:.2f}"
                                       for v, r in rows[name]["variants"].items()), flush=True)
     text, gains = table(rows, args)

@@ -20,7 +20,7 @@ from agentmem.records import MemoryRecord
 from policies.base import PromptedPolicy
 from policies.manager import as_records
 
-__all__ = ["PromptedActor", "action_schema", "action_reply", "is_admissible"]
+__all__ = ["PromptedActor", "action_schema", "action_reply", "is_admissible", "untried_first"]
 
 
 _SLOT = re.compile(r"(\w+)\[\.\.\.\]")
@@ -48,6 +48,17 @@ def is_admissible(action: str, admissible: Sequence[str]) -> bool:
         return True
     return any((m := _SLOT.fullmatch(a)) and re.fullmatch(
         rf"{re.escape(m.group(1))}\[{_SLOT_TEXT}\]", action) for a in admissible)
+
+
+def untried_first(admissible: Sequence[str], taken: Sequence[str]) -> list[str]:
+    """``admissible`` with the actions already ``taken`` this episode moved to the end,
+    each group in its own order: the episode loop's working memory.
+
+    A small actor shown the same list at every step has no way to tell the places it
+    has been from those it has not, and walks back and forth between two of them; with
+    what it has not tried yet listed first, "the first place listed" is new ground."""
+    done = set(taken)
+    return ([a for a in admissible if a not in done] + [a for a in admissible if a in done])
 
 
 def action_reply(action: str) -> str:

@@ -199,11 +199,16 @@ class SFTConfig(_Adapter):
     episodes: int = _f(6, "demonstrated episodes per home or shopper")
     memory: list[str] = _f(None, "memory variants the demonstrations are played with: none, full "
                            "(notes, lessons and task tree); default both")
+    expert: str = _f(None, "who demonstrates: explorer (the scripted actor, which sees only what "
+                     "the LLM actor sees; household default) or plan (the environment's "
+                     "expert_plan; shop default)")
     trajectories: str = _f(None, "a TrajectoryRecorder JSONL file to learn from instead of the "
-                           "environment's expert plans")
+                           "environment's expert")
     max_episode_steps: int = _f(None, "step limit per demonstrated episode (default: the "
                                 "environment's own)")
     examples: int = _f(0, "use at most this many turns (0: all)")
+    moves: float = _f(1.0, "share of plain moves (go to ..., open ...) kept; below 1, more of "
+                      "the training goes to the turns that need the task's words")
     epochs: float = _f(2.0, "passes over the examples (when --steps is 0)")
     steps: int = _f(0, "optimizer steps; 0: as many as --epochs take")
     learning_rate: float = _f(2e-4, "optimizer learning rate")
@@ -228,6 +233,10 @@ class SFTConfig(_Adapter):
         bad = [m for m in self.memory if m not in ("none", "full")]
         if bad:
             raise ConfigError(f"memory={bad}: choose none and/or full")
+        if not 0 < self.moves <= 1:
+            raise ConfigError(f"moves={self.moves}: a share in (0, 1]")
+        if self.expert not in (None, "explorer", "plan"):
+            raise ConfigError(f"expert={self.expert!r}: choose explorer or plan")
         if self.trajectories is not None and not Path(self.trajectories).is_file():
             raise ConfigError(f"trajectories file {self.trajectories} does not exist")
 

@@ -1,17 +1,28 @@
 """Supervised examples for the actor, from demonstrations played through the runtime's
 own episode loop.
 
-A demonstration is an environment's expert plan (``expert_plan()``, which reads the
-true state) or a recorded trajectory (a :class:`envs.TrajectoryRecorder` file). It is
-played by :func:`training.eval.episodes.run_episode`, the loop ``agentmem eval``
-and the demos use, with or without memory, and at every turn the prompt that
+A demonstration comes from one of three teachers:
+
+- ``explorer``: the environment's scripted actor (:mod:`policies.scripted`), which sees
+  only what the LLM actor sees (the observation, the task, the hints memory hands it),
+  so its choices can be imitated from the prompt; with memory it goes straight to where
+  a thing was seen before, so the demonstrations also show memory being used. Episodes
+  it does not win are dropped (counted in ``dropped``). The household's default.
+- ``plan``: the environment's ``expert_plan()``. The household's plan reads the true state
+  (it walks straight to the hidden object), which no prompt shows: an actor trained on it
+  learns to guess. The shop's plan uses only the instruction and the pages, so it is the
+  shop's default.
+- a recorded trajectory (a :class:`envs.TrajectoryRecorder` file).
+
+Each is played by :func:`training.eval.episodes.run_episode`, the loop ``agentmem
+eval`` and the demos use, with or without memory, and at every turn the prompt that
 :class:`policies.PromptedActor` would send is recorded next to the demonstrated
 action written as the constrained reply (:func:`policies.actor.action_reply`). So the
 supervised data is the inference prompt, token for token, including the task tree,
 the notes and the lessons memory hands the actor.
 
-A demonstration that is not valid in its environment (an action the environment
-rejects, or an episode that does not end in success) raises
+A plan or a recorded trajectory that is not valid in its environment (an action the
+environment rejects, or an episode that does not end in success) raises
 :class:`ConfigError` before any training starts.
 
 Held out, never trained on: the household's ``unseen`` homes, and shoppers numbered
@@ -20,6 +31,7 @@ from :data:`HELD_OUT_SHOPPERS` up.
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 from typing import Any, Sequence
@@ -29,11 +41,25 @@ from agentmem.memory import Memory
 from envs import make_env
 from envs.base import read_trajectories
 
-__all__ = ["actor_examples", "MEMORY_VARIANTS", "HELD_OUT_SHOPPERS", "RecordingActor"]
+__all__ = ["actor_examples", "MEMORY_VARIANTS", "HELD_OUT_SHOPPERS", "RecordingActor", "EXPERTS",
+           "default_expert"]
+
+EXPERTS = ("explorer", "plan")
+"""Who demonstrates when no trajectory file is given (see the module docstring)."""
+
+
+def default_expert(env_name: str) -> str:
+    """The teacher whose choices the prompt explains: the household's explorer (its plan
+    reads hidden state), the shop's plan (it reads only what the actor sees)."""
+    return "explorer" if env_name == "household" else "plan"
+
 
 MEMORY_VARIANTS = ("none", "full")
 """What the demonstrations are played with: no memory, or notes + lessons + task tree
 (the ``full`` variant of ``agentmem eval household|shop``)."""
+
+MOVES = ("go to ", "open ")
+"""Actions that walk or open (most of a household episode's turns)."""
 
 HELD_OUT_SHOPPERS = 1000
 """Shoppers from this number up are for evaluation only."""
@@ -103,16 +129,31 @@ def actor_examples(env_name: str = "household", *, instances: Sequence[int] = (1
                    episodes: int = 6, memory: Sequence[str] = MEMORY_VARIANTS,
                    trajectories: str | Path | None = None, split: str = "seen",
                    max_steps: int | None = None, seed: int = 0, limit: int | None = None,
-                   embedder: Any = "minilm") -> list[dict[str, Any]]:
+                   embedder: Any = "minilm", expert: str | None = None,
+                   dropped: list[tuple[int, int]] | None = None,
+                   moves: float = 1.0) -> list[dict[str, Any]]:
     """Rows ``{"prompt": messages, "completion": [reply], "env", "instance", "seed",
     "memory"}``: every turn of every demonstration, under each memory variant.
 
     Each (memory variant, instance) plays its episodes in order with one memory, so
     later episodes see the notes, exemplars and lessons earlier ones left, as in a
-    persistent home or with a recurring shopper at inference.
+    persistent home or with a recurring shopper at inference. ``expert`` picks the
+    teacher (:data:`EXPERTS`; default :func:`default_expert`); the explorer's lost
+    episodes are left out and, when ``dropped`` is a list, appended to it as
+    ``(instance, seed)``. ``moves`` is the share of plain moves (:data:`MOVES`) kept:
+    below 1 more of the training goes to the turns that need the task's words (which
+    object to take, where to put it).
     """
+    if not 0 < moves <= 1:
+        raise ConfigError(f"moves={moves}: the share of plain moves kept must be in (0, 1]")
     from policies.scripted import PlanFollower
+    from training.eval.envs_eval import make_actor
     from training.eval.episodes import EnvMemory, run_episode
+
+    expert = expert or default_expert(env_name)
+    if expert not in EXPERTS:
+        raise ConfigError(f"expert={expert!r}: choose {' or '.join(EXPERTS)}")
+    explorer = make_actor("scripted", env_name)
 
     bad = [m for m in memory if m not in MEMORY_VARIANTS]
     if bad or not memory:
@@ -131,8 +172,9 @@ def actor_examples(env_name: str = "household", *, instances: Sequence[int] = (1
             env_memory = EnvMemory(store) if store is not None else None
             try:
                 for n, (ep_seed, actions) in enumerate(eps):
-                    teacher = PlanFollower(env=env) if actions is None else PlanFollower(
-                        plan=actions)
+                    exploring = actions is None and expert == "explorer"
+                    teacher = (PlanFollower(plan=actions) if actions is not None else
+                               explorer() if exploring else PlanFollower(env=env))
                     recorder = RecordingActor(teacher)
                     result = run_episode(env, recorder, seed=ep_seed, episode=n,
                                          memory=env_memory)
@@ -141,6 +183,10 @@ def actor_examples(env_name: str = "household", *, instances: Sequence[int] = (1
                     if result.invalid or not all(r["admissible"] for r in recorder.rows):
                         raise ConfigError(f"the demonstration for {where} takes an action the "
                                           f"environment rejects; fix or drop that episode")
+                    if not result.success and exploring:
+                        if dropped is not None:
+                            dropped.append((instance, ep_seed))
+                        continue
                     if not result.success:
                         raise ConfigError(f"the demonstration for {where} does not solve the "
                                           f"task ({result.steps} steps); supervised data must "
@@ -151,5 +197,8 @@ def actor_examples(env_name: str = "household", *, instances: Sequence[int] = (1
             finally:
                 if store is not None:
                     store.close()
-    random.Random(seed).shuffle(rows)
+    rng = random.Random(seed)
+    rows = [r for r in rows if moves >= 1 or not json.loads(
+        r["completion"][0]["content"])["action"].startswith(MOVES) or rng.random() < moves]
+    rng.shuffle(rows)
     return rows[:limit] if limit else rows

@@ -206,16 +206,18 @@ def play_actor_episode(llm: Any, env: Any, seed: int, context: EpisodeContext, *
     admissible actions; ``context`` decides what each turn is conditioned on.
     """
     from policies import PromptedActor
-    from policies.actor import action_schema
+    from policies.actor import action_schema, untried_first
 
     actor = PromptedActor(None)  # renders prompts; the model is ``llm``
     obs = env.reset(seed)
     info = env.info()
-    context.open(actor.messages(obs, info["admissible"], f"Task: {env.task}"))
     episode = ActorEpisode()
+    # Listed as the runtime's episode loop lists them: what was not tried yet first.
+    admissible = untried_first(info["admissible"], [])
+    context.open(actor.messages(obs, admissible, f"Task: {env.task}"))
     done = False
     while not done:
-        generated = context.generate(llm, action_schema(info["admissible"]), max_new_tokens,
+        generated = context.generate(llm, action_schema(admissible), max_new_tokens,
                                      temperature)
         if generated is None:
             break
@@ -224,8 +226,9 @@ def play_actor_episode(llm: Any, env: Any, seed: int, context: EpisodeContext, *
         action = parse_action(text)
         obs, _, done, info = env.step(action)
         episode.turns.append(ActorTurn(prompt_ids, reply_ids, action, bool(info.get("invalid"))))
+        admissible = untried_first(info["admissible"], [t.action for t in episode.turns])
         context.reply(reply_ids, text, None if done else
-                      actor.messages(obs, info["admissible"], f"Task: {env.task}"))
+                      actor.messages(obs, admissible, f"Task: {env.task}"))
     episode.total_reward = float(env.total_reward)
     episode.success = bool(getattr(env, "won", env.total_reward >= 1.0))
     episode.steps = env.steps

@@ -6,12 +6,13 @@ and LoRA.
     python -m training.sft --trajectories episodes.jsonl      (recorded demonstrations)
     agentmem train sft ...                                    (the same flags)
 
-The examples are the turns of demonstrations (the environment's expert plan, or a
-recorded trajectory) played through the runtime's episode loop with and without
-memory (:mod:`training.demonstrations`): each is the prompt the runtime actor is
-sent and the reply ``{"action": ...}`` as constrained decoding writes it; the loss
-is on the reply's tokens only. Every demonstration is checked (valid actions, a
-won episode) before the model is loaded.
+The examples are the turns of demonstrations (the scripted explorer, which sees only
+what the actor sees; the environment's expert plan; or a recorded trajectory) played
+through the runtime's episode loop with and without memory
+(:mod:`training.demonstrations`): each is the prompt the runtime actor is sent and the
+reply ``{"action": ...}`` as constrained decoding writes it; the loss is on the reply's
+tokens only. Every plan and recording is checked (valid actions, a won episode) before
+the model is loaded; the explorer's lost episodes are dropped and counted.
 
 The result is a LoRA adapter at ``OUTPUT_DIR/adapter`` that records the template it
 was trained with: ``PromptedActor("local", adapter=...)`` loads it, and
@@ -30,18 +31,20 @@ from typing import Any
 
 from agentmem.errors import ConfigError
 from training.config import SFTConfig, parse_args
-from training.demonstrations import actor_examples
+from training.demonstrations import actor_examples, default_expert
 from training.logs import JsonlLog, log_callback, plot_log, report_to, run_trainer
 
 __all__ = ["train_sft", "examples_for_sft", "main"]
 
 
-def examples_for_sft(config: SFTConfig) -> list[dict[str, Any]]:
-    """The prompt/completion rows a config trains on (checked demonstrations)."""
+def examples_for_sft(config: SFTConfig, dropped: list | None = None) -> list[dict[str, Any]]:
+    """The prompt/completion rows a config trains on (checked demonstrations); the
+    explorer's lost episodes are appended to ``dropped``."""
     rows = actor_examples(config.env, instances=config.instances, episodes=config.episodes,
                           memory=config.memory, trajectories=config.trajectories,
                           max_steps=config.max_episode_steps, seed=config.seed,
-                          limit=config.examples or None)
+                          limit=config.examples or None, expert=config.expert,
+                          dropped=dropped, moves=config.moves)
     if not rows:
         raise ConfigError("no training examples were built; check --instances and --episodes")
     return rows
@@ -60,7 +63,8 @@ def train_sft(config: SFTConfig) -> dict[str, Any]:
     if config.resume and not same and any(out.glob("checkpoint-*")):
         raise ConfigError(f"{out} holds checkpoints of a run with another config; pass a new "
                           "--output-dir, or --no-resume to start over there")
-    rows = examples_for_sft(config)  # fails here, before the model loads, on bad data
+    dropped: list = []
+    rows = examples_for_sft(config, dropped)  # fails here, before the model loads, on bad data
     out.mkdir(parents=True, exist_ok=True)
     (out / "config.json").write_text(config.to_json())
 
@@ -96,10 +100,13 @@ def train_sft(config: SFTConfig) -> dict[str, Any]:
     summary = {"adapter": str(out / "adapter"), **run, "examples": len(rows),
                "examples_by_memory": {m: sum(r["memory"] == m for r in rows)
                                       for m in config.memory},
+               "expert": config.expert or default_expert(config.env),
+               "episodes_dropped": len(dropped),
                "first_loss": losses[0] if losses else math.nan,
                "last_loss": losses[-1] if losses else math.nan}
     save_adapter(trainer.model, tokenizer, out / "adapter", policy=config.policy,
-                 extra={"trainer": "sft", "env": config.env, "steps": trainer.state.global_step,
+                 extra={"trainer": "sft", "env": config.env,
+                        "expert": summary["expert"], "steps": trainer.state.global_step,
                         "examples": len(rows), "instances": config.instances,
                         "memory": config.memory})
     plot_log(out / "log.jsonl", out / "training.png", f"SFT, {config.policy} policy ({config.env})")

@@ -49,15 +49,17 @@ def test_actor_memory_table_and_plot(tmp_path):
     def variant(wins):
         episodes = [{"seed": i, "task": f"t{i}", "success": i < wins} for i in range(6)]
         return {"summary": {"episodes": 6, "success_rate": wins / 6, "score": wins / 6,
-                            "avg_steps": 9.0, "invalid_rate": 0.0, "seconds": 60.0},
+                            "subgoals": 0.5, "avg_steps": 9.0, "invalid_rate": 0.0, "seconds": 60.0},
                 "curve": [{"episode": i, "success": float(i < wins), "steps": 9.0}
                           for i in range(6)], "episodes": episodes}
 
-    rows = {"prompted": {"variants": {"none": variant(0), "full": variant(1)}},
+    rows = {"scripted": {"variants": {"none": variant(5), "full": variant(6)}},
+            "prompted": {"variants": {"none": variant(0), "full": variant(1)}},
             "sft": {"variants": {"none": variant(3), "full": variant(5)}}}
     args = argparse.Namespace(env="household", instances=[1], episodes=6, max_steps=15)
     text, gains = bench_actor_memory.table(rows, args)
     assert gains["sft vs prompted (full)"]["gain"] == pytest.approx(4 / 6)
     assert "| sft | full | 0.83" in text
+    assert "scripted vs prompted (none)" not in gains  # the reference row is not compared
     bench_actor_memory.plot(rows, tmp_path / "actor_memory.png", "household")
     assert _png(tmp_path / "actor_memory.png")

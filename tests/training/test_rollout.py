@@ -207,3 +207,14 @@ def test_ppo_samples_the_manager_under_the_schema_of_the_memories_shown(monkeypa
     assert [s.reward for s in samples] == [2.0, 0.0]
     ids = [s["properties"]["operations"]["items"]["properties"]["id"]["enum"] for s in schemas]
     assert ids == [[-1, 0, 1], [-1]]  # from the rows' memories, not from counting "[" lines
+
+
+def test_rollouts_list_untried_actions_first_as_the_runtime_loop_does():
+    # A model that always takes the first action listed never repeats one while an
+    # untried one is left: the rollout lists them as training.eval.episodes does.
+    tok = CharTokenizer()
+    llm = ScriptedActorLLM(tok)
+    ep = play_actor_episode(llm, household(max_steps=8), 5, TurnPrompts(tok),
+                            max_new_tokens=40, temperature=1.0)
+    actions = [t.action for t in ep.turns]
+    assert len(actions) == 8 and len(set(actions)) == 8, actions

@@ -36,6 +36,69 @@ def test_demonstrations_are_runtime_prompts_with_the_expert_action_as_the_reply(
     assert not any("Solved '" in r["prompt"][-1]["content"] for r in rows if r["memory"] == "none")
 
 
+def test_the_household_explorer_demonstrates_only_what_the_prompt_explains():
+    """The household's default teacher sees what the actor sees: its first move in a home
+    it knows nothing about is the first place listed, not the hidden object's place
+    (which the expert plan walks to). With memory it goes straight to where the object
+    was noted in an earlier episode, so the demonstrations show memory being used."""
+    dropped: list = []
+    rows = actor_examples("household", instances=[1, 2, 3], episodes=3, embedder="hash",
+                          dropped=dropped)
+    assert not dropped  # the explorer wins every one of these (50-step limit)
+
+    def first_listed_place(text, admissible):  # the first place listed but the target
+        target = re.search(r"Your task is to: .* (?:in|on) (\w+)\.", text).group(1)
+        return next(a for a in admissible if a.startswith("go to ") and a.split()[2] != target)
+
+    starts = [r for r in rows if r["prompt"][-1]["content"].count("You are in the middle")]
+    for r in starts:
+        if r["memory"] == "none":
+            action = json.loads(r["completion"][0]["content"])["action"]
+            assert action == first_listed_place(r["prompt"][-1]["content"],
+                                                _admissible(r["prompt"]))
+    plan_starts = []
+    for instance in (1, 2, 3):
+        env = make_env("household", instance=instance)()
+        for seed in range(3):
+            obs = env.reset(seed)
+            plan_starts.append(env.expert_plan()[0] == first_listed_place(
+                obs, env.admissible_actions()))
+    assert not all(plan_starts)  # the plan's first move depends on hidden state
+    moved_to_note = 0
+    for r in starts:
+        action = json.loads(r["completion"][0]["content"])["action"]
+        lessons = r["prompt"][-1]["content"].split("Observation:")[0]
+        moved_to_note += r["memory"] == "full" and re.search(
+            rf"was (?:in|on) {action[len('go to '):]}\n", lessons) is not None
+    assert moved_to_note >= 1
+    with pytest.raises(ConfigError, match="expert"):
+        actor_examples("household", instances=[1], episodes=1, expert="oracle")
+
+
+def test_explorer_episodes_it_loses_are_dropped_and_counted():
+    dropped: list = []
+    rows = actor_examples("household", instances=[1], episodes=2, memory=["none"],
+                          max_steps=3, embedder="hash", dropped=dropped)
+    assert rows == [] and dropped == [(1, 0), (1, 1)]
+    with pytest.raises(ConfigError, match="does not solve"):  # a plan must win
+        actor_examples("household", instances=[1], episodes=1, memory=["none"], max_steps=2,
+                       expert="plan", embedder="hash")
+
+
+def test_thinning_plain_moves_keeps_every_turn_that_needs_the_task():
+    def verbs(rows):
+        return [json.loads(r["completion"][0]["content"])["action"].split()[0] for r in rows]
+
+    every = verbs(actor_examples("household", instances=[1, 2], episodes=2, embedder="hash"))
+    thin = verbs(actor_examples("household", instances=[1, 2], episodes=2, embedder="hash",
+                                moves=0.3))
+    assert sorted(v for v in thin if v not in ("go", "open")) == sorted(
+        v for v in every if v not in ("go", "open"))
+    assert 0 < thin.count("go") < 0.6 * every.count("go")
+    with pytest.raises(ConfigError, match="moves"):
+        actor_examples("household", instances=[1], episodes=1, moves=0)
+
+
 def test_the_shop_demonstration_searches_in_the_instructions_words():
     env = make_env("shop", instance=3)()
     for seed in range(10):
@@ -108,6 +171,7 @@ def test_sft_config_refuses_bad_values_before_any_work(tmp_path):
 
     for argv, message in [(["--memory", "lessons"], "memory"), (["--env", "locomo"], "env"),
                           (["--episodes", "0"], "episodes"),
+                          (["--expert", "oracle"], "expert"), (["--moves", "1.5"], "moves"),
                           (["--trajectories", str(tmp_path / "x.jsonl")], "does not exist"),
                           (["--init-adapter", str(tmp_path)], "not a LoRA adapter")]:
         with pytest.raises(ConfigError, match=message):
@@ -182,6 +246,7 @@ def test_sft_trains_an_adapter_the_runtime_actor_loads(tmp_path):
     assert summary["first_loss"] == summary["first_loss"] and summary["first_loss"] > 0
     meta = json.loads((out / "adapter" / "agentmem-adapter.json").read_text())
     assert meta["template"] == "actor.v2" and meta["trainer"] == "sft"
+    assert meta["expert"] == "explorer" and summary["episodes_dropped"] == 0
     assert (out / "training.png").exists()
     # The same config again is the finished run, reused; another one there is refused.
     assert train_sft(parse_args(SFTConfig, argv))["reused"]
@@ -214,3 +279,35 @@ def test_an_adapter_goes_with_the_llm_actor_only():
 
     with pytest.raises(InvalidArgumentError, match="adapter is for the llm actor"):
         run_env_eval("household", actor="scripted", adapter="runs/x/adapter", episodes=1)
+
+
+def test_actions_already_taken_are_listed_last_in_both_loops():
+    from policies.actor import untried_first
+
+    listed = ["open drawer 1", "go to cabinet 1", "go to cabinet 2", "go to drawer 1", "look"]
+    assert untried_first(listed, ["go to cabinet 1", "look", "go to cabinet 1"]) == [
+        "open drawer 1", "go to cabinet 2", "go to drawer 1", "go to cabinet 1", "look"]
+    assert untried_first(listed, []) == listed
+
+    # The runtime's loop: at every turn the actor is shown what it has not done first.
+    from agentmem.protocols import Action
+    from training.eval.episodes import run_episode
+
+    class Recorder:
+        def __init__(self):
+            self.seen, self.taken = [], []
+
+        def act(self, observation, admissible, task_prompt="", lessons=()):
+            self.seen.append(list(admissible))
+            go = [a for a in admissible if a.startswith("go to ")]
+            self.taken.append(go[0])
+            return Action(action=go[0])
+
+    env = make_env("household", instance=1, max_steps=6)()
+    actor = Recorder()
+    result = run_episode(env, actor, seed=0)
+    for n, shown in enumerate(actor.seen):
+        fresh = [a for a in shown if a.startswith("go to ") and a not in actor.taken[:n]]
+        assert shown.index(fresh[0]) < min(
+            [shown.index(a) for a in actor.taken[:n] if a in shown] or [len(shown)])
+    assert len(set(actor.taken)) == result.steps  # it never went back to a place

@@ -49,6 +49,7 @@ def _summary(rows: list[EpisodeResult]) -> dict[str, float]:
     steps = [r.steps for r in rows]
     return {"episodes": len(rows), "success_rate": statistics.mean(r.success for r in rows),
             "score": statistics.mean(r.reward for r in rows),
+            "subgoals": statistics.mean(r.subgoal_share for r in rows),
             "avg_steps": statistics.mean(steps),
             "invalid_rate": sum(r.invalid for r in rows) / max(1, sum(steps)),
             "llm_calls": sum(r.llm_calls for r in rows),

@@ -12,6 +12,12 @@ Memory here is three structures working together (all in one :class:`Memory`):
   are the actions taken with what they produced; the actor sees its prompt (the
   task and the recent steps) within a token budget.
 
+Without any memory the loop still keeps the episode's own trace in one way: the
+admissible actions are listed with those already taken this episode last
+(:func:`policies.actor.untried_first`), so the first place listed is one the actor
+has not been to. The RL rollouts (:func:`training.rollout.play_actor_episode`) list
+them the same way.
+
 ``run_series`` plays consecutive episodes (a persistent household, a recurring
 shopper) and returns one row per episode, the learning curve.
 """
@@ -30,6 +36,7 @@ from agentmem.records import Kind
 from agentmem.structures.lessons import LessonStore
 from agentmem.structures.tasks import TaskTree
 from envs.base import INVALID_ACTION, TextEnv
+from policies.actor import untried_first
 
 __all__ = ["EpisodeResult", "EnvMemory", "run_episode", "run_series"]
 
@@ -48,6 +55,7 @@ class EpisodeResult:
     seconds: float
     llm_calls: int = 0
     trajectory: list[tuple[str, str]] = field(default_factory=list)
+    subgoal_share: float = 0.0  # env.progress() at the end: how far a lost episode got
 
     def row(self) -> dict[str, Any]:
         out = asdict(self)
@@ -124,7 +132,8 @@ def run_episode(env: TextEnv, actor: ActorPolicy, *, seed: int, episode: int = 0
         prompt = f"Task: {task}"
         if tree is not None:
             prompt = tree.prompt(memory.budget)
-        act = actor.act(obs, info["admissible"], prompt, hints)
+        admissible = untried_first(info["admissible"], [a for a, _ in trajectory])
+        act = actor.act(obs, admissible, prompt, hints)
         calls += act.usage.calls
         obs, reward, done, info = env.step(act.action)
         invalid += bool(info.get("invalid"))
@@ -146,7 +155,8 @@ def run_episode(env: TextEnv, actor: ActorPolicy, *, seed: int, episode: int = 0
         except AgentMemError:  # memory upkeep must never lose the episode's result
             pass
     return EpisodeResult(episode, seed, task, success, float(env.total_reward), env.steps,
-                         invalid, time.perf_counter() - start, calls, trajectory)
+                         invalid, time.perf_counter() - start, calls, trajectory,
+                         subgoal_share=float(env.progress()))
 
 
 def run_series(make_env: Callable[[], TextEnv], actor_factory: Callable[[], ActorPolicy], *,
