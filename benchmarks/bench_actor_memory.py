@@ -10,9 +10,9 @@ on held-out tasks: the household's unseen homes, or shoppers numbered 1000 and u
 (:data:`training.demonstrations.HELD_OUT_SHOPPERS`), which supervised training never
 sees. Rows: the scripted actor (rule-based, no model: the household's SFT teacher, a
 reference for what the task allows in this many steps), the prompted actor (no
-adapter) and each ``--adapter``, each without
-memory (``none``) and with memory (``full``: notes of where things were, exemplars of
-the steps that solved earlier tasks and lessons from failures, and the task tree).
+adapter) and each ``--adapter``, each without memory (``none``) and with memory
+(``full``: notes of where things were, exemplars of the steps that solved earlier
+tasks and lessons from failures, and the task tree).
 All rows play the same episodes (the same homes or shoppers, the same seeds), in
 order, so a memory row's later episodes can use what its earlier ones left.
 
@@ -20,7 +20,8 @@ Reported: success rate (Wilson 95% interval), score, the share of the episode's
 sub-goals reached (``env.progress()``: how far a lost episode got), steps,
 invalid-action rate, wall time, and every episode's actions; paired bootstrap 95%
 intervals for memory's gain per actor and for each adapter's gain over the prompted
-actor with the same memory; the success curve over episodes. Writes benchmarks/out/bench_actor_memory.{json,md,png}.
+actor with the same memory; the success curve over episodes. Writes
+benchmarks/out/bench_actor_memory.{json,md,png}.
 """
 
 from __future__ import annotations
