@@ -230,13 +230,15 @@ class SFTConfig(_Adapter):
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
         if self.steps < 0 or self.examples < 0 or self.epochs <= 0:
             raise ConfigError("steps and examples must be >= 0 and epochs > 0")
-        bad = [m for m in self.memory if m not in ("none", "full")]
+        from training.demonstrations import EXPERTS, MEMORY_VARIANTS
+
+        bad = [m for m in self.memory if m not in MEMORY_VARIANTS]
         if bad:
             raise ConfigError(f"memory={bad}: choose none and/or full")
         if not 0 < self.moves <= 1:
             raise ConfigError(f"moves={self.moves}: a share in (0, 1]")
-        if self.expert not in (None, "explorer", "plan"):
-            raise ConfigError(f"expert={self.expert!r}: choose explorer or plan")
+        if self.expert is not None and self.expert not in EXPERTS:
+            raise ConfigError(f"expert={self.expert!r}: choose {' or '.join(EXPERTS)}")
         if self.trajectories is not None and not Path(self.trajectories).is_file():
             raise ConfigError(f"trajectories file {self.trajectories} does not exist")
 

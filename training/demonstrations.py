@@ -31,7 +31,6 @@ from :data:`HELD_OUT_SHOPPERS` up.
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 from typing import Any, Sequence
@@ -83,6 +82,7 @@ class RecordingActor:
         self.rows.append({"prompt": messages,
                           "completion": [{"role": "assistant",
                                           "content": action_reply(action.action)}],
+                          "action": action.action,
                           "admissible": is_admissible(action.action, actions)})
         return action
 
@@ -133,7 +133,7 @@ def actor_examples(env_name: str = "household", *, instances: Sequence[int] = (1
                    dropped: list[tuple[int, int]] | None = None,
                    moves: float = 1.0) -> list[dict[str, Any]]:
     """Rows ``{"prompt": messages, "completion": [reply], "env", "instance", "seed",
-    "memory"}``: every turn of every demonstration, under each memory variant.
+    "memory", "action"}``: every turn of every demonstration, under each memory variant.
 
     Each (memory variant, instance) plays its episodes in order with one memory, so
     later episodes see the notes, exemplars and lessons earlier ones left, as in a
@@ -193,12 +193,12 @@ def actor_examples(env_name: str = "household", *, instances: Sequence[int] = (1
                                           "be successful episodes")
                     rows += [{"prompt": r["prompt"], "completion": r["completion"],
                               "env": env_name, "instance": instance, "seed": ep_seed,
-                              "memory": variant} for r in recorder.rows]
+                              "memory": variant, "action": r["action"]} for r in recorder.rows]
             finally:
                 if store is not None:
                     store.close()
     rng = random.Random(seed)
-    rows = [r for r in rows if moves >= 1 or not json.loads(
-        r["completion"][0]["content"])["action"].startswith(MOVES) or rng.random() < moves]
+    rows = [r for r in rows if moves >= 1 or not r["action"].startswith(MOVES)
+            or rng.random() < moves]
     rng.shuffle(rows)
     return rows[:limit] if limit else rows
