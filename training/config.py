@@ -209,6 +209,8 @@ class SFTConfig(_Adapter):
     examples: int = _f(0, "use at most this many turns (0: all)")
     moves: float = _f(1.0, "share of plain moves (go to ..., open ...) kept; below 1, more of "
                       "the training goes to the turns that need the task's words")
+    takes: int = _f(1, "times each turn that picks an object up appears in the data (the "
+                    "turn a fine-tuned actor gets wrong first)")
     epochs: float = _f(2.0, "passes over the examples (when --steps is 0)")
     steps: int = _f(0, "optimizer steps; 0: as many as --epochs take")
     learning_rate: float = _f(2e-4, "optimizer learning rate")
@@ -237,6 +239,8 @@ class SFTConfig(_Adapter):
             raise ConfigError(f"memory={bad}: choose none and/or full")
         if not 0 < self.moves <= 1:
             raise ConfigError(f"moves={self.moves}: a share in (0, 1]")
+        if self.takes < 1:
+            raise ConfigError(f"takes={self.takes}: each take turn appears at least once")
         if self.expert is not None and self.expert not in EXPERTS:
             raise ConfigError(f"expert={self.expert!r}: choose {' or '.join(EXPERTS)}")
         if self.trajectories is not None and not Path(self.trajectories).is_file():

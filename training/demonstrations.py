@@ -60,6 +60,9 @@ MEMORY_VARIANTS = ("none", "full")
 MOVES = ("go to ", "open ")
 """Actions that walk or open (most of a household episode's turns)."""
 
+TAKES = ("take ",)
+"""Actions that pick an object up: where the task's words decide the turn."""
+
 HELD_OUT_SHOPPERS = 1000
 """Shoppers from this number up are for evaluation only."""
 
@@ -131,7 +134,7 @@ def actor_examples(env_name: str = "household", *, instances: Sequence[int] = (1
                    max_steps: int | None = None, seed: int = 0, limit: int | None = None,
                    embedder: Any = "minilm", expert: str | None = None,
                    dropped: list[tuple[int, int]] | None = None,
-                   moves: float = 1.0) -> list[dict[str, Any]]:
+                   moves: float = 1.0, takes: int = 1) -> list[dict[str, Any]]:
     """Rows ``{"prompt": messages, "completion": [reply], "env", "instance", "seed",
     "memory", "action"}``: every turn of every demonstration, under each memory variant.
 
@@ -142,10 +145,14 @@ def actor_examples(env_name: str = "household", *, instances: Sequence[int] = (1
     episodes are left out and, when ``dropped`` is a list, appended to it as
     ``(instance, seed)``. ``moves`` is the share of plain moves (:data:`MOVES`) kept:
     below 1 more of the training goes to the turns that need the task's words (which
-    object to take, where to put it).
+    object to take, where to put it). ``takes`` repeats each turn that picks an object up:
+    about one turn in ten, and the one a fine-tuned actor forgets first (see
+    ``benchmarks/bench_actor_agreement.py``).
     """
     if not 0 < moves <= 1:
         raise ConfigError(f"moves={moves}: the share of plain moves kept must be in (0, 1]")
+    if takes < 1:
+        raise ConfigError(f"takes={takes}: each take turn appears at least once")
     from policies.scripted import PlanFollower
     from training.eval.envs_eval import make_actor
     from training.eval.episodes import EnvMemory, run_episode
@@ -200,5 +207,6 @@ def actor_examples(env_name: str = "household", *, instances: Sequence[int] = (1
     rng = random.Random(seed)
     rows = [r for r in rows if moves >= 1 or not r["action"].startswith(MOVES)
             or rng.random() < moves]
+    rows += [r for r in rows if r["action"].startswith(TAKES) for _ in range(takes - 1)]
     rng.shuffle(rows)
     return rows[:limit] if limit else rows

@@ -44,7 +44,7 @@ def examples_for_sft(config: SFTConfig, dropped: list | None = None) -> list[dic
                           memory=config.memory, trajectories=config.trajectories,
                           max_steps=config.max_episode_steps, seed=config.seed,
                           limit=config.examples or None, expert=config.expert,
-                          dropped=dropped, moves=config.moves)
+                          dropped=dropped, moves=config.moves, takes=config.takes)
     if not rows:
         raise ConfigError("no training examples were built; check --instances and --episodes")
     return rows

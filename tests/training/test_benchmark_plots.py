@@ -63,3 +63,36 @@ def test_actor_memory_table_and_plot(tmp_path):
     assert "scripted vs prompted (none)" not in gains  # the reference row is not compared
     bench_actor_memory.plot(rows, tmp_path / "actor_memory.png", "household")
     assert _png(tmp_path / "actor_memory.png")
+
+
+def test_actor_agreement_counts_each_kind_of_turn_and_false_takes(tmp_path):
+    import argparse
+
+    import bench_actor_agreement as b
+
+    from envs import make_env
+    from policies.scripted import HouseholdExplorer
+    from training.eval.episodes import run_episode
+
+    # The explorer shadowed by itself through the runtime's loop agrees on every turn.
+    shadow = b.ShadowActor(HouseholdExplorer(), HouseholdExplorer())
+    env = make_env("household", instance=1, split="unseen", max_steps=30)()
+    assert run_episode(env, shadow, seed=0).success
+    same = b.summarise(shadow.turns)
+    assert same["all"]["agree"] == same["all"]["turns"] == len(shadow.turns) > 0
+    assert same["false_take"]["agree"] == 0
+
+    turns = [{"teacher": "take plate 1 from cabinet 2", "student": "take plate 3 from cabinet 2"},
+             {"teacher": "take mug 1 from cabinet 2", "student": "go to drawer 1"},
+             {"teacher": "go to cabinet 3", "student": "take bowl 1 from cabinet 2"},
+             {"teacher": "open cabinet 3", "student": "open cabinet 3"},
+             {"teacher": "clean knife 1 with sinkbasin 1", "student": "look"}]
+    s = b.summarise(turns)
+    assert s["take"] == {"turns": 2, "agree": 0, "took_something": 1, "right_kind": 1}
+    assert s["false_take"] == {"turns": 3, "agree": 1}
+    assert s["open"] == {"turns": 1, "agree": 1} and s["process"] == {"turns": 1, "agree": 0}
+    rows = {"prompted": {"summary": s, "seconds": 60.0}, "sft": {"summary": same, "seconds": 1.0}}
+    text = b.table(rows, argparse.Namespace(instances=[1], episodes=1, max_steps=30))
+    assert "| prompted | 0.20" in text and "(1/3)" in text
+    b.plot(rows, tmp_path / "agreement.png")
+    assert _png(tmp_path / "agreement.png")
