@@ -20,7 +20,8 @@ from agentmem.records import MemoryRecord
 from policies.base import PromptedPolicy
 from policies.manager import as_records
 
-__all__ = ["PromptedActor", "action_schema", "action_reply", "is_admissible", "untried_first"]
+__all__ = ["PromptedActor", "action_schema", "action_reply", "is_admissible", "untried_first",
+           "naming_the_task"]
 
 
 _SLOT = re.compile(r"(\w+)\[\.\.\.\]")
@@ -61,6 +62,26 @@ def untried_first(admissible: Sequence[str], taken: Sequence[str]) -> list[str]:
     return ([a for a in admissible if a not in done] + [a for a in admissible if a in done])
 
 
+_FILLER = frozenset("a an the in on at to of from with under into and or some two task".split())
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in _FILLER}
+
+
+def naming_the_task(admissible: Sequence[str], task: str, limit: int = 6) -> list[str]:
+    """The admissible actions that name words of ``task`` (most shared words first, then
+    in listed order), at most ``limit``.
+
+    Whether the asked-for object is in view is one comparison of words, but a fine-tuned
+    135M actor does not learn it from a few hundred demonstrations: it takes whatever
+    it finds as often as the data take anything (``benchmarks/bench_actor_agreement.py``).
+    Shown this short list, "take X" is in it exactly when X is what the task names."""
+    wanted = _words(task)
+    scored = [(len(_words(a) & wanted), i, a) for i, a in enumerate(admissible)]
+    return [a for n, _, a in sorted(scored, key=lambda t: (-t[0], t[1])) if n][:limit]
+
+
 def action_reply(action: str) -> str:
     """The reply text that names ``action``, exactly as constrained decoding writes it
     (supervised training targets are this text, so they match inference token for token)."""
@@ -78,9 +99,11 @@ class PromptedActor(PromptedPolicy):
     def messages(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
                  lessons: Sequence[MemoryRecord] = ()) -> list[dict]:
         lesson_lines = "\n".join(f"- {r.content}" for r in as_records(lessons)) or "(none)"
+        naming = naming_the_task(admissible, task_prompt)
         return self.template.render(task=task_prompt + "\n" if task_prompt else "",
                                     lessons=lesson_lines, observation=observation,
-                                    actions="\n".join(f"- {a}" for a in admissible))
+                                    actions="\n".join(f"- {a}" for a in admissible),
+                                    naming="\n".join(f"- {a}" for a in naming) or "(none)")
 
     def prompt(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
                lessons: Sequence[MemoryRecord] = ()) -> tuple[list[dict], list[str]]:

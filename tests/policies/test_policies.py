@@ -132,6 +132,26 @@ def test_actor_picks_an_admissible_action():
     lesson.close()
 
 
+
+def test_the_actor_is_shown_which_actions_name_the_tasks_words():
+    from policies import PromptedActor
+    from policies.actor import naming_the_task
+
+    acts = ["close cabinet 2", "take spoon 1 from cabinet 2", "take potato 1 from cabinet 2",
+            "go to sinkbasin 1", "go to drawer 1", "put potato 1 in drawer 1"]
+    task = "Task: put a clean potato in drawer."
+    # Most shared words first (put + potato + drawer), then in listed order; only the
+    # object the task names is among the takes, and "in"/"a"/"task" count for nothing.
+    assert naming_the_task(acts, task) == ["put potato 1 in drawer 1",
+                                           "take potato 1 from cabinet 2", "go to drawer 1"]
+    assert naming_the_task(acts, task, limit=1) == ["put potato 1 in drawer 1"]
+    assert naming_the_task(acts, "") == []
+    messages, _ = PromptedActor(None).prompt("You open the cabinet 2.", acts, task)
+    section = messages[-1]["content"].split("name words of the task:\n", 1)[1]
+    assert section.startswith("- put potato 1 in drawer 1\n- take potato 1 from cabinet 2\n")
+    empty, _ = PromptedActor(None).prompt("...", ["look"], "Task: cool an apple.")
+    assert "name words of the task:\n(none)" in empty[-1]["content"]
+
 @pytest.mark.slow
 def test_actor_on_the_local_model_only_chooses_admissible(local_llm):
     from policies import PromptedActor
