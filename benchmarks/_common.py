@@ -80,6 +80,26 @@ def machine() -> dict[str, Any]:
             "machine": platform.machine(), "date": time.strftime("%Y-%m-%d")}
 
 
+def named_adapters(specs: Sequence[str]) -> dict[str, str]:
+    """``--adapter NAME=PATH`` values as ``{name: path}``; a bare PATH is named after the
+    folder that holds it (``runs/sft/adapter`` -> ``sft``)."""
+    named = {}
+    for spec in specs:
+        name, _, path = spec.rpartition("=")
+        named[name or Path(path).parent.name] = path
+    return named
+
+
+def save_figure(fig: Any, path: Path) -> None:
+    """Lay out, write as a PNG (creating its folder) and close a matplotlib figure."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
 def write_results(name: str, data: dict[str, Any], table: str) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"{name}.json").write_text(json.dumps(data, indent=2, default=str))

@@ -31,7 +31,7 @@ from typing import Any, Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import OUT, machine, write_results  # noqa: E402
+from _common import OUT, machine, named_adapters, save_figure, write_results  # noqa: E402
 
 from training.eval.stats import error_bars, wilson_ci  # noqa: E402
 
@@ -155,10 +155,7 @@ def plot(rows: dict[str, dict[str, Any]], path: Path) -> None:
     ax.set(ylabel="agreement with the explorer", ylim=(0, 1.05),
            title="household, unseen homes: teacher-forced agreement by kind of turn")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    OUT.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main() -> None:
@@ -173,9 +170,7 @@ def main() -> None:
     args = ap.parse_args()
 
     actors: dict[str, str | None] = {} if args.no_prompted else {"prompted": None}
-    for spec in args.adapter:
-        name, _, path = spec.rpartition("=")
-        actors[name or Path(path).parent.name] = path
+    actors.update(named_adapters(args.adapter))
     if not actors:
         ap.error("nothing to run: give --adapter or leave out --no-prompted")
     rows = {}

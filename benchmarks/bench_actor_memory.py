@@ -35,7 +35,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import OUT, machine, write_results  # noqa: E402
+from _common import OUT, machine, named_adapters, save_figure, write_results  # noqa: E402
 
 from training.eval.stats import error_bars, paired_gain, wilson_ci  # noqa: E402
 
@@ -127,10 +127,7 @@ def plot(rows: dict[str, dict[str, Any]], path: Path, env: str) -> None:
     b.set(xlabel="episode (same home / shopper)", ylabel="success", ylim=(-0.05, 1.05),
           title="success over episodes")
     b.legend(fontsize=7)
-    fig.tight_layout()
-    OUT.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main() -> None:
@@ -150,9 +147,7 @@ def main() -> None:
     actors: dict[str, Any] = {} if args.no_scripted else {"scripted": None}
     if not args.no_prompted:
         actors["prompted"] = "local"
-    for spec in args.adapter:
-        name, _, path = spec.rpartition("=")
-        actors[name or Path(path).parent.name] = path
+    actors.update(named_adapters(args.adapter))
     if not actors:
         ap.error("nothing to run: give --adapter or leave out --no-prompted")
     rows: dict[str, dict[str, Any]] = {}

@@ -30,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import OUT, machine, write_results  # noqa: E402
+from _common import OUT, machine, save_figure, write_results  # noqa: E402
 from bench_runtime import DATA  # noqa: E402
 
 from training.eval.stats import paired_gain  # noqa: E402
@@ -104,9 +104,7 @@ def _plot(result: dict[str, Any], path: Path) -> None:
         ax.bar(names, values, color=["#999"] + ["#3a7"] * len(result["seeds"]))
         ax.set_title(label, fontsize=10)
         ax.set_ylim(0, max(values) * 1.3 + 1e-3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main() -> None:

@@ -232,17 +232,10 @@ class SFTConfig(_Adapter):
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
         if self.steps < 0 or self.examples < 0 or self.epochs <= 0:
             raise ConfigError("steps and examples must be >= 0 and epochs > 0")
-        from training.demonstrations import EXPERTS, MEMORY_VARIANTS
+        from training.demonstrations import check_options
 
-        bad = [m for m in self.memory if m not in MEMORY_VARIANTS]
-        if bad:
-            raise ConfigError(f"memory={bad}: choose none and/or full")
-        if not 0 < self.moves <= 1:
-            raise ConfigError(f"moves={self.moves}: a share in (0, 1]")
-        if self.takes < 1:
-            raise ConfigError(f"takes={self.takes}: each take turn appears at least once")
-        if self.expert is not None and self.expert not in EXPERTS:
-            raise ConfigError(f"expert={self.expert!r}: choose {' or '.join(EXPERTS)}")
+        check_options(memory=self.memory, expert=self.expert, moves=self.moves,
+                      takes=self.takes)
         if self.trajectories is not None and not Path(self.trajectories).is_file():
             raise ConfigError(f"trajectories file {self.trajectories} does not exist")
 

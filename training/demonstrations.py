@@ -41,7 +41,7 @@ from envs import make_env
 from envs.base import read_trajectories
 
 __all__ = ["actor_examples", "MEMORY_VARIANTS", "HELD_OUT_SHOPPERS", "RecordingActor", "EXPERTS",
-           "default_expert"]
+           "default_expert", "check_options"]
 
 EXPERTS = ("explorer", "plan")
 """Who demonstrates when no trajectory file is given (see the module docstring)."""
@@ -88,6 +88,22 @@ class RecordingActor:
                           "action": action.action,
                           "admissible": is_admissible(action.action, actions)})
         return action
+
+
+def check_options(*, memory: Sequence[str], expert: str | None, moves: float,
+                  takes: int) -> None:
+    """Refuse demonstration options :func:`actor_examples` cannot use (``SFTConfig``
+    checks its flags with this too, before any work starts)."""
+    bad = [m for m in memory if m not in MEMORY_VARIANTS]
+    if bad or not memory:
+        raise ConfigError(f"memory variants {bad or '(none given)'}: choose from "
+                          f"{', '.join(MEMORY_VARIANTS)}")
+    if expert is not None and expert not in EXPERTS:
+        raise ConfigError(f"expert={expert!r}: choose {' or '.join(EXPERTS)}")
+    if not 0 < moves <= 1:
+        raise ConfigError(f"moves={moves}: the share of plain moves kept must be in (0, 1]")
+    if takes < 1:
+        raise ConfigError(f"takes={takes}: each take turn appears at least once")
 
 
 def _check_held_out(env_name: str, instances: Sequence[int], split: str) -> None:
@@ -149,23 +165,13 @@ def actor_examples(env_name: str = "household", *, instances: Sequence[int] = (1
     about one turn in ten, and the one a fine-tuned actor forgets first (see
     ``benchmarks/bench_actor_agreement.py``).
     """
-    if not 0 < moves <= 1:
-        raise ConfigError(f"moves={moves}: the share of plain moves kept must be in (0, 1]")
-    if takes < 1:
-        raise ConfigError(f"takes={takes}: each take turn appears at least once")
+    check_options(memory=memory, expert=expert, moves=moves, takes=takes)
     from policies.scripted import PlanFollower
     from training.eval.envs_eval import make_actor
     from training.eval.episodes import EnvMemory, run_episode
 
     expert = expert or default_expert(env_name)
-    if expert not in EXPERTS:
-        raise ConfigError(f"expert={expert!r}: choose {' or '.join(EXPERTS)}")
     explorer = make_actor("scripted", env_name)
-
-    bad = [m for m in memory if m not in MEMORY_VARIANTS]
-    if bad or not memory:
-        raise ConfigError(f"memory variants {bad or '(none given)'}: choose from "
-                          f"{', '.join(MEMORY_VARIANTS)}")
     plan = _episodes(env_name, instances, episodes, seed, trajectories)
     _check_held_out(env_name, sorted({i for i, _, _ in plan}), split)
     by_instance: dict[int, list[tuple[int, list[str] | None]]] = {}

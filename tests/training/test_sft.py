@@ -188,6 +188,7 @@ def test_sft_config_refuses_bad_values_before_any_work(tmp_path):
     for argv, message in [(["--memory", "lessons"], "memory"), (["--env", "locomo"], "env"),
                           (["--episodes", "0"], "episodes"),
                           (["--expert", "oracle"], "expert"), (["--moves", "1.5"], "moves"),
+                          (["--takes", "0"], "takes"),
                           (["--trajectories", str(tmp_path / "x.jsonl")], "does not exist"),
                           (["--init-adapter", str(tmp_path)], "not a LoRA adapter")]:
         with pytest.raises(ConfigError, match=message):
