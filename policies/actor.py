@@ -21,7 +21,7 @@ from policies.base import PromptedPolicy
 from policies.manager import as_records
 
 __all__ = ["PromptedActor", "action_schema", "action_reply", "is_admissible", "untried_first",
-           "naming_the_task"]
+           "naming_the_task", "moving_the_task_on", "task_line"]
 
 
 _SLOT = re.compile(r"(\w+)\[\.\.\.\]")
@@ -77,9 +77,51 @@ def naming_the_task(admissible: Sequence[str], task: str, limit: int = 6) -> lis
     135M actor does not learn it from a few hundred demonstrations: it takes whatever
     it finds as often as the data take anything (``benchmarks/bench_actor_agreement.py``).
     Shown this short list, "take X" is in it exactly when X is what the task names."""
-    wanted = _words(task)
-    scored = [(len(_words(a) & wanted), i, a) for i, a in enumerate(admissible)]
+    return _ranked(admissible, _words(task), limit, lambda action: True)
+
+
+def _ranked(admissible: Sequence[str], wanted: set[str], limit: int, keep) -> list[str]:
+    scored = [(len(_words(a) & wanted), i, a) for i, a in enumerate(admissible) if keep(a)]
     return [a for n, _, a in sorted(scored, key=lambda t: (-t[0], t[1])) if n][:limit]
+
+
+_TOWARDS = frozenset("in on into onto to in/on".split())
+"""Prepositions before the place an action moves something (or the actor) to."""
+
+
+def task_line(task_prompt: str) -> str:
+    """The task itself: the first line of the task prompt. With memory the runtime adds
+    the task's tree of steps below it, and those steps' words ("go to drawer 1", what
+    was seen there) are not the task's: counted as task words, they list the places
+    already visited as the ones the task names, and the actor walks between them."""
+    return task_prompt.strip().split("\n", 1)[0]
+
+
+def moving_the_task_on(admissible: Sequence[str], task: str, limit: int = 6) -> list[str]:
+    """:func:`naming_the_task` without the actions that undo what the task asks for.
+
+    An action names the task's object whether it takes it, puts it back where it was,
+    or takes it off the place the task wants it on; word counts cannot tell these apart,
+    and an actor shown "put potato 1 in cabinet 2" at the top of the list right after
+    taking potato 1 from cabinet 2 puts it back (10 times in 10 on unseen homes,
+    ``benchmarks/bench_actor_agreement.py``). So an action that moves something to a
+    place (``put X in P``, ``go to P``) counts only when the task names that place, and
+    one that takes something from a place the task names (where the task wants things)
+    does not count. Actions with a free-text slot (``search[...]``) are word counts."""
+    wanted = _words(task)
+
+    def keep(action: str) -> bool:
+        if "[" in action:
+            return True
+        words = action.lower().split()
+        for n, word in enumerate(words):
+            if word in _TOWARDS and not _words(" ".join(words[n + 1:])) & wanted:
+                return False
+            if word == "from" and _words(" ".join(words[n + 1:])) & wanted:
+                return False
+        return True
+
+    return _ranked(admissible, wanted, limit, keep)
 
 
 def action_reply(action: str) -> str:
@@ -99,7 +141,10 @@ class PromptedActor(PromptedPolicy):
     def messages(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
                  lessons: Sequence[MemoryRecord] = ()) -> list[dict]:
         lesson_lines = "\n".join(f"- {r.content}" for r in as_records(lessons)) or "(none)"
-        naming = naming_the_task(admissible, task_prompt)
+        # Template v4 was trained with word counts over the whole task prompt; v5 on
+        # leaves out the undoing moves and reads the task line only.
+        naming = (naming_the_task(admissible, task_prompt) if self.template.version <= 4 else
+                  moving_the_task_on(admissible, task_line(task_prompt)))
         return self.template.render(task=task_prompt + "\n" if task_prompt else "",
                                     lessons=lesson_lines, observation=observation,
                                     actions="\n".join(f"- {a}" for a in admissible),

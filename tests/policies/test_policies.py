@@ -152,6 +152,30 @@ def test_the_actor_is_shown_which_actions_name_the_tasks_words():
     empty, _ = PromptedActor(None).prompt("...", ["look"], "Task: cool an apple.")
     assert "name words of the task:\n(none)" in empty[-1]["content"]
 
+
+def test_the_list_of_task_actions_leaves_out_the_moves_that_undo_the_task():
+    from policies import PromptedActor
+    from policies.actor import moving_the_task_on, naming_the_task
+
+    task = "Task: put a clean potato in drawer."
+    # Just after "take potato 1 from cabinet 2": putting it back names potato and put.
+    carrying = ["close cabinet 2", "put potato 1 in cabinet 2", "examine potato 1",
+                "go to sinkbasin 1", "go to drawer 1", "look"]
+    assert naming_the_task(carrying, task)[0] == "put potato 1 in cabinet 2"
+    assert moving_the_task_on(carrying, task) == ["examine potato 1", "go to drawer 1"]
+    # At the place the task names: putting it there counts, taking from there does not.
+    there = ["put potato 1 in drawer 1", "take potato 2 from drawer 1", "take spoon 1 from sofa 1",
+             "take potato 3 from sofa 1", "search[potato in drawer]"]
+    assert moving_the_task_on(there, task) == ["put potato 1 in drawer 1",
+                                               "search[potato in drawer]",
+                                               "take potato 3 from sofa 1"]
+    # v5 (the default) lists these; v4, which adapters were trained on, keeps word counts.
+    for version, first in ((None, "- examine potato 1"), (4, "- put potato 1 in cabinet 2")):
+        messages, _ = PromptedActor(None, version=version).prompt("You pick up the potato 1 "
+                                                                  "from the cabinet 2.",
+                                                                  carrying, task)
+        assert messages[-1]["content"].split("name words of the task:\n", 1)[1].startswith(first)
+
 @pytest.mark.slow
 def test_actor_on_the_local_model_only_chooses_admissible(local_llm):
     from policies import PromptedActor
@@ -170,3 +194,36 @@ def test_manager_delete_needs_evidence(bank):
         [Turn(speaker="Ben", text="I quit the marathon training.")], related)
     assert [o.id for o in decision.ops] == [related[0].id]  # Leeds was never mentioned
     assert "nothing in common" in decision.rejected[0]
+
+
+def test_with_memory_the_task_line_comes_first_and_only_it_names_the_task():
+    from agentmem.memory import Memory
+    from envs import make_env
+    from policies import PromptedActor
+    from policies.scripted import HouseholdExplorer
+    from training.eval.episodes import EnvMemory, run_episode
+
+    asked: list[tuple[str, list[str]]] = []
+
+    class Asking(HouseholdExplorer):
+        def act(self, observation, admissible, task_prompt="", lessons=()):
+            asked.append((task_prompt, list(admissible)))
+            return super().act(observation, admissible, task_prompt, lessons)
+
+    env = make_env("household", instance=1)()
+    with Memory(home=":memory:", embedder="hash") as mem:
+        assert run_episode(env, Asking(), seed=0, memory=EnvMemory(mem)).success
+    task_prompt, admissible = asked[-1]
+    first, tree = task_prompt.split("\n", 1)
+    assert first == f"Task: {env.task}" and "[x] go to " in tree
+    # The steps' words ("go to cabinet 1", what was seen there) are in the tree, not the
+    # task: counted as task words they would list the places already visited.
+    from policies.actor import moving_the_task_on
+
+    def listed(task_prompt, admissible):
+        messages, _ = PromptedActor(None).prompt("...", admissible, task_prompt)
+        section = messages[-1]["content"].split("name words of the task:\n", 1)[1]
+        return [line[2:] for line in section.split("\n\n")[0].splitlines()]
+
+    assert all(listed(p, a) == moving_the_task_on(a, first) for p, a in asked)
+    assert any(moving_the_task_on(a, p) != moving_the_task_on(a, first) for p, a in asked)

@@ -129,9 +129,11 @@ def run_episode(env: TextEnv, actor: ActorPolicy, *, seed: int, episode: int = 0
     trajectory: list[tuple[str, str]] = []
     invalid, calls, done, reward = 0, 0, False, 0.0
     while not done:
+        # The task on the first line, then (with memory) its tree of steps so far: the
+        # actor finds the task's own words on that line (policies.actor.task_line).
         prompt = f"Task: {task}"
         if tree is not None:
-            prompt = tree.prompt(memory.budget)
+            prompt += "\n" + tree.prompt(memory.budget)
         admissible = untried_first(info["admissible"], [a for a, _ in trajectory])
         act = actor.act(obs, admissible, prompt, hints)
         calls += act.usage.calls
