@@ -189,7 +189,9 @@ def episode_return(outcome: float, progress: float, invalid: int, *, shaping: fl
     """An actor episode's reward: its outcome, plus ``shaping`` x the share of sub-goals
     reached (``progress``, 0..1: the shaped reward; ``shaping=0`` is the outcome alone),
     minus ``penalty`` per invalid action. A non-finite value raises, naming ``env``."""
-    value = outcome + shaping * progress - penalty * invalid
+    # The outcome-only reward does not read progress, so an environment whose progress()
+    # is broken can still be trained on its outcome.
+    value = outcome + (shaping * progress if shaping else 0.0) - penalty * invalid
     if not math.isfinite(value):
         raise ConfigError(f"the episode reward is {value} (outcome {outcome}, progress "
                           f"{progress}) in {env}; its progress() must be a number in 0..1")

@@ -52,6 +52,8 @@ def test_episode_return_adds_progress_only_when_shaped_and_refuses_nan():
     assert episode_return(1.0, 1.0, 0, shaping=0.5, penalty=0.1) == pytest.approx(1.5)
     with pytest.raises(ConfigError, match="progress"):
         episode_return(0.0, math.nan, 0, shaping=0.5, penalty=0.1, env="household")
+    # The outcome alone does not depend on progress, broken or not.
+    assert episode_return(1.0, math.nan, 0, shaping=0.0, penalty=0.1) == 1.0
 
 
 class _BrokenProgress:
