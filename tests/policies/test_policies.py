@@ -132,7 +132,6 @@ def test_actor_picks_an_admissible_action():
     lesson.close()
 
 
-
 def test_the_actor_is_shown_which_actions_name_the_tasks_words():
     from policies import PromptedActor
     from policies.actor import naming_the_task
@@ -176,6 +175,7 @@ def test_the_list_of_task_actions_leaves_out_the_moves_that_undo_the_task():
                                                                   carrying, task)
         assert messages[-1]["content"].split("name words of the task:\n", 1)[1].startswith(first)
 
+
 @pytest.mark.slow
 def test_actor_on_the_local_model_only_chooses_admissible(local_llm):
     from policies import PromptedActor
@@ -200,6 +200,7 @@ def test_with_memory_the_task_line_comes_first_and_only_it_names_the_task():
     from agentmem.memory import Memory
     from envs import make_env
     from policies import PromptedActor
+    from policies.actor import moving_the_task_on
     from policies.scripted import HouseholdExplorer
     from training.eval.episodes import EnvMemory, run_episode
 
@@ -218,8 +219,6 @@ def test_with_memory_the_task_line_comes_first_and_only_it_names_the_task():
     assert first == f"Task: {env.task}" and "[x] go to " in tree
     # The steps' words ("go to cabinet 1", what was seen there) are in the tree, not the
     # task: counted as task words they would list the places already visited.
-    from policies.actor import moving_the_task_on
-
     def listed(task_prompt, admissible):
         messages, _ = PromptedActor(None).prompt("...", admissible, task_prompt)
         section = messages[-1]["content"].split("name words of the task:\n", 1)[1]
