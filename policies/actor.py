@@ -21,7 +21,7 @@ from policies.base import PromptedPolicy
 from policies.manager import as_records
 
 __all__ = ["PromptedActor", "action_schema", "action_reply", "is_admissible", "untried_first",
-           "naming_the_task", "moving_the_task_on", "task_line"]
+           "naming_the_task", "moving_the_task_on", "task_steps", "task_line", "PROCESSES"]
 
 
 _SLOT = re.compile(r"(\w+)\[\.\.\.\]")
@@ -80,9 +80,13 @@ def naming_the_task(admissible: Sequence[str], task: str, limit: int = 6) -> lis
     return _ranked(admissible, _words(task), limit, lambda action: True)
 
 
-def _ranked(admissible: Sequence[str], wanted: set[str], limit: int, keep) -> list[str]:
+def _ranked(admissible: Sequence[str], wanted: set[str], limit: int, keep,
+            always=lambda action: False) -> list[str]:
+    # Most shared words first, then in listed order; an action kept that shares no word
+    # is listed only when ``always`` says so.
     scored = [(len(_words(a) & wanted), i, a) for i, a in enumerate(admissible) if keep(a)]
-    return [a for n, _, a in sorted(scored, key=lambda t: (-t[0], t[1])) if n][:limit]
+    return [a for n, _, a in sorted(scored, key=lambda t: (-t[0], t[1]))
+            if n or always(a)][:limit]
 
 
 _TOWARDS = frozenset("in on into onto to in/on".split())
@@ -124,6 +128,87 @@ def moving_the_task_on(admissible: Sequence[str], task: str, limit: int = 6) -> 
     return _ranked(admissible, wanted, limit, keep)
 
 
+PROCESSES = {"clean": ("clean", "sinkbasin"), "hot": ("heat", "microwave"),
+             "cool": ("cool", "fridge")}
+"""A state the household task asks for -> (the action that gives it, the appliance for
+it). A 135M model does not know that "hot" means heating in a microwave."""
+
+_DESTINATION = re.compile(r"\b(?:in|on|under)\b")
+
+
+def _just_done(action: str, observation: str) -> bool:
+    # "heat potato 1 with microwave 1" is reported as "You heat the potato 1 using ...".
+    verb, _, rest = action.partition(" ")
+    thing = re.split(r" (?:with|from|in|on|to) ", rest, maxsplit=1)[0]
+    return bool(thing) and f"you {verb} the {thing}".lower() in observation.lower()
+
+
+_NOT_OBJECTS = frozenset(("put", "look", *PROCESSES))
+
+
+def _remembered(hints: Sequence[str], objects: set[str]) -> set[str]:
+    # The clauses of the hints that name the task's object: "a potato was in cabinet 3",
+    # or an exemplar's "take potato 1 from cabinet 3".
+    clauses = (c for h in hints for c in re.split(r"[;:]", h.lower()))
+    return {c for c in clauses if _words(c) & objects}
+
+
+def task_steps(admissible: Sequence[str], task: str, observation: str = "",
+               limit: int = 6, hints: Sequence[str] = ()) -> list[str]:
+    """:func:`moving_the_task_on` that also reads where the task stands (template v6).
+
+    The v5 list named the task's target places while the actor was still looking for
+    the object, so a trained actor walked between drawers before finding the potato;
+    and it left out the appliance step ("hot" is not a word of "heat potato 1 with
+    microwave 1"), so the potato went into the drawer cold. Here:
+
+    - the task's object counts as held when an ``examine X`` names it (the household
+      lists that action for the thing held, and only then);
+    - while it is not held, nothing is listed that acts on the places the task names
+      (going there, opening them, using the lamp): the object is not there;
+    - while it is held, ``go to`` those places is listed, and for a task that asks for a
+      state (:data:`PROCESSES`) ``go to`` the appliance and the processing action too;
+      processing with another verb (heating for a "cool" task) never is;
+    - while it is not held, ``go to`` a place that memory's ``hints`` name with the
+      object ("a potato was in cabinet 3") is listed: where to look first;
+    - ``close``, ``examine``, ``look`` and ``inventory`` never move a task on, and an
+      action the observation reports just done ("You heat the potato 1 ...") is not
+      listed again.
+    """
+    wanted = _words(task)
+    object_part, place_part = (*_DESTINATION.split(task, maxsplit=1), "")[:2]
+    thing, places = _words(object_part), _words(place_part)
+    verb, appliance = next((PROCESSES[w] for w in PROCESSES if w in wanted), ("", ""))
+    destinations = places | ({appliance} if appliance else set())
+    carrying = any(a.startswith("examine ") and _words(a[len("examine "):]) & thing
+                   for a in admissible)
+    not_undoing = set(moving_the_task_on(admissible, task, limit=len(admissible)))
+    clauses = _remembered(hints, thing - _NOT_OBJECTS)
+
+    def remembered(place: str) -> bool:
+        return any(re.search(rf"\b{re.escape(place)}\b", c) for c in clauses)
+
+    def keep(action: str) -> bool:
+        if "[" in action:
+            return True
+        if (action in ("look", "inventory") or action.startswith(("close ", "examine "))
+                or _just_done(action, observation)):
+            return False
+        words = _words(action)
+        if action.startswith("go to "):
+            if carrying:
+                return bool(words & destinations)
+            return not words & places and remembered(action[len("go to "):])
+        if " with " in action:
+            return carrying and action.split()[0] == verb
+        if not carrying and words & places and not words & thing:
+            return False
+        return action in not_undoing
+
+    return _ranked(admissible, wanted | destinations | {verb} - {""}, limit,
+                   keep, always=lambda action: not carrying and action.startswith("go to "))
+
+
 def action_reply(action: str) -> str:
     """The reply text that names ``action``, exactly as constrained decoding writes it
     (supervised training targets are this text, so they match inference token for token)."""
@@ -141,10 +226,14 @@ class PromptedActor(PromptedPolicy):
     def messages(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
                  lessons: Sequence[MemoryRecord] = ()) -> list[dict]:
         lesson_lines = "\n".join(f"- {r.content}" for r in as_records(lessons)) or "(none)"
-        # Template v4 was trained with word counts over the whole task prompt; v5 on
-        # leaves out the undoing moves and reads the task line only.
-        naming = (naming_the_task(admissible, task_prompt) if self.template.version <= 4 else
-                  moving_the_task_on(admissible, task_line(task_prompt)))
+        # Template v4 was trained with word counts over the whole task prompt; v5 leaves
+        # out the undoing moves and reads the task line only; v6 also reads whether the
+        # task's object is held and what the observation reports done.
+        version = self.template.version
+        naming = (naming_the_task(admissible, task_prompt) if version <= 4 else
+                  moving_the_task_on(admissible, task_line(task_prompt)) if version == 5 else
+                  task_steps(admissible, task_line(task_prompt), observation,
+                             hints=[r.content for r in as_records(lessons)]))
         return self.template.render(task=task_prompt + "\n" if task_prompt else "",
                                     lessons=lesson_lines, observation=observation,
                                     actions="\n".join(f"- {a}" for a in admissible),

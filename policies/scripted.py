@@ -14,14 +14,13 @@ from typing import Sequence
 
 from agentmem.errors import InvalidArgumentError
 from agentmem.protocols import Action
+from policies.actor import PROCESSES
 from policies.manager import as_records
 
 __all__ = ["HouseholdExplorer", "ShopperActor", "PlanFollower"]
 
 _TASK = re.compile(r"(?:Your task is to: |Task: )?(put|look at) (?:a |an |two )?(clean |hot |cool )?"
                    r"(\w+) (?:in|on|under) (?:the )?(\w+)")
-_APPLIANCE = {"clean ": ("clean", "sinkbasin"), "hot ": ("heat", "microwave"),
-              "cool ": ("cool", "fridge")}
 
 
 def _hints(lessons: Sequence) -> list[str]:
@@ -77,7 +76,7 @@ class HouseholdExplorer:
                 use = next((a for a in acts if a.startswith("use desklamp")), None)
                 return pick(use) if use else (go("desklamp") or pick(acts[0]))
             if state and holding not in self._processed:
-                verb_, place = _APPLIANCE[state]
+                verb_, place = PROCESSES[state.strip()]
                 doing = next((a for a in acts if a.startswith(f"{verb_} {holding} with")), None)
                 if doing:
                     self._processed.add(holding)

@@ -249,11 +249,13 @@ def parse_args(cls: type, argv: list[str] | None = None, *, prog: str | None = N
     command line) it is a usage error instead: one line, exit status 2, like a bad flag."""
     from transformers import HfArgumentParser
 
-    parser = HfArgumentParser(cls, prog=prog, description=(cls.__doc__ or "").strip(),
+    parser = HfArgumentParser(cls, prog=prog, description=(cls.__doc__ or "").strip() + (
+                                  "\n\n--config FILE reads the settings from a YAML or JSON "
+                                  "file (training/configs/); flags given with it override it"),
                               formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    if defaults:
-        parser.set_defaults(**defaults)
     try:
+        argv, from_file = _config_file(cls, argv)
+        parser.set_defaults(**{**from_file, **defaults})
         (config,) = parser.parse_args_into_dataclasses(argv)
         config.check()
     except ConfigError as exc:
@@ -261,3 +263,34 @@ def parse_args(cls: type, argv: list[str] | None = None, *, prog: str | None = N
             raise
         parser.error(str(exc))
     return config
+
+
+def _config_file(cls: type, argv: list[str] | None) -> tuple[list[str] | None, dict[str, Any]]:
+    """``argv`` without ``--config FILE``, and that file's settings (field names, with
+    ``-`` or ``_``): a run kept under training/configs/ is reproduced by one flag."""
+    import sys
+
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--config")
+    known, rest = pre.parse_known_args(sys.argv[1:] if argv is None else argv)
+    if known.config is None:
+        return argv, {}
+    path = Path(known.config)
+    if not path.is_file():
+        raise ConfigError(f"--config {path}: no such file; the shipped ones are in "
+                          "training/configs/")
+    import yaml
+
+    try:
+        settings = yaml.safe_load(path.read_text(encoding="utf-8"))  # JSON is YAML too
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"--config {path} is not valid YAML or JSON: {exc}") from None
+    if not isinstance(settings, dict):
+        raise ConfigError(f"--config {path} must hold a mapping of setting: value")
+    settings = {str(k).replace("-", "_"): v for k, v in settings.items()}
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(settings) - names)
+    if unknown:
+        raise ConfigError(f"--config {path} sets {', '.join(unknown)}, which {cls.__name__} "
+                          f"does not have; see --help for the settings")
+    return rest, settings

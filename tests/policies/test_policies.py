@@ -168,12 +168,54 @@ def test_the_list_of_task_actions_leaves_out_the_moves_that_undo_the_task():
     assert moving_the_task_on(there, task) == ["put potato 1 in drawer 1",
                                                "search[potato in drawer]",
                                                "take potato 3 from sofa 1"]
-    # v5 (the default) lists these; v4, which adapters were trained on, keeps word counts.
-    for version, first in ((None, "- examine potato 1"), (4, "- put potato 1 in cabinet 2")):
+    # Each template version keeps the list its adapters were trained on; v6 (the default)
+    # sends the held potato to be cleaned.
+    for version, first in ((None, "- go to sinkbasin 1"), (5, "- examine potato 1"),
+                           (4, "- put potato 1 in cabinet 2")):
         messages, _ = PromptedActor(None, version=version).prompt("You pick up the potato 1 "
                                                                   "from the cabinet 2.",
                                                                   carrying, task)
         assert messages[-1]["content"].split("name words of the task:\n", 1)[1].startswith(first)
+
+
+def test_the_task_steps_follow_where_the_task_stands():
+    from policies.actor import task_steps
+
+    task = "Task: put a hot potato in drawer."
+    # Looking for the potato: the drawers, and the microwave, are not where it is.
+    assert task_steps(["open drawer 1", "examine drawer 1", "go to drawer 2",
+                       "go to microwave 1", "go to countertop 1", "look"], task) == []
+    assert task_steps(["take potato 1 from countertop 1", "take apple 1 from countertop 1",
+                       "go to drawer 1"], task) == ["take potato 1 from countertop 1"]
+    # Holding it ("examine potato 1" is listed): the drawers and the microwave.
+    held = ["put potato 1 on countertop 1", "examine countertop 1", "examine potato 1",
+            "go to drawer 1", "go to microwave 1", "go to fridge 1"]
+    assert task_steps(held, task) == ["go to drawer 1", "go to microwave 1"]
+    # At the microwave: heat it, once; cooling it in the fridge is never listed.
+    at_microwave = ["put potato 1 in microwave 1", "heat potato 1 with microwave 1",
+                    "close microwave 1", "examine potato 1", "go to drawer 1"]
+    assert task_steps(at_microwave, task, "You arrive at microwave 1.") == [
+        "heat potato 1 with microwave 1", "go to drawer 1"]
+    assert task_steps(at_microwave, task, "You heat the potato 1 using the microwave 1.") == [
+        "go to drawer 1"]
+    assert task_steps(["cool potato 1 with fridge 1", "examine potato 1"], task) == []
+    # At a drawer with it: open, then put.
+    assert task_steps(["open drawer 1", "examine potato 1", "go to drawer 2"], task)[0] == \
+        "open drawer 1"
+    assert task_steps(["put potato 1 in drawer 1", "close drawer 1", "examine potato 1"], task,
+                      "You open the drawer 1.") == ["put potato 1 in drawer 1"]
+    # Memory's notes and exemplars say where to look first (never the target drawers).
+    search = ["go to cabinet 1", "go to cabinet 3", "go to drawer 2", "go to countertop 1"]
+    assert task_steps(search, task, hints=["a potato was in cabinet 3", "a potato was in drawer 2",
+                                           "an apple was on countertop 1"]) == ["go to cabinet 3"]
+    assert task_steps(search, task, hints=["Solved 'put a hot potato in drawer' by: go to "
+                                           "cabinet 1; take potato 1 from cabinet 3"]) == [
+        "go to cabinet 3"]
+    assert task_steps(["go to cabinet 10"], task, hints=["a potato was in cabinet 1"]) == []
+    # The lamp is used only with the thing to look at in hand.
+    lamp = "Task: look at bowl under the desklamp."
+    assert task_steps(["use desklamp 1", "examine desklamp 1", "go to shelf 1"], lamp) == []
+    assert task_steps(["use desklamp 1", "examine bowl 1"], lamp) == ["use desklamp 1"]
 
 
 @pytest.mark.slow
@@ -200,7 +242,7 @@ def test_with_memory_the_task_line_comes_first_and_only_it_names_the_task():
     from agentmem.memory import Memory
     from envs import make_env
     from policies import PromptedActor
-    from policies.actor import moving_the_task_on
+    from policies.actor import task_steps
     from policies.scripted import HouseholdExplorer
     from training.eval.episodes import EnvMemory, run_episode
 
@@ -222,7 +264,7 @@ def test_with_memory_the_task_line_comes_first_and_only_it_names_the_task():
     def listed(task_prompt, admissible):
         messages, _ = PromptedActor(None).prompt("...", admissible, task_prompt)
         section = messages[-1]["content"].split("name words of the task:\n", 1)[1]
-        return [line[2:] for line in section.split("\n\n")[0].splitlines()]
+        return [line[2:] for line in section.split("\n\n")[0].splitlines() if line != "(none)"]
 
-    assert all(listed(p, a) == moving_the_task_on(a, first) for p, a in asked)
-    assert any(moving_the_task_on(a, p) != moving_the_task_on(a, first) for p, a in asked)
+    assert all(listed(p, a) == task_steps(a, first) for p, a in asked)
+    assert any(task_steps(a, p) != task_steps(a, first) for p, a in asked)
