@@ -154,8 +154,9 @@ def _remembered(hints: Sequence[str], objects: set[str]) -> set[str]:
 
 
 def task_steps(admissible: Sequence[str], task: str, observation: str = "",
-               limit: int = 6, hints: Sequence[str] = ()) -> list[str]:
-    """:func:`moving_the_task_on` that also reads where the task stands (template v6).
+               limit: int = 6, hints: Sequence[str] = (), *,
+               appliance_first: bool = True) -> list[str]:
+    """:func:`moving_the_task_on` that also reads where the task stands (templates v6, v7).
 
     The v5 list named the task's target places while the actor was still looking for
     the object, so a trained actor walked between drawers before finding the potato;
@@ -168,7 +169,10 @@ def task_steps(admissible: Sequence[str], task: str, observation: str = "",
       (going there, opening them, using the lamp): the object is not there;
     - while it is held, ``go to`` those places is listed, and for a task that asks for a
       state (:data:`PROCESSES`) ``go to`` the appliance and the processing action too;
-      processing with another verb (heating for a "cool" task) never is;
+      processing with another verb (heating for a "cool" task) never is. With
+      ``appliance_first`` (v7), going to the appliance comes before going to the task's
+      places: the v6 adapter took the first of them and put a cup in the fridge unheated
+      on fresh homes, while the object is processed right after it is taken;
     - while it is not held, ``go to`` a place that memory's ``hints`` name with the
       object ("a potato was in cabinet 3") is listed: where to look first;
     - ``close``, ``examine``, ``look`` and ``inventory`` never move a task on, and an
@@ -205,8 +209,16 @@ def task_steps(admissible: Sequence[str], task: str, observation: str = "",
             return False
         return action in not_undoing
 
-    return _ranked(admissible, wanted | destinations | {verb} - {""}, limit,
-                   keep, always=lambda action: not carrying and action.startswith("go to "))
+    listed = _ranked(admissible, wanted | destinations | {verb} - {""}, limit, keep,
+                     always=lambda action: not carrying and action.startswith("go to "))
+    if appliance_first and appliance:
+        going = [a for a in listed if a.startswith("go to ")]
+        first = [a for a in going if appliance in _words(a)]
+        if first and going[0] not in first:  # just before the first place it goes to
+            rest = [a for a in listed if a not in first]
+            at = rest.index(going[0])
+            listed = rest[:at] + first + rest[at:]
+    return listed
 
 
 def action_reply(action: str) -> str:
@@ -228,12 +240,14 @@ class PromptedActor(PromptedPolicy):
         lesson_lines = "\n".join(f"- {r.content}" for r in as_records(lessons)) or "(none)"
         # Template v4 was trained with word counts over the whole task prompt; v5 leaves
         # out the undoing moves and reads the task line only; v6 also reads whether the
-        # task's object is held and what the observation reports done.
+        # task's object is held and what the observation reports done; v7 lists the
+        # appliance before the task's places.
         version = self.template.version
         naming = (naming_the_task(admissible, task_prompt) if version <= 4 else
                   moving_the_task_on(admissible, task_line(task_prompt)) if version == 5 else
                   task_steps(admissible, task_line(task_prompt), observation,
-                             hints=[r.content for r in as_records(lessons)]))
+                             hints=[r.content for r in as_records(lessons)],
+                             appliance_first=version >= 7))
         return self.template.render(task=task_prompt + "\n" if task_prompt else "",
                                     lessons=lesson_lines, observation=observation,
                                     actions="\n".join(f"- {a}" for a in admissible),

@@ -204,8 +204,9 @@ def train_grpo(config: GRPOConfig) -> dict[str, Any]:
     from trl import GRPOConfig as TRLConfig
     from trl import GRPOTrainer
 
-    from training.model import load_for, lora_params, save_adapter
+    from training.model import load_for, lora_params, save_adapter, template_of
 
+    template = template_of(config.policy)  # what the rollouts prompt with
     model, tokenizer = load_for(config)
     before = lora_params(model)
     log = JsonlLog(out / "log.jsonl")
@@ -236,7 +237,7 @@ def train_grpo(config: GRPOConfig) -> dict[str, Any]:
                "last_log": trainer.state.log_history[-1:]}
     if trainer.is_world_process_zero():  # under accelerate launch, one process writes
         save_adapter(trainer.model, tokenizer, out / "adapter", policy=config.policy,
-                     extra={"trainer": "grpo", "steps": config.steps})
+                     template=template, extra={"trainer": "grpo", "steps": config.steps})
         plot_log(out / "log.jsonl", out / "training.png", f"GRPO, {config.policy} policy")
         (out / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
     trainer.accelerator.wait_for_everyone()

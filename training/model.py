@@ -103,14 +103,17 @@ def lora_params(model: Any) -> dict[str, Any]:
 
 
 def save_adapter(model: Any, tokenizer: Any, path: str | Path, *, policy: str,
-                 extra: dict[str, Any] | None = None) -> Path:
-    """Save the LoRA adapter where the agent can load it by path."""
+                 template: str | None = None, extra: dict[str, Any] | None = None) -> Path:
+    """Save the LoRA adapter where the agent can load it by path. ``template``: the id
+    the training data was rendered with, taken when the run started (a template added
+    while a long run trains must not relabel it); default: the one prompted with now."""
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(str(path))
     cfg = model.config if not hasattr(model, "get_base_model") else model.get_base_model().config
     meta = {k: getattr(cfg, k, None) for k in ("model_type", "hidden_size", "num_hidden_layers",
                                                "vocab_size")}
-    meta.update({"policy": policy, "template": template_of(policy), **(extra or {})})
+    meta.update({"policy": policy, "template": template or template_of(policy),
+                 **(extra or {})})
     (path / "agentmem-adapter.json").write_text(json.dumps(meta, indent=1, default=str))
     return path

@@ -317,8 +317,9 @@ def train_ppo(config: PPOConfig, *, progress: bool = True) -> dict[str, Any]:
 
     torch = _torch()
     from agentmem.llm.local import LocalLLM
-    from training.model import load_for, load_reference, lora_params, save_adapter
+    from training.model import load_for, load_reference, lora_params, save_adapter, template_of
 
+    template = template_of(config.policy)  # what the rollouts prompt with
     random.seed(config.seed)
     ckpt = out / "checkpoint"
     resume = config.resume and (ckpt / "ppo_state.pt").exists()
@@ -339,10 +340,10 @@ def train_ppo(config: PPOConfig, *, progress: bool = True) -> dict[str, Any]:
             bar.advance()
             bar.note(f"reward {metrics['reward']:.3f} kl {metrics['kl']:.3f}")
             if loop.step % config.save_steps == 0 or loop.step == config.steps:
-                save_adapter(model, tokenizer, ckpt, policy=config.policy)
+                save_adapter(model, tokenizer, ckpt, policy=config.policy, template=template)
                 torch.save(loop.state(), ckpt / "ppo_state.pt")
     adapter = save_adapter(model, tokenizer, out / "adapter", policy=config.policy,
-                           extra={"trainer": "ppo", "steps": loop.step})
+                           template=template, extra={"trainer": "ppo", "steps": loop.step})
     after = lora_params(model)
     plot_log(out / "log.jsonl", out / "training.png", f"PPO, {config.policy} policy")
     summary = {"adapter": str(adapter), "seconds": time.perf_counter() - start,

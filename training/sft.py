@@ -65,6 +65,9 @@ def train_sft(config: SFTConfig) -> dict[str, Any]:
                           "--output-dir, or --no-resume to start over there")
     dropped: list = []
     rows = examples_for_sft(config, dropped)  # fails here, before the model loads, on bad data
+    from training.model import template_of
+
+    template = template_of(config.policy)  # what the rows were rendered with
     out.mkdir(parents=True, exist_ok=True)
     (out / "config.json").write_text(config.to_json())
 
@@ -105,7 +108,7 @@ def train_sft(config: SFTConfig) -> dict[str, Any]:
                "first_loss": losses[0] if losses else math.nan,
                "last_loss": losses[-1] if losses else math.nan}
     save_adapter(trainer.model, tokenizer, out / "adapter", policy=config.policy,
-                 extra={"trainer": "sft", "env": config.env,
+                 template=template, extra={"trainer": "sft", "env": config.env,
                         "expert": summary["expert"], "steps": trainer.state.global_step,
                         "examples": len(rows), "instances": config.instances,
                         "memory": config.memory})

@@ -168,9 +168,10 @@ def test_the_list_of_task_actions_leaves_out_the_moves_that_undo_the_task():
     assert moving_the_task_on(there, task) == ["put potato 1 in drawer 1",
                                                "search[potato in drawer]",
                                                "take potato 3 from sofa 1"]
-    # Each template version keeps the list its adapters were trained on; v6 (the default)
-    # sends the held potato to be cleaned.
-    for version, first in ((None, "- go to sinkbasin 1"), (5, "- examine potato 1"),
+    # Each template version keeps the list its adapters were trained on; v6
+    # sends the held potato to be cleaned, as does v7 (the default).
+    for version, first in ((None, "- go to sinkbasin 1"), (6, "- go to sinkbasin 1"),
+                           (5, "- examine potato 1"),
                            (4, "- put potato 1 in cabinet 2")):
         messages, _ = PromptedActor(None, version=version).prompt("You pick up the potato 1 "
                                                                   "from the cabinet 2.",
@@ -190,7 +191,9 @@ def test_the_task_steps_follow_where_the_task_stands():
     # Holding it ("examine potato 1" is listed): the drawers and the microwave.
     held = ["put potato 1 on countertop 1", "examine countertop 1", "examine potato 1",
             "go to drawer 1", "go to microwave 1", "go to fridge 1"]
-    assert task_steps(held, task) == ["go to drawer 1", "go to microwave 1"]
+    assert task_steps(held, task) == ["go to microwave 1", "go to drawer 1"]  # v7: heat first
+    assert task_steps(held, task, appliance_first=False) == ["go to drawer 1",
+                                                             "go to microwave 1"]  # v6
     # At the microwave: heat it, once; cooling it in the fridge is never listed.
     at_microwave = ["put potato 1 in microwave 1", "heat potato 1 with microwave 1",
                     "close microwave 1", "examine potato 1", "go to drawer 1"]

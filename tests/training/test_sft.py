@@ -210,7 +210,7 @@ def test_an_adapter_is_prompted_with_the_template_it_was_trained_on(tmp_path):
     # llm=None renders prompts only: the template choice is what is checked here.
     assert PromptedPolicy(None, adapter=str(old), template="actor", version=None,
                           max_tokens=8).template.id == "actor.v1"
-    assert PromptedActor(None).template.id == "actor.v6"  # the default has moved on
+    assert PromptedActor(None).template.id == "actor.v7"  # the default has moved on
     with pytest.raises(ConfigError, match="version=2 was asked for"):
         PromptedPolicy(None, adapter=str(old), template="actor", version=2, max_tokens=8)
     answer = _fake_adapter(tmp_path / "answer", "answer.v1")
@@ -224,7 +224,7 @@ def test_rl_refuses_to_start_from_an_adapter_of_another_template(tmp_path):
 
     old = _fake_adapter(tmp_path / "old", "actor.v1")
     config = parse_args(GRPOConfig, ["--policy", "actor", "--init-adapter", str(old)])
-    with pytest.raises(ConfigError, match="prompts with actor.v6 now"):
+    with pytest.raises(ConfigError, match="prompts with actor.v7 now"):
         load_for(config)
 
 
@@ -262,7 +262,7 @@ def test_sft_trains_an_adapter_the_runtime_actor_loads(tmp_path):
     assert summary["steps"] == 2 and summary["lora_tensors_changed"] > 0
     assert summary["first_loss"] == summary["first_loss"] and summary["first_loss"] > 0
     meta = json.loads((out / "adapter" / "agentmem-adapter.json").read_text())
-    assert meta["template"] == "actor.v6" and meta["trainer"] == "sft"
+    assert meta["template"] == "actor.v7" and meta["trainer"] == "sft"
     assert meta["expert"] == "explorer" and summary["episodes_dropped"] == 0
     assert (out / "training.png").exists()
     # The same config again is the finished run, reused; another one there is refused.
@@ -273,7 +273,7 @@ def test_sft_trains_an_adapter_the_runtime_actor_loads(tmp_path):
     env = make_env("household", instance=1, split="unseen")()
     obs = env.reset(0)
     actor = PromptedActor("local", adapter=str(out / "adapter"))
-    assert actor.template.id == "actor.v6"
+    assert actor.template.id == "actor.v7"
     assert actor.act(obs, env.admissible_actions(), f"Task: {env.task}").action in \
         env.admissible_actions()
     # RL continues from the warm start, and its KL is measured against it: zero at first.
@@ -287,7 +287,7 @@ def test_sft_trains_an_adapter_the_runtime_actor_loads(tmp_path):
     first = json.loads((tmp_path / "ppo" / "log.jsonl").read_text().splitlines()[0])
     assert ppo["steps"] == 1 and abs(first["kl"]) < 1e-3
     assert json.loads((tmp_path / "ppo" / "adapter" / "agentmem-adapter.json").read_text())[
-        "template"] == "actor.v6"
+        "template"] == "actor.v7"
 
 
 def test_an_adapter_goes_with_the_llm_actor_only():
