@@ -103,17 +103,17 @@ def lora_params(model: Any) -> dict[str, Any]:
 
 
 def save_adapter(model: Any, tokenizer: Any, path: str | Path, *, policy: str,
-                 template: str | None = None, extra: dict[str, Any] | None = None) -> Path:
+                 template: str, extra: dict[str, Any] | None = None) -> Path:
     """Save the LoRA adapter where the agent can load it by path. ``template``: the id
-    the training data was rendered with, taken when the run started (a template added
-    while a long run trains must not relabel it); default: the one prompted with now."""
+    the training data was rendered with, taken by the caller when its run started
+    (:func:`template_of` then); read again at save time, a template added while a long
+    run trains would relabel the adapter."""
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(str(path))
     cfg = model.config if not hasattr(model, "get_base_model") else model.get_base_model().config
     meta = {k: getattr(cfg, k, None) for k in ("model_type", "hidden_size", "num_hidden_layers",
                                                "vocab_size")}
-    meta.update({"policy": policy, "template": template or template_of(policy),
-                 **(extra or {})})
+    meta.update({"policy": policy, "template": template, **(extra or {})})
     (path / "agentmem-adapter.json").write_text(json.dumps(meta, indent=1, default=str))
     return path

@@ -63,11 +63,11 @@ def train_sft(config: SFTConfig) -> dict[str, Any]:
     if config.resume and not same and any(out.glob("checkpoint-*")):
         raise ConfigError(f"{out} holds checkpoints of a run with another config; pass a new "
                           "--output-dir, or --no-resume to start over there")
-    dropped: list = []
-    rows = examples_for_sft(config, dropped)  # fails here, before the model loads, on bad data
     from training.model import template_of
 
-    template = template_of(config.policy)  # what the rows were rendered with
+    template = template_of(config.policy)  # what the rows below are rendered with
+    dropped: list = []
+    rows = examples_for_sft(config, dropped)  # fails here, before the model loads, on bad data
     out.mkdir(parents=True, exist_ok=True)
     (out / "config.json").write_text(config.to_json())
 

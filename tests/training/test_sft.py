@@ -218,6 +218,28 @@ def test_an_adapter_is_prompted_with_the_template_it_was_trained_on(tmp_path):
         PromptedPolicy(None, adapter=str(answer), template="actor", version=None, max_tokens=8)
 
 
+def test_an_adapter_keeps_the_template_its_run_started_with(tmp_path, monkeypatch):
+    import shutil
+    from types import SimpleNamespace
+
+    import policies._templates as templates
+    from training.model import save_adapter, template_of
+
+    started = template_of("actor")
+    # A newer actor template appears while the run trains.
+    newer = tmp_path / "templates"
+    shutil.copytree(templates.TEMPLATE_DIR, newer)
+    version = int(started.rpartition(".v")[2]) + 1
+    shutil.copy(newer / f"{started}.txt", newer / f"actor.v{version}.txt")
+    monkeypatch.setattr(templates, "TEMPLATE_DIR", newer)
+    assert template_of("actor") == f"actor.v{version}"
+    model = SimpleNamespace(config=SimpleNamespace(model_type="llama"),
+                            save_pretrained=lambda path: None)
+    saved = save_adapter(model, None, tmp_path / "adapter", policy="actor", template=started)
+    meta = json.loads((saved / "agentmem-adapter.json").read_text())
+    assert meta["template"] == started and meta["policy"] == "actor"
+
+
 def test_rl_refuses_to_start_from_an_adapter_of_another_template(tmp_path):
     from training.config import GRPOConfig, parse_args
     from training.model import load_for
