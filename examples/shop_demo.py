@@ -1,6 +1,6 @@
 """A recurring shopper: the same person's shopping trips, one after another.
 
-Run:  python examples/shop_demo.py [--episodes 6] [--llm openai:gpt-4o-mini]
+Run:  python examples/shop_demo.py [--episodes 4] [--llm openai:gpt-4o-mini]
                                     [--actor scripted] [--home DIR]
 
 The shopper states their usual size and colour once, in the first instruction;
@@ -19,4 +19,4 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from household_demo import main  # noqa: E402
 
 if __name__ == "__main__":
-    main("shop", instance_help="recurring shopper id")
+    main("shop", instance_help="recurring shopper id", split="seen", instance=2)

@@ -9,7 +9,32 @@ from agentmem.errors import ConfigError
 from agentmem.llm import LLM, get_llm
 from policies._templates import Template, load_template
 
-__all__ = ["PromptedPolicy", "adapter_template"]
+__all__ = ["PromptedPolicy", "adapter_template", "resolve_adapter", "shipped_adapters",
+           "SHIPPED_ADAPTERS"]
+
+#: Trained adapters that come with the package (``policies/adapters/NAME``, each with a
+#: model card); ``adapter="NAME"`` loads one wherever a directory is accepted.
+SHIPPED_ADAPTERS = Path(__file__).resolve().parent / "adapters"
+
+
+def shipped_adapters() -> list[str]:
+    """The names of the adapters shipped with the package."""
+    if not SHIPPED_ADAPTERS.is_dir():
+        return []
+    return sorted(d.name for d in SHIPPED_ADAPTERS.iterdir()
+                  if (d / "adapter_config.json").is_file())
+
+
+def resolve_adapter(adapter: str | Path) -> Path:
+    """An adapter directory, or the name of a shipped one (``household-actor``)."""
+    path = Path(adapter).expanduser()
+    if path.is_dir():
+        return path
+    if str(adapter) in shipped_adapters():
+        return SHIPPED_ADAPTERS / str(adapter)
+    raise ConfigError(f"adapter {str(adapter)!r} is neither a directory nor a shipped adapter; "
+                      f"pass a run's OUTPUT_DIR/adapter or one of: "
+                      f"{', '.join(shipped_adapters()) or '(none shipped)'}")
 
 
 def adapter_template(adapter: str | Path) -> str | None:
@@ -48,6 +73,7 @@ class PromptedPolicy:
     def __init__(self, llm: LLM | str | None, *, adapter: str | None, template: str,
                  version: int | None, max_tokens: int):
         # llm=None: the template and parser only (training renders prompts this way).
+        adapter = None if adapter is None else str(resolve_adapter(adapter))
         self.llm = None if llm is None else (
             get_llm(llm, adapter=adapter) if adapter else get_llm(llm))
         self.template: Template = _template_for(template, version, adapter)

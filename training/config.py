@@ -59,10 +59,15 @@ class _Adapter:
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
         if self.learning_rate <= 0:
             raise ConfigError(f"learning_rate must be > 0, got {self.learning_rate}")
-        if self.init_adapter is not None and not (
-                Path(self.init_adapter) / "adapter_config.json").is_file():
-            raise ConfigError(f"init_adapter {self.init_adapter} is not a LoRA adapter directory "
-                              "(no adapter_config.json); pass a run's OUTPUT_DIR/adapter")
+        if self.init_adapter is not None:
+            from policies.base import resolve_adapter
+
+            # a shipped adapter's name (household-actor) is a warm start too
+            self.init_adapter = str(resolve_adapter(self.init_adapter))
+            if not (Path(self.init_adapter) / "adapter_config.json").is_file():
+                raise ConfigError(f"init_adapter {self.init_adapter} is not a LoRA adapter "
+                                  "directory (no adapter_config.json); pass a run's "
+                                  "OUTPUT_DIR/adapter")
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), indent=1)

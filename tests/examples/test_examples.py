@@ -112,3 +112,22 @@ def test_env_demos_show_a_learning_curve(tmp_path, demo):
     assert (tmp_path / "h" / f"{name}.png").stat().st_size > 1000
     llm = run(demo, tmp_path, "--actor", "llm", "--episodes", "1", "--max-steps", "3")
     assert "episode 1:" in llm and "learning curve" in llm
+
+
+def test_the_shipped_household_actor_wins_a_held_out_home_and_memory_shortens_the_next_trip():
+    # The demo's default: the shipped adapter in unseen home 16, which it was not trained on.
+    from training.eval.envs_eval import run_env_eval
+
+    played = []
+    result = run_env_eval("household", variants=["full"], actor="llm", adapter="household-actor",
+                          episodes=2, instances=[16], split="unseen", progress=False,
+                          on_episode=lambda variant, r: played.append(r))
+    assert [r.success for r in played] == [True, True]
+    first, second = played
+    assert second.task == "put a clean bowl on shelf."
+    # Episode 1 opened cabinets 1 and 2 on its way; the note of the bowl seen in cabinet 2
+    # sends episode 2 straight there (without memory it searches again: 9 steps).
+    assert [a for a, _ in second.trajectory[:3]] == [
+        "go to cabinet 2", "open cabinet 2", "take bowl 1 from cabinet 2"]
+    assert second.steps < first.steps and second.steps <= 7
+    assert result["variants"]["full"]["summary"]["success_rate"] == 1.0

@@ -178,3 +178,23 @@ def test_a_run_is_reproduced_from_its_config_file(tmp_path):
     (tmp_path / "takes.yaml").write_text("takes: 0\nmemory: [none]")
     with pytest.raises(ConfigError, match="takes"):
         parse_args(SFTConfig, ["--config", str(tmp_path / "takes.yaml")])
+
+
+def test_the_shipped_actor_adapter_is_what_its_config_trains():
+    from pathlib import Path
+
+    from policies import PromptedActor
+    from policies.base import resolve_adapter, shipped_adapters
+    from training.config import SFTConfig
+
+    root = Path(__file__).resolve().parents[2]
+    assert "household-actor" in shipped_adapters()
+    shipped = resolve_adapter("household-actor")
+    meta = json.loads((shipped / "agentmem-adapter.json").read_text())
+    config = parse_args(SFTConfig, ["--config", str(
+        root / "training" / "configs" / "sft_household_actor_memory.yaml")])
+    assert (meta["instances"], meta["memory"], meta["env"]) == (
+        config.instances, config.memory, config.env)
+    # the runtime prompts it with the template it was trained on, whatever the default is
+    assert PromptedActor(None, adapter="household-actor").template.id == meta["template"]
+    assert (shipped / "README.md").read_text().startswith("# household-actor")

@@ -218,6 +218,22 @@ def test_an_adapter_is_prompted_with_the_template_it_was_trained_on(tmp_path):
         PromptedPolicy(None, adapter=str(answer), template="actor", version=None, max_tokens=8)
 
 
+def test_a_shipped_adapter_is_named_wherever_a_directory_is_accepted(tmp_path, monkeypatch):
+    import policies.base as base
+    from training.config import GRPOConfig, parse_args
+
+    monkeypatch.setattr(base, "SHIPPED_ADAPTERS", tmp_path / "shipped")
+    shipped = _fake_adapter(tmp_path / "shipped" / "household-actor", "actor.v1")
+    assert base.shipped_adapters() == ["household-actor"]
+    assert base.resolve_adapter("household-actor") == shipped
+    assert base.PromptedPolicy(None, adapter="household-actor", template="actor", version=None,
+                               max_tokens=8).template.id == "actor.v1"
+    config = parse_args(GRPOConfig, ["--policy", "actor", "--init-adapter", "household-actor"])
+    assert config.init_adapter == str(shipped)  # RL can start from the shipped warm start
+    with pytest.raises(ConfigError, match="one of: household-actor"):
+        base.resolve_adapter("shop-actor")
+
+
 def test_an_adapter_keeps_the_template_its_run_started_with(tmp_path, monkeypatch):
     import shutil
     from types import SimpleNamespace
@@ -350,3 +366,25 @@ def test_actions_already_taken_are_listed_last_in_both_loops():
         assert shown.index(fresh[0]) < min(
             [shown.index(a) for a in actor.taken[:n] if a in shown] or [len(shown)])
     assert len(set(actor.taken)) == result.steps  # it never went back to a place
+
+
+def test_an_exported_adapter_is_half_precision_with_its_metadata_and_card(tmp_path):
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    from training.export import export_adapter
+
+    source = _fake_adapter(tmp_path / "run" / "adapter", "actor.v7")
+    weights = {"base_model.model.lora_A.weight": torch.randn(4, 8)}
+    save_file(weights, str(source / "adapter_model.safetensors"))
+    dest = export_adapter(source, tmp_path / "shipped", card="# household-actor\n")
+    shipped = load_file(str(dest / "adapter_model.safetensors"))
+    assert shipped["base_model.model.lora_A.weight"].dtype == torch.float16
+    assert torch.allclose(shipped["base_model.model.lora_A.weight"].float(),
+                          weights["base_model.model.lora_A.weight"], atol=1e-3)
+    meta = json.loads((dest / "agentmem-adapter.json").read_text())
+    assert meta["template"] == "actor.v7" and meta["dtype"] == "float16"
+    assert (dest / "README.md").read_text() == "# household-actor\n"
+    no_weights = _fake_adapter(tmp_path / "no-weights", "actor.v7")
+    with pytest.raises(ConfigError, match="missing adapter_model.safetensors"):
+        export_adapter(no_weights, tmp_path / "x")

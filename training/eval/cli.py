@@ -67,7 +67,8 @@ def qa(conversations: Annotated[list[Path], typer.Argument(help="LoCoMo .json fi
 
 Embedder = Annotated[str, typer.Option("--embedder", help="minilm, hash, openai")]
 Adapter = Annotated[Optional[str], typer.Option(
-    "--adapter", help="a trained actor's LoRA adapter directory (--actor llm, local model)")]
+    "--adapter", help="a trained actor's LoRA adapter: a directory, or a shipped one's name "
+    "(household-actor) (--actor llm, local model)")]
 
 
 def _env(name: str, episodes: int, variants: str, actor: str, llm: str, instances: str,
