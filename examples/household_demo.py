@@ -33,7 +33,8 @@ def main(env_name: str = "household", instance_help: str = "persistent home id (
     parser.add_argument("--episodes", type=int, default=4)
     parser.add_argument("--instance", type=int, default=instance, help=instance_help)
     parser.add_argument("--actor", choices=["llm", "scripted"], default="llm",
-                        help="llm: the LLM actor on --llm (with --adapter); scripted: rules, no model")
+                        help="llm: the LLM actor on --llm (with --adapter); "
+                        "scripted: rules, no model")
     parser.add_argument("--llm", default="local", help="local, openai:MODEL, anthropic:MODEL")
     parser.add_argument("--adapter", default=None,
                         help="a trained actor's LoRA adapter: a directory (python -m "

@@ -73,7 +73,9 @@ class PromptedPolicy:
     def __init__(self, llm: LLM | str | None, *, adapter: str | None, template: str,
                  version: int | None, max_tokens: int):
         # llm=None: the template and parser only (training renders prompts this way).
-        adapter = None if adapter is None else str(resolve_adapter(adapter))
+        remote = isinstance(llm, str) and llm.partition(":")[0] != "local"
+        if adapter is not None and not remote:  # a remote model refuses any adapter first
+            adapter = str(resolve_adapter(adapter))
         self.llm = None if llm is None else (
             get_llm(llm, adapter=adapter) if adapter else get_llm(llm))
         self.template: Template = _template_for(template, version, adapter)
