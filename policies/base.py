@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from agentmem.errors import ConfigError
-from agentmem.llm import LLM, get_llm
+from agentmem.llm import LLM, get_llm, provider_of
 from policies._templates import Template, load_template
 
 __all__ = ["PromptedPolicy", "adapter_template", "resolve_adapter", "shipped_adapters",
@@ -73,7 +73,7 @@ class PromptedPolicy:
     def __init__(self, llm: LLM | str | None, *, adapter: str | None, template: str,
                  version: int | None, max_tokens: int):
         # llm=None: the template and parser only (training renders prompts this way).
-        remote = isinstance(llm, str) and llm.partition(":")[0] != "local"
+        remote = isinstance(llm, str) and provider_of(llm) != "local"
         if adapter is not None and not remote:  # a remote model refuses any adapter first
             adapter = str(resolve_adapter(adapter))
         self.llm = None if llm is None else (

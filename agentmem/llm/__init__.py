@@ -12,9 +12,16 @@ from typing import Any
 from agentmem.errors import ConfigError
 from agentmem.llm.base import LLM, BaseLLM, ChatResponse, Usage, parse_structured
 
-__all__ = ["LLM", "BaseLLM", "ChatResponse", "Usage", "get_llm", "parse_structured"]
+__all__ = ["LLM", "BaseLLM", "ChatResponse", "Usage", "get_llm", "provider_of",
+           "parse_structured"]
 
 _PROVIDERS = ("local", "openai", "anthropic", "scripted")
+
+
+def provider_of(spec: str | None) -> str:
+    """The provider a backend string names: ``"openai:gpt-4o-mini"`` -> ``openai``; an
+    empty or missing spec is the local model."""
+    return (spec or "local").partition(":")[0]
 
 
 def get_llm(spec: "str | LLM | None" = None, **kwargs: Any) -> LLM:
@@ -27,7 +34,7 @@ def get_llm(spec: "str | LLM | None" = None, **kwargs: Any) -> LLM:
             return spec
         raise ConfigError(f"llm must be a string like 'openai:gpt-4o-mini' or an LLM, got {spec!r}")
     spec = spec or "local"
-    provider, _, model = spec.partition(":")
+    provider, model = provider_of(spec), spec.partition(":")[2]
     if kwargs.get("adapter") is not None and provider != "local":
         raise ConfigError(f"a LoRA adapter applies to local models only, not to {spec!r}")
     if provider == "local":
