@@ -75,7 +75,10 @@ class AnswerPolicy(Protocol):
 
 @runtime_checkable
 class ActorPolicy(Protocol):
-    """Picks the next action in an environment."""
+    """Picks the next action in an environment.
+
+    ``taken`` is the episode so far: the actions already taken, oldest first (the episode
+    loop's working memory; an actor that keeps its own may ignore it)."""
 
     def act(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
-            lessons: Sequence[MemoryRecord] = ()) -> Action: ...
+            lessons: Sequence[MemoryRecord] = (), *, taken: Sequence[str] = ()) -> Action: ...

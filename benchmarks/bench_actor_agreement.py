@@ -61,9 +61,10 @@ class ShadowActor:
         self.turns: list[dict[str, str]] = []
 
     def act(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
-            lessons: Sequence = ()) -> Any:
-        action = self.teacher.act(observation, admissible, task_prompt, lessons)
-        choice = self.student.act(observation, admissible, task_prompt, lessons).action
+            lessons: Sequence = (), *, taken: Sequence[str] = ()) -> Any:
+        action = self.teacher.act(observation, admissible, task_prompt, lessons, taken=taken)
+        choice = self.student.act(observation, admissible, task_prompt, lessons,
+                                  taken=taken).action
         self.turns.append({"teacher": action.action, "student": choice})
         return action
 

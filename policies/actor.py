@@ -155,8 +155,8 @@ def _remembered(hints: Sequence[str], objects: set[str]) -> set[str]:
 
 def task_steps(admissible: Sequence[str], task: str, observation: str = "",
                limit: int = 6, hints: Sequence[str] = (), *,
-               appliance_first: bool = True) -> list[str]:
-    """:func:`moving_the_task_on` that also reads where the task stands (templates v6, v7).
+               appliance_first: bool = True, taken: Sequence[str] = ()) -> list[str]:
+    """:func:`moving_the_task_on` that also reads where the task stands (templates v6-v8).
 
     The v5 list named the task's target places while the actor was still looking for
     the object, so a trained actor walked between drawers before finding the potato;
@@ -174,7 +174,11 @@ def task_steps(admissible: Sequence[str], task: str, observation: str = "",
       places: the v6 adapter took the first of them and put a cup in the fridge unheated
       on fresh homes, while the object is processed right after it is taken;
     - while it is not held, ``go to`` a place that memory's ``hints`` name with the
-      object ("a potato was in cabinet 3") is listed: where to look first;
+      object ("a potato was in cabinet 3") is listed: where to look first; with
+      ``taken`` (v8: the actions already taken this episode), only until it has been
+      gone to. The v7 list kept naming a remembered place after the object had not
+      been there this time, and a trained actor walked between two such places until
+      the episode ran out (unseen home 17, docs/results.md);
     - ``close``, ``examine``, ``look`` and ``inventory`` never move a task on, and an
       action the observation reports just done ("You heat the potato 1 ...") is not
       listed again.
@@ -188,9 +192,11 @@ def task_steps(admissible: Sequence[str], task: str, observation: str = "",
                    for a in admissible)
     not_undoing = set(moving_the_task_on(admissible, task, limit=len(admissible)))
     clauses = _remembered(hints, thing - _NOT_OBJECTS)
+    gone_to = {a for a in taken if a.startswith("go to ")}
 
     def remembered(place: str) -> bool:
-        return any(re.search(rf"\b{re.escape(place)}\b", c) for c in clauses)
+        return (f"go to {place}" not in gone_to
+                and any(re.search(rf"\b{re.escape(place)}\b", c) for c in clauses))
 
     def keep(action: str) -> bool:
         if "[" in action:
@@ -236,25 +242,29 @@ class PromptedActor(PromptedPolicy):
                          max_tokens=max_tokens)
 
     def messages(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
-                 lessons: Sequence[MemoryRecord] = ()) -> list[dict]:
+                 lessons: Sequence[MemoryRecord] = (), *,
+                 taken: Sequence[str] = ()) -> list[dict]:
         lesson_lines = "\n".join(f"- {r.content}" for r in as_records(lessons)) or "(none)"
         # Template v4 was trained with word counts over the whole task prompt; v5 leaves
         # out the undoing moves and reads the task line only; v6 also reads whether the
         # task's object is held and what the observation reports done; v7 lists the
-        # appliance before the task's places.
+        # appliance before the task's places; v8 stops listing a remembered place once
+        # this episode has gone there (``taken``).
         version = self.template.version
         naming = (naming_the_task(admissible, task_prompt) if version <= 4 else
                   moving_the_task_on(admissible, task_line(task_prompt)) if version == 5 else
                   task_steps(admissible, task_line(task_prompt), observation,
                              hints=[r.content for r in as_records(lessons)],
-                             appliance_first=version >= 7))
+                             appliance_first=version >= 7,
+                             taken=taken if version >= 8 else ()))
         return self.template.render(task=task_prompt + "\n" if task_prompt else "",
                                     lessons=lesson_lines, observation=observation,
                                     actions="\n".join(f"- {a}" for a in admissible),
                                     naming="\n".join(f"- {a}" for a in naming) or "(none)")
 
     def prompt(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
-               lessons: Sequence[MemoryRecord] = ()) -> tuple[list[dict], list[str]]:
+               lessons: Sequence[MemoryRecord] = (), *,
+               taken: Sequence[str] = ()) -> tuple[list[dict], list[str]]:
         """The messages the actor is asked with, and the actions it may choose from
         (blank and repeated ones dropped): what :meth:`act` sends, and what supervised
         training data is rendered with."""
@@ -262,11 +272,12 @@ class PromptedActor(PromptedPolicy):
         if not actions:
             raise InvalidArgumentError("no admissible actions were given; the actor needs at "
                                        "least one to choose from")
-        return self.messages(observation, actions, task_prompt, lessons), actions
+        return self.messages(observation, actions, task_prompt, lessons, taken=taken), actions
 
     def act(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
-            lessons: Sequence[MemoryRecord] = ()) -> Action:
-        messages, actions = self.prompt(observation, admissible, task_prompt, lessons)
+            lessons: Sequence[MemoryRecord] = (), *, taken: Sequence[str] = ()) -> Action:
+        messages, actions = self.prompt(observation, admissible, task_prompt, lessons,
+                                        taken=taken)
         reply = self.llm.chat(messages, schema=action_schema(actions), max_tokens=self.max_tokens)
         chosen = str(reply.parsed.get("action", ""))
         raw = reply.text

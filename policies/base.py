@@ -7,6 +7,7 @@ from pathlib import Path
 
 from agentmem.errors import ConfigError
 from agentmem.llm import LLM, get_llm, provider_of
+from agentmem.llm.local import ADAPTER_META
 from policies._templates import Template, load_template
 
 __all__ = ["PromptedPolicy", "adapter_template", "resolve_adapter", "shipped_adapters",
@@ -40,7 +41,7 @@ def resolve_adapter(adapter: str | Path) -> Path:
 def adapter_template(adapter: str | Path) -> str | None:
     """The template id (``actor.v2``) an adapter was trained with, from its
     ``agentmem-adapter.json``; None when it does not say (older adapters)."""
-    meta = Path(adapter).expanduser() / "agentmem-adapter.json"
+    meta = Path(adapter).expanduser() / ADAPTER_META
     if not meta.is_file():
         return None
     try:

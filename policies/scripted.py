@@ -41,7 +41,7 @@ class HouseholdExplorer:
         self._seen: dict[str, bool] = {}
 
     def act(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
-            lessons: Sequence = ()) -> Action:
+            lessons: Sequence = (), *, taken: Sequence[str] = ()) -> Action:
         m = _TASK.search(task_prompt) or _TASK.search(observation)
         if m is None:
             return Action(action=admissible[0], raw="no task recognised")
@@ -121,7 +121,7 @@ class ShopperActor:
         self._tried: list[str] = []
 
     def act(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
-            lessons: Sequence = ()) -> Action:
+            lessons: Sequence = (), *, taken: Sequence[str] = ()) -> Action:
         pattern = r"i need (?:a|an) (.*?), and price lower than ([\d.]+)"
         m = re.search(pattern, observation) or re.search(pattern, task_prompt)
         text = m.group(0) if m else task_prompt or observation
@@ -189,7 +189,7 @@ class PlanFollower:
         self.env, self.plan, self.taken = env, list(plan or []), 0
 
     def act(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
-            lessons: Sequence = ()) -> Action:
+            lessons: Sequence = (), *, taken: Sequence[str] = ()) -> Action:
         if self.env is not None and self.env.steps == 0:
             self.plan, self.taken = list(self.env.expert_plan()), 0
         action = self.plan[self.taken] if self.taken < len(self.plan) else "look"

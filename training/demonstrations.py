@@ -77,11 +77,12 @@ class RecordingActor:
         self.rows: list[dict[str, Any]] = []
 
     def act(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
-            lessons: Sequence = ()) -> Any:
+            lessons: Sequence = (), *, taken: Sequence[str] = ()) -> Any:
         from policies.actor import action_reply, is_admissible
 
-        action = self.teacher.act(observation, admissible, task_prompt, lessons)
-        messages, actions = self.render.prompt(observation, admissible, task_prompt, lessons)
+        action = self.teacher.act(observation, admissible, task_prompt, lessons, taken=taken)
+        messages, actions = self.render.prompt(observation, admissible, task_prompt, lessons,
+                                               taken=taken)
         self.rows.append({"prompt": messages,
                           "completion": [{"role": "assistant",
                                           "content": action_reply(action.action)}],

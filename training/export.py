@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 from pathlib import Path
 
 from agentmem.errors import ConfigError
+from agentmem.llm.local import ADAPTER_META as _META
 
 __all__ = ["export_adapter"]
 
 _WEIGHTS = "adapter_model.safetensors"
-_META = "agentmem-adapter.json"
 
 
 def export_adapter(source: str | Path, dest: str | Path, *, card: str | None = None) -> Path:
@@ -34,7 +33,13 @@ def export_adapter(source: str | Path, dest: str | Path, *, card: str | None = N
     dest.mkdir(parents=True, exist_ok=True)
     weights = load_file(str(source / _WEIGHTS))
     save_file({k: v.half().contiguous() for k, v in weights.items()}, str(dest / _WEIGHTS))
-    shutil.copy(source / "adapter_config.json", dest / "adapter_config.json")
+    config = json.loads((source / "adapter_config.json").read_text())
+    # The base model's folder on the training machine means nothing elsewhere (the
+    # runtime loads the base model itself); keep its name only.
+    base = config.get("base_model_name_or_path")
+    if base and Path(base).is_absolute():
+        config["base_model_name_or_path"] = Path(base).name
+    (dest / "adapter_config.json").write_text(json.dumps(config, indent=2))
     meta = json.loads((source / _META).read_text())
     meta["dtype"] = "float16"
     (dest / _META).write_text(json.dumps(meta, indent=1))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from agentmem.errors import ConfigError, missing
+from agentmem.llm.local import ADAPTER_META
 
 __all__ = ["load_policy_model", "load_for", "load_reference", "save_adapter", "lora_params",
            "completion_logprobs", "template_of"]
@@ -115,5 +116,5 @@ def save_adapter(model: Any, tokenizer: Any, path: str | Path, *, policy: str,
     meta = {k: getattr(cfg, k, None) for k in ("model_type", "hidden_size", "num_hidden_layers",
                                                "vocab_size")}
     meta.update({"policy": policy, "template": template, **(extra or {})})
-    (path / "agentmem-adapter.json").write_text(json.dumps(meta, indent=1, default=str))
+    (path / ADAPTER_META).write_text(json.dumps(meta, indent=1, default=str))
     return path

@@ -226,9 +226,10 @@ def play_actor_episode(llm: Any, env: Any, seed: int, context: EpisodeContext, *
         action = parse_action(text)
         obs, _, done, info = env.step(action)
         episode.turns.append(ActorTurn(prompt_ids, reply_ids, action, bool(info.get("invalid"))))
-        admissible = untried_first(info["admissible"], [t.action for t in episode.turns])
+        taken = [t.action for t in episode.turns]
+        admissible = untried_first(info["admissible"], taken)
         context.reply(reply_ids, text, None if done else
-                      actor.messages(obs, admissible, f"Task: {env.task}"))
+                      actor.messages(obs, admissible, f"Task: {env.task}", taken=taken))
     episode.total_reward = float(env.total_reward)
     episode.success = bool(getattr(env, "won", env.total_reward >= 1.0))
     episode.steps = env.steps

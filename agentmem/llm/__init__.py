@@ -31,6 +31,10 @@ def get_llm(spec: "str | LLM | None" = None, **kwargs: Any) -> LLM:
     """
     if spec is not None and not isinstance(spec, str):
         if isinstance(spec, LLM):
+            if kwargs.get("adapter") is not None:  # it would be silently ignored
+                raise ConfigError("an adapter is loaded with the model, and this LLM is built "
+                                  "already; pass the backend string ('local') with adapter=, "
+                                  "or build LocalLLM(adapter=...) yourself")
             return spec
         raise ConfigError(f"llm must be a string like 'openai:gpt-4o-mini' or an LLM, got {spec!r}")
     spec = spec or "local"

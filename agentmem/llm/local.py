@@ -31,7 +31,7 @@ from agentmem.errors import (
 from agentmem.llm.base import BaseLLM, Usage
 from agentmem.paths import cache_root
 
-__all__ = ["LocalLLM", "smollm2_dir", "cache_root", "DEFAULT_GGUF"]
+__all__ = ["LocalLLM", "smollm2_dir", "cache_root", "DEFAULT_GGUF", "ADAPTER_META"]
 
 log = logging.getLogger("agentmem.llm")
 DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -267,6 +267,11 @@ class LocalLLM(BaseLLM):
         return out[0][:n_prompt].tolist(), out[0][n_prompt:].tolist()
 
 
+ADAPTER_META = "agentmem-adapter.json"
+"""The file beside a LoRA adapter's weights that says what it was trained for: the base
+model's shape, the policy and its template, the trainer (written by training)."""
+
+
 def load_adapter(model: Any, adapter: str | Path) -> Any:
     """Apply a peft adapter, refusing one saved for a different base model."""
     try:
@@ -276,7 +281,7 @@ def load_adapter(model: Any, adapter: str | Path) -> Any:
     path = Path(adapter).expanduser()
     if not (path / "adapter_config.json").exists():
         raise ConfigError(f"{path} is not a LoRA adapter directory (no adapter_config.json)")
-    meta_file = path / "agentmem-adapter.json"
+    meta_file = path / ADAPTER_META
     if meta_file.exists():
         meta = json.loads(meta_file.read_text())
         want = {k: getattr(model.config, k, None) for k in ("model_type", "hidden_size",

@@ -46,8 +46,9 @@ def test_actor_memory_table_and_plot(tmp_path):
 
     import bench_actor_memory
 
-    def variant(wins):
-        episodes = [{"seed": i, "task": f"t{i}", "success": i < wins} for i in range(6)]
+    def variant(wins, steps=9):
+        episodes = [{"seed": i, "task": f"t{i}", "success": i < wins, "steps": steps}
+                    for i in range(6)]
         return {"summary": {"episodes": 6, "success_rate": wins / 6, "score": wins / 6,
                             "subgoals": 0.5, "avg_steps": 9.0, "invalid_rate": 0.0, "seconds": 60.0},
                 "curve": [{"episode": i, "success": float(i < wins), "steps": 9.0}
@@ -55,12 +56,14 @@ def test_actor_memory_table_and_plot(tmp_path):
 
     rows = {"scripted": {"variants": {"none": variant(5), "full": variant(6)}},
             "prompted": {"variants": {"none": variant(0), "full": variant(1)}},
-            "sft": {"variants": {"none": variant(3), "full": variant(5)}}}
+            "sft": {"variants": {"none": variant(3, steps=12), "full": variant(5, steps=8)}}}
     args = argparse.Namespace(env="household", instances=[1], episodes=6, max_steps=15)
     text, gains = bench_actor_memory.table(rows, args)
     assert gains["sft vs prompted (full)"]["gain"] == pytest.approx(4 / 6)
     assert "| sft | full | 0.83" in text
     assert "scripted vs prompted (none)" not in gains  # the reference row is not compared
+    assert gains["sft: memory, steps saved"]["gain"] == pytest.approx(4.0)
+    assert "| sft | +4.00 |" in text
     bench_actor_memory.plot(rows, tmp_path / "actor_memory.png", "household")
     assert _png(tmp_path / "actor_memory.png")
 

@@ -186,6 +186,7 @@ def test_the_shipped_actor_adapter_is_what_its_config_trains():
     from policies import PromptedActor
     from policies.base import resolve_adapter, shipped_adapters
     from training.config import SFTConfig
+    from training.model import template_of
 
     root = Path(__file__).resolve().parents[2]
     assert "household-actor" in shipped_adapters()
@@ -197,4 +198,6 @@ def test_the_shipped_actor_adapter_is_what_its_config_trains():
         config.instances, config.memory, config.env)
     # the runtime prompts it with the template it was trained on, whatever the default is
     assert PromptedActor(None, adapter="household-actor").template.id == meta["template"]
+    # and that is the default now: the config reproduces it, and RL can start from it
+    assert meta["template"] == template_of("actor")
     assert (shipped / "README.md").read_text().startswith("# household-actor")

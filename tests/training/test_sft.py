@@ -210,7 +210,7 @@ def test_an_adapter_is_prompted_with_the_template_it_was_trained_on(tmp_path):
     # llm=None renders prompts only: the template choice is what is checked here.
     assert PromptedPolicy(None, adapter=str(old), template="actor", version=None,
                           max_tokens=8).template.id == "actor.v1"
-    assert PromptedActor(None).template.id == "actor.v7"  # the default has moved on
+    assert PromptedActor(None).template.id == "actor.v8"  # the default has moved on
     with pytest.raises(ConfigError, match="version=2 was asked for"):
         PromptedPolicy(None, adapter=str(old), template="actor", version=2, max_tokens=8)
     answer = _fake_adapter(tmp_path / "answer", "answer.v1")
@@ -262,7 +262,7 @@ def test_rl_refuses_to_start_from_an_adapter_of_another_template(tmp_path):
 
     old = _fake_adapter(tmp_path / "old", "actor.v1")
     config = parse_args(GRPOConfig, ["--policy", "actor", "--init-adapter", str(old)])
-    with pytest.raises(ConfigError, match="prompts with actor.v7 now"):
+    with pytest.raises(ConfigError, match="prompts with actor.v8 now"):
         load_for(config)
 
 
@@ -300,7 +300,7 @@ def test_sft_trains_an_adapter_the_runtime_actor_loads(tmp_path):
     assert summary["steps"] == 2 and summary["lora_tensors_changed"] > 0
     assert summary["first_loss"] == summary["first_loss"] and summary["first_loss"] > 0
     meta = json.loads((out / "adapter" / "agentmem-adapter.json").read_text())
-    assert meta["template"] == "actor.v7" and meta["trainer"] == "sft"
+    assert meta["template"] == "actor.v8" and meta["trainer"] == "sft"
     assert meta["expert"] == "explorer" and summary["episodes_dropped"] == 0
     assert (out / "training.png").exists()
     # The same config again is the finished run, reused; another one there is refused.
@@ -311,7 +311,7 @@ def test_sft_trains_an_adapter_the_runtime_actor_loads(tmp_path):
     env = make_env("household", instance=1, split="unseen")()
     obs = env.reset(0)
     actor = PromptedActor("local", adapter=str(out / "adapter"))
-    assert actor.template.id == "actor.v7"
+    assert actor.template.id == "actor.v8"
     assert actor.act(obs, env.admissible_actions(), f"Task: {env.task}").action in \
         env.admissible_actions()
     # RL continues from the warm start, and its KL is measured against it: zero at first.
@@ -325,7 +325,7 @@ def test_sft_trains_an_adapter_the_runtime_actor_loads(tmp_path):
     first = json.loads((tmp_path / "ppo" / "log.jsonl").read_text().splitlines()[0])
     assert ppo["steps"] == 1 and abs(first["kl"]) < 1e-3
     assert json.loads((tmp_path / "ppo" / "adapter" / "agentmem-adapter.json").read_text())[
-        "template"] == "actor.v7"
+        "template"] == "actor.v8"
 
 
 def test_an_adapter_goes_with_the_llm_actor_only():
@@ -352,7 +352,7 @@ def test_actions_already_taken_are_listed_last_in_both_loops():
         def __init__(self):
             self.seen, self.taken = [], []
 
-        def act(self, observation, admissible, task_prompt="", lessons=()):
+        def act(self, observation, admissible, task_prompt="", lessons=(), *, taken=()):
             self.seen.append(list(admissible))
             go = [a for a in admissible if a.startswith("go to ")]
             self.taken.append(go[0])
@@ -377,7 +377,12 @@ def test_an_exported_adapter_is_half_precision_with_its_metadata_and_card(tmp_pa
     source = _fake_adapter(tmp_path / "run" / "adapter", "actor.v7")
     weights = {"base_model.model.lora_A.weight": torch.randn(4, 8)}
     save_file(weights, str(source / "adapter_model.safetensors"))
+    (source / "adapter_config.json").write_text(json.dumps(
+        {"base_model_name_or_path": "/root/.cache/agentmem/models/smollm2", "r": 16}))
     dest = export_adapter(source, tmp_path / "shipped", card="# household-actor\n")
+    # The training machine's folder does not travel; the base model's name does.
+    assert json.loads((dest / "adapter_config.json").read_text()) == {
+        "base_model_name_or_path": "smollm2", "r": 16}
     shipped = load_file(str(dest / "adapter_model.safetensors"))
     assert shipped["base_model.model.lora_A.weight"].dtype == torch.float16
     assert torch.allclose(shipped["base_model.model.lora_A.weight"].float(),

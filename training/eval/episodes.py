@@ -134,8 +134,9 @@ def run_episode(env: TextEnv, actor: ActorPolicy, *, seed: int, episode: int = 0
         prompt = f"Task: {task}"
         if tree is not None:
             prompt += "\n" + tree.prompt(memory.budget)
-        admissible = untried_first(info["admissible"], [a for a, _ in trajectory])
-        act = actor.act(obs, admissible, prompt, hints)
+        taken = [a for a, _ in trajectory]
+        admissible = untried_first(info["admissible"], taken)
+        act = actor.act(obs, admissible, prompt, hints, taken=taken)
         calls += act.usage.calls
         obs, reward, done, info = env.step(act.action)
         invalid += bool(info.get("invalid"))
