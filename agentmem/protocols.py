@@ -78,7 +78,8 @@ class ActorPolicy(Protocol):
     """Picks the next action in an environment.
 
     ``taken`` is the episode so far: the actions already taken, oldest first (the episode
-    loop's working memory; an actor that keeps its own may ignore it)."""
+    loop's working memory; an actor that keeps its own may ignore it). The loop hands it
+    only to an ``act`` that has the parameter, so actors written without it still work."""
 
     def act(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
             lessons: Sequence[MemoryRecord] = (), *, taken: Sequence[str] = ()) -> Action: ...

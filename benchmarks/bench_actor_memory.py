@@ -153,19 +153,23 @@ def main() -> None:
                     help="held-out homes (unseen split) or shoppers (offset by 1000)")
     ap.add_argument("--episodes", type=int, default=4, help="episodes per home or shopper")
     ap.add_argument("--max-steps", type=int, default=20)
-    ap.add_argument("--name", default="bench_actor_memory",
-                    help="the output files' name under benchmarks/out (NAME.json, .md, .png)")
+    ap.add_argument("--name", default=None,
+                    help="the output files' name under benchmarks/out (NAME.json, .md, .png; "
+                    "default bench_actor_memory, or the --report file's name)")
     ap.add_argument("--report", metavar="JSON", type=Path,
                     help="play nothing: write the tables and the plot again from a saved run")
     args = ap.parse_args()
     if args.report is not None:
         saved = json.loads(args.report.read_text())
-        rows, args = saved["rows"], argparse.Namespace(**{**saved["args"], "name": args.name})
+        name = args.name or args.report.stem  # never over another run's files by default
+        saved["args"] = {**saved["args"], "name": name, "report": None}
+        rows, args = saved["rows"], argparse.Namespace(**saved["args"])
         text, saved["gains"] = table(rows, args)
         plot(rows, OUT / f"{args.name}.png", args.env)
         write_results(args.name, saved, text)
         return
 
+    args.name = args.name or "bench_actor_memory"
     actors: dict[str, Any] = {} if args.no_scripted else {"scripted": None}
     if not args.no_prompted:
         actors["prompted"] = "local"

@@ -3,7 +3,7 @@
 Writes the LoRA weights in half precision (half the size of the fp32 ones training saves;
 the base model casts them back when it loads them), the adapter's config, its agentmem
 metadata (base model, policy, template, run settings) and a model card as README.md.
-This is how ``policies/adapters/household-actor`` was made from run 12's adapter.
+This is how ``policies/adapters/household-actor`` was made from run 13's adapter.
 """
 
 from __future__ import annotations

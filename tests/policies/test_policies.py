@@ -304,6 +304,12 @@ def test_the_actor_is_handed_the_episode_so_far_and_v8_lists_a_remembered_place_
     result = run_episode(make_env("household", instance=1)(), Recording(), seed=0)
     assert handed[0] == [] and handed[-1] == [a for a, _ in result.trajectory[:-1]]
 
+    class WrittenBeforeTaken(HouseholdExplorer):  # the older ActorPolicy signature
+        def act(self, observation, admissible, task_prompt="", lessons=()):
+            return super().act(observation, admissible, task_prompt, lessons)
+
+    assert run_episode(make_env("household", instance=1)(), WrittenBeforeTaken(), seed=0).success
+
     def listed(actor, taken):
         hint = SimpleNamespace(content="a potato was in cabinet 3")  # a note memory hands it
         messages, _ = actor.prompt("...", ["go to cabinet 3", "go to drawer 1"],

@@ -328,12 +328,16 @@ def test_sft_trains_an_adapter_the_runtime_actor_loads(tmp_path):
         "template"] == "actor.v8"
 
 
-def test_an_adapter_goes_with_the_llm_actor_only():
+def test_an_adapter_goes_with_the_llm_actor_only(tmp_path):
     from agentmem.errors import InvalidArgumentError
-    from training.eval.envs_eval import run_env_eval
+    from agentmem.testing import ScriptedLLM
+    from training.eval.envs_eval import make_actor, run_env_eval
 
     with pytest.raises(InvalidArgumentError, match="adapter is for the llm actor"):
         run_env_eval("household", actor="scripted", adapter="runs/x/adapter", episodes=1)
+    # A built LLM cannot take an adapter: refused, not swapped for the local model.
+    with pytest.raises(ConfigError, match="built already"):
+        make_actor("llm", "household", llm=ScriptedLLM([]), adapter=str(tmp_path))
 
 
 def test_actions_already_taken_are_listed_last_in_both_loops():

@@ -38,7 +38,7 @@ def make_actor(kind: str, env_name: str, llm: Any = "local", adapter: str | None
         from policies import PromptedActor
 
         if adapter is not None:
-            actor = PromptedActor(llm if isinstance(llm, str) else "local", adapter=adapter)
+            actor = PromptedActor(llm, adapter=adapter)  # a built LLM with one is refused
         else:
             actor = PromptedActor(get_llm(llm) if isinstance(llm, str) else llm)
         return lambda: actor

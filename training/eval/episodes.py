@@ -24,6 +24,7 @@ shopper) and returns one row per episode, the learning curve.
 
 from __future__ import annotations
 
+import inspect
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Sequence
@@ -114,6 +115,16 @@ class EnvMemory:
             self.lessons.distil(task, trajectory, success=False, ref=ref, max_lessons=1)
 
 
+def _hands_taken(actor: ActorPolicy) -> bool:
+    # ``taken=`` came to ActorPolicy.act after actors were written against the older
+    # signature; those keep working, without the episode so far.
+    try:
+        params = inspect.signature(actor.act).parameters.values()
+    except (TypeError, ValueError):  # a builtin or C callable: no signature to read
+        return False
+    return any(p.name == "taken" or p.kind is p.VAR_KEYWORD for p in params)
+
+
 def run_episode(env: TextEnv, actor: ActorPolicy, *, seed: int, episode: int = 0,
                 memory: EnvMemory | None = None) -> EpisodeResult:
     """Play one episode; with ``memory``, use and update it."""
@@ -128,6 +139,7 @@ def run_episode(env: TextEnv, actor: ActorPolicy, *, seed: int, episode: int = 0
         memory.note(env.memory_notes(obs))
     trajectory: list[tuple[str, str]] = []
     invalid, calls, done, reward = 0, 0, False, 0.0
+    hands_taken = _hands_taken(actor)
     while not done:
         # The task on the first line, then (with memory) its tree of steps so far: the
         # actor finds the task's own words on that line (policies.actor.task_line).
@@ -136,7 +148,8 @@ def run_episode(env: TextEnv, actor: ActorPolicy, *, seed: int, episode: int = 0
             prompt += "\n" + tree.prompt(memory.budget)
         taken = [a for a, _ in trajectory]
         admissible = untried_first(info["admissible"], taken)
-        act = actor.act(obs, admissible, prompt, hints, taken=taken)
+        act = (actor.act(obs, admissible, prompt, hints, taken=taken) if hands_taken else
+               actor.act(obs, admissible, prompt, hints))
         calls += act.usage.calls
         obs, reward, done, info = env.step(act.action)
         invalid += bool(info.get("invalid"))
