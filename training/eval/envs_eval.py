@@ -34,13 +34,11 @@ def make_actor(kind: str, env_name: str, llm: Any = "local", adapter: str | None
 
         return HouseholdExplorer if env_name == "household" else ShopperActor
     if kind == "llm":
-        from agentmem.llm import get_llm
         from policies import PromptedActor
 
-        if adapter is not None:
-            actor = PromptedActor(llm, adapter=adapter)  # a built LLM with one is refused
-        else:
-            actor = PromptedActor(get_llm(llm) if isinstance(llm, str) else llm)
+        # PromptedActor builds a backend string itself, and refuses a built LLM with an
+        # adapter (it cannot load one into it).
+        actor = PromptedActor(llm, adapter=adapter)
         return lambda: actor
     raise InvalidArgumentError(f"unknown actor {kind!r}: scripted or llm")
 
