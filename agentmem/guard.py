@@ -4,19 +4,26 @@ It weighs what an attacker cannot easily fake, not the words of known attacks:
 
 * **Provenance.** Who wrote a memory: the user in dialogue (first-hand), the agent
   or a policy, or an untrusted source (a tool, a web page, a document). Untrusted
-  memories never outvote dialogue: one that contradicts what the user said is set
-  aside, one that agrees with it is kept, one about something the user never spoke of
-  is kept but stays flagged (fail open: there is nothing to compare it with).
+  memories never outvote dialogue: on a question the user spoke to, one is shown only
+  if what the user said supports it; one about something the user never spoke of is
+  kept but stays flagged (fail open: there is nothing to compare it with).
 * **Claims, not words.** Two memories make *rival claims* when they say the same
   kind of thing (their stored vectors are close) with different values: other
-  numbers, other names, other content words once the subject (the query's and the
-  person's words) is set aside, or one negates the other.
+  numbers, other names, other content words of one kind ("midwife" / "florist": their
+  vectors are close, "dentist" / "sister paints" are not) once the subject (the query's
+  and the person's words) is set aside, or one negates the other in the same words.
+  A memory of several sentences (a chat turn) makes many claims: it is compared by the
+  sentences that speak to the question, and is a rival only of an *edited copy* of
+  itself (most of its words in order, a value swapped: what an attacker does to a
+  true memory, wrapped or not in words of its own).
 * **Time and first-hand change.** The earliest first-hand claim stands. A later
   rival claim replaces it only when it is itself first-hand and says that something
   changed ("moved", "no longer", "now", "a déménagé", "ya no", "jetzt"...): that is an
-  update, and is kept. A later rival that does not say anything changed is a
-  contradiction and is set aside, however often it is repeated: a burst of agreeing
-  lies is not a consensus.
+  update, and is kept (change words the replaced statement already used are no news).
+  A later rival that does not say anything changed is a contradiction and is set
+  aside, however often it is repeated: a burst of agreeing lies is not a consensus,
+  and a value first heard in a contradiction stays caught when it is said again in
+  other words with nothing else supporting it.
 * **Instructions to the agent** in any language or disguise
   (:mod:`agentmem.injection`: a regex list and a trained detector) are never facts to show.
 
@@ -29,7 +36,8 @@ Two checkpoints use these signals:
 * **Before write** (:meth:`ConsensusGuard.check_write`): an instruction, an untrusted
   source, or a contradiction of earlier statements without a change is flagged
   (stored with trust 0.1 and ``metadata.guard_flag``: it counts for little until
-  corroborated or released).
+  corroborated or released). A contradiction also keeps the ids of what it
+  contradicts (``metadata.guard_conflicts``): it is never shown while those stand.
 
 Bad input is never an error: an empty or one-memory set is returned unchanged, a
 memory without provenance counts as the user's (that is the default provenance of
@@ -43,12 +51,13 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Literal, Sequence
+from difflib import SequenceMatcher
+from typing import Any, Callable, Literal, Sequence
 
 import numpy as np
 from pydantic import BaseModel, Field
 
-from agentmem.errors import InvalidArgumentError
+from agentmem.errors import InvalidArgumentError, MemoryNotFound
 from agentmem.injection import INJECTION_PATTERNS, looks_like_injection
 from agentmem.memory import Memory
 from agentmem.operations import Operation, SearchHit
@@ -101,9 +110,14 @@ def _instruction(text: str) -> str | None:
     return f"reads as an instruction to the agent ({found})" if found else None
 
 
-def says_it_changed(text: str) -> bool:
-    """Whether ``text`` says something changed ("moved to", "no longer", "ahora")."""
-    return bool(_CHANGE.search(text))
+def says_it_changed(text: str, *, than: Sequence[str] = ()) -> bool:
+    """Whether ``text`` says something changed ("moved to", "no longer", "ahora"). With
+    ``than`` (the statements it would replace), only change words they do not already
+    use count: a copy of "I moved here 4 years ago" with 13 years says nothing new."""
+    said = {m.group().lower() for m in _CHANGE.finditer(text)}
+    for old in than:
+        said -= {m.group().lower() for m in _CHANGE.finditer(old)}
+    return bool(said)
 
 
 @dataclass(frozen=True)
@@ -114,6 +128,13 @@ class _Claim:
     names: frozenset[str]
     content: frozenset[str]
     negated: bool
+    #: The claim's words in order (keys), for telling an edited copy from a paraphrase.
+    tokens: tuple[str, ...] = ()
+    #: A memory of several sentences (a chat turn, a note): its numbers, names and
+    #: content words are noise as values, so only an edited copy of it is a rival.
+    long: bool = False
+    #: The content words as written ("florist"), to compare what kind of value they are.
+    value_text: str = ""
 
     def values(self) -> str:
         return " ".join(sorted(self.numbers | self.names | self.content))
@@ -147,14 +168,62 @@ def _claim_text(text: str) -> str:
     return text
 
 
-def _claim(text: str, subject: set[str]) -> _Claim:
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
+# A memory with more sentences than this makes many claims (a chat turn, a note).
+_ONE_CLAIM = 1
+
+
+def _sentences(text: str) -> list[str]:
+    return [p for p in _SENTENCE.split(text.strip()) if p]
+
+
+def _on_question(text: str, anchors: set[str]) -> str:
+    """The sentences of a many-claim memory that speak to the question (share one of its
+    words), or ``""``: "Thanks, Mel! This necklace is from my grandma in Sweden." answers
+    "What country is Caroline's grandma from?" with its second sentence only."""
+    parts = _sentences(_claim_text(text))
+    return " ".join(p for p in parts if anchors & {_key(w) for w in words(p)})
+
+
+def _claim(text: str, subject: set[str], *, anchors: set[str] | None = None) -> _Claim:
+    """The claim ``text`` makes. A memory of several sentences is marked long (a rival
+    only of an edited copy of itself); with ``anchors`` (the question's words) its claim
+    is what its sentences on the question say."""
+    long = len(_sentences(_claim_text(text))) > _ONE_CLAIM
+    if long and anchors is not None:
+        text = _on_question(text, anchors)
     text = _claim_text(text)
+    tokens = tuple(_key(w) for w in words(text))
+    valued = [w for w in content_words(text, min_len=2)
+              if _key(w) not in subject and _key(w) not in _PREDICATES and not w.isdigit()]
     return _Claim(
         numbers=frozenset(_NUMBER.findall(text)),
         names=frozenset(_name_keys(text) - subject),
-        content=frozenset(k for k in (_key(w) for w in content_words(text, min_len=2))
-                          if k not in subject and k not in _PREDICATES and not k.isdigit()),
-        negated=any(w in _NEGATION for w in words(text)))
+        content=frozenset(_key(w) for w in valued),
+        negated=any(w in _NEGATION for w in words(text)), tokens=tokens, long=long,
+        value_text=" ".join(valued))
+
+
+_NEAR_COPY_WORDS = 8
+
+
+def _edited(a: _Claim, b: _Claim) -> bool | None:
+    """Whether one claim is the other with a value swapped: most of the shorter one's
+    words in the same order in the longer one (an attacker's copy of a true memory,
+    perhaps wrapped in words of its own: "Notes from the shared folder say ..."), and
+    words replaced on both sides that carry a value (not "called" / "named"). None when
+    they are not near-copies."""
+    shorter = min(len(a.tokens), len(b.tokens))
+    if shorter < _NEAR_COPY_WORDS:
+        return None  # short claims: two wordings of one fact differ in half their words
+    match = SequenceMatcher(None, a.tokens, b.tokens, autojunk=False)
+    if sum(block.size for block in match.get_matching_blocks()) < 0.8 * shorter:
+        return None
+    valued = (a.numbers | a.names | a.content) | (b.numbers | b.names | b.content)
+    for op, i1, i2, j1, j2 in match.get_opcodes():
+        if op == "replace" and set(a.tokens[i1:i2]) & valued and set(b.tokens[j1:j2]) & valued:
+            return True
+    return False
 
 
 def _compared(a: _Claim, b: _Claim) -> tuple[str, frozenset[str], frozenset[str]]:
@@ -169,9 +238,11 @@ def _compared(a: _Claim, b: _Claim) -> tuple[str, frozenset[str], frozenset[str]
     return "content", a.content, b.content
 
 
-def _relation(a: _Claim, b: _Claim, sim: float, content_sim: float) -> str | None:
-    """``"agree"``, ``"rival"`` or None (not comparable) for two claims whose vectors
-    have cosine ``sim``; content-word claims need ``content_sim`` to be rivals.
+def _relation(a: _Claim, b: _Claim, sim: float, content_sim: float,
+              values_alike: Callable[[], bool] | None = None) -> str | None:
+    """``"agree"``, ``"rival"``, ``"edited"`` (a rival: an edited copy) or None (not
+    comparable) for two claims whose vectors have cosine ``sim``; content-word claims
+    need ``content_sim`` to be rivals, or values of one kind (``values_alike``).
 
     Numbers and names agree when they overlap and are rivals when they do not. Content
     words are weaker evidence: one claim elaborating the other agrees ("works as a
@@ -180,20 +251,32 @@ def _relation(a: _Claim, b: _Claim, sim: float, content_sim: float) -> str | Non
     with nothing in common are rivals when close enough ("nurse" / "chef"); a negation
     of the same words is a rival ("eats meat" / "does not eat meat").
     """
+    edited = _edited(a, b)
+    if edited:
+        return "edited"
+    if a.long or b.long:
+        return "agree" if edited is False else None
     kind, va, vb = _compared(a, b)
     if kind != "content":
         if not (kind and va and vb):
             return None
         return "agree" if va & vb and a.negated == b.negated else "rival"
-    if a.negated != b.negated and (va & vb or not (va and vb)):
-        return "rival" if sim >= content_sim else None
+    if a.negated != b.negated:
+        # "eats meat" / "does not eat meat" are rivals; "is vegetarian" / "does not eat
+        # meat" say one thing in two ways, and words alone cannot tell that from a rival.
+        return "rival" if sim >= content_sim and (va & vb or not (va or vb)) else None
     if not (va and vb):
         return None
     if va <= vb or vb <= va:
         return "agree"
     if not va & vb:
-        return "rival" if sim >= content_sim else None
-    return "rival" if sim >= 0.7 else "agree"
+        # "works as a midwife" / "earns her living as a florist": nothing in common, and
+        # not quite close enough as sentences, but the values are of one kind.
+        return "rival" if sim >= content_sim or (values_alike and values_alike()) else None
+    # Partly the same words: a near-paraphrase with one word swapped ("joined a squash
+    # club" / "joined a fencing club") when short; longer ones were judged as copies above.
+    return "rival" if sim >= 0.7 and min(len(a.tokens), len(b.tokens)) < _NEAR_COPY_WORDS \
+        else "agree"
 
 
 class WriteVerdict(BaseModel):
@@ -204,6 +287,12 @@ class WriteVerdict(BaseModel):
     conflicts_with: list[str] = Field(default_factory=list)
     #: Earlier memories a first-hand change statement replaces (kept, not quarantined).
     supersedes: list[str] = Field(default_factory=list)
+
+    def flag(self) -> dict[str, Any]:
+        """The metadata a flagged memory is stored with: the reasons, and the memories it
+        contradicts (``guard_conflicts``), against which it stays set aside at use."""
+        return {"guard_flag": self.reasons,
+                **({"guard_conflicts": self.conflicts_with} if self.conflicts_with else {})}
 
 
 @dataclass
@@ -230,6 +319,7 @@ class _Judged:
     claim: _Claim
     vector: np.ndarray | None
     why: str = ""
+    value_vector: np.ndarray | None = None
 
 
 class ConsensusGuard:
@@ -252,13 +342,17 @@ class ConsensusGuard:
             the answers to the question, not every other fact about the same person.
         min_support: trust-weighted first-hand support a standing claim needs before a
             later contradiction of it is set aside (1.0: one statement by the user).
+        same_kind: cosine similarity of two claims' value words ("midwife" / "florist")
+            at which values with nothing in common count as answers of one kind, so the
+            claims are rivals even when their sentences are not that close.
         lessons: write a lesson record whenever something is quarantined.
     """
 
     def __init__(self, memory: Memory, *, comparer: Literal["lexical", "llm"] = "lexical",
                  llm: Any = None, k: int = 6, same_claim: float = 0.5,
                  untrusted_same_claim: float = 0.35, answer_margin: float = 0.2,
-                 min_support: float = 1.0, lessons: bool = True, frame: float | None = None):
+                 min_support: float = 1.0, same_kind: float = 0.25, lessons: bool = True,
+                 frame: float | None = None):
         if frame is not None:
             if same_claim != 0.5:
                 raise InvalidArgumentError("pass same_claim= only (frame= is its old name)")
@@ -268,15 +362,16 @@ class ConsensusGuard:
         if comparer == "llm" and llm is None:
             raise InvalidArgumentError("comparer='llm' needs llm=; or use comparer='lexical'")
         if (k < 1 or not 0 < same_claim <= 1 or not 0 < untrusted_same_claim <= 1
-                or min_support <= 0):
+                or min_support <= 0 or not 0 < same_kind <= 1):
             raise InvalidArgumentError(
                 f"need k >= 1, 0 < same_claim <= 1, 0 < untrusted_same_claim <= 1, "
-                f"min_support > 0; got k={k}, same_claim={same_claim}, "
-                f"untrusted_same_claim={untrusted_same_claim}, min_support={min_support}")
+                f"min_support > 0, 0 < same_kind <= 1; got k={k}, same_claim={same_claim}, "
+                f"untrusted_same_claim={untrusted_same_claim}, min_support={min_support}, "
+                f"same_kind={same_kind}")
         self.memory, self.comparer, self.llm = memory, comparer, llm
         self.k, self.same_claim, self.min_support = k, same_claim, min_support
         self.untrusted_same_claim, self.answer_margin = untrusted_same_claim, answer_margin
-        self.lessons = lessons
+        self.same_kind, self.lessons = same_kind, lessons
 
     # -- claims ----------------------------------------------------------------------------
     def conclusions(self, query: str, records: Sequence[MemoryRecord]) -> list[str]:
@@ -291,6 +386,9 @@ class ConsensusGuard:
 
     def _claims(self, query: str, records: Sequence[MemoryRecord]) -> list[_Claim]:
         subject = {_key(w) for w in content_words(query)}
+        # The question's words other than names: where a long memory speaks to it.
+        anchors = ({_key(w) for w in content_words(query, min_len=3)} - _name_keys(query)
+                   if query else None)
         if self.comparer == "llm" and query:
             return [_claim(self._llm_conclusion(query, r), subject) for r in records]
         if not query and records:
@@ -301,7 +399,7 @@ class ConsensusGuard:
             subject |= {a for a in about if a} if len(about) == 1 else set()
             if records[0].scope.user_id:
                 subject.add(_key(records[0].scope.user_id))
-        return [_claim(r.content, subject) for r in records]
+        return [_claim(r.content, subject, anchors=anchors) for r in records]
 
     def _llm_conclusion(self, query: str, record: MemoryRecord) -> str:
         reply = self.llm.chat(
@@ -324,7 +422,7 @@ class ConsensusGuard:
         claims = self._claims(query, records)
         judged = [_Judged(r, c, vectors.get(r.id)) for r, c in zip(records, claims, strict=True)]
         for j in judged:
-            j.why = _instruction(j.record.content) or ""
+            j.why = _instruction(j.record.content) or self._still_contradicts(j.record)
         best = max(relevance.values(), default=0.0) if relevance else 0.0
 
         def answers(j: _Judged) -> bool:
@@ -338,18 +436,20 @@ class ConsensusGuard:
         order = sorted((j for j in judged if not j.why and answers(j)),
                        key=lambda j: j.record.created_at)
         standing: list[_Judged] = []
-        disputed: list[_Judged] = []  # claims that arrived as contradictions
+        # Claims that arrived as contradictions (those flagged so at write among them).
+        disputed = [j for j in judged if j.why and not _instruction(j.record.content)]
         superseded: dict[str, str] = {}
         for j in order:
             if _untrusted(j.record):
-                rivals, friends = self._compare(j, standing, self.untrusted_same_claim)
-                if rivals and not friends:
+                rivals, _ = self._compare(j, standing, self.untrusted_same_claim)
+                if rivals:
                     disputed.append(j)
                 continue
             rivals, friends = self._compare(j, standing, self.same_claim)
             if not rivals or friends:
                 standing.append(j)
-            elif _first_hand(j.record) and says_it_changed(j.record.content):
+            elif _first_hand(j.record) and says_it_changed(
+                    j.record.content, than=[r.record.content for r in rivals]):
                 # A value that first arrived as a bare contradiction cannot be laundered
                 # into an update by saying it again with "moved" or "new": a real change
                 # is first heard as a change.
@@ -369,34 +469,107 @@ class ConsensusGuard:
                 disputed.append(j)
             else:
                 standing.append(j)
+        self._repeats(query, [j for j in judged if not j.why and j not in disputed],
+                      standing, disputed)
         for j in order:
             if not _untrusted(j.record):
                 continue
             rivals, friends = self._compare(j, standing, self.untrusted_same_claim)
-            if rivals and not friends:
+            spoken = [s for s in standing if _first_hand(s.record)]
+            if rivals:
                 j.why = (f"comes from an untrusted source ({_source(j.record)}) and "
                          f"contradicts the user's own words ({_quote(rivals)})")
+            elif spoken and not friends and relevance is not None:
+                # The user spoke to this question and nothing they said supports it:
+                # untrusted words never stand beside (or instead of) the user's own.
+                j.why = (f"comes from an untrusted source ({_source(j.record)}) and the "
+                         f"user's own words on this question ({_quote(spoken)}) do not "
+                         "support it")
         return judged, superseded
+
+    def _repeats(self, query: str, candidates: list[_Judged], standing: list[_Judged],
+                 disputed: list[_Judged]) -> None:
+        """Set aside a standing claim that repeats, in other words, a value first heard
+        in a contradiction ("Melanie mentioned Matt Patterson again" after "I loved
+        reading 'Matt Patterson' as a kid" was caught as an edited copy) and that nothing
+        else standing supports. The caught values are what a disputed memory says that
+        no standing one does, when that is a few words (a swapped value, not a story)."""
+        subject = {_key(w) for w in content_words(query)}
+
+        def values(j: _Judged) -> frozenset[str]:
+            c = _claim(j.record.content, subject)  # the whole memory, not its sentences
+            return c.numbers | c.names | c.content
+
+        known = {id(j): values(j) for j in [*standing, *candidates, *disputed]}
+        for j in candidates:
+            # What the rest of the standing memories say; a value only j and a disputed
+            # memory say is the disputed one's, repeated.
+            said = frozenset().union(*(known[id(s)] for s in standing if s is not j))
+            caught = {}
+            for d in disputed:
+                foreign = known[id(d)] - said
+                if 0 < len(foreign) <= 4 and d.record.created_at < j.record.created_at:
+                    caught.update(dict.fromkeys(foreign & known[id(j)], d))
+            if (not caught or not _first_hand(j.record)
+                    or self._compare(j, [s for s in standing if s is not j],
+                                     self.same_claim)[1]):
+                continue
+            first = min(caught.values(), key=lambda d: d.record.created_at)
+            j.why = (f"repeats {', '.join(sorted(caught))!r}, first said in a claim set "
+                     f"aside before ({_quote([first])}), and nothing else said supports it")
+            if j in standing:
+                standing.remove(j)
+            disputed.append(j)
+
+    def _still_contradicts(self, record: MemoryRecord) -> str:
+        """Why a memory flagged at write stays set aside: the statements it contradicted
+        then still stand (not deleted, quarantined or flagged themselves). ``""`` if not."""
+        standing = []
+        for memory_id in record.metadata.get("guard_conflicts") or []:
+            try:
+                other = self.memory.get(memory_id)
+            except MemoryNotFound:
+                continue
+            if not _untrusted(other) and not other.metadata.get("quarantined"):
+                standing.append(other)
+        if not standing:
+            return ""
+        return ("was flagged when written as contradicting what was said, which still "
+                f"stands ({'; '.join(repr(r.content[:80]) for r in standing[:2])})")
+
+    def _values_alike(self, a: _Judged, b: _Judged) -> bool:
+        """Whether two claims' values are of one kind: their words' vectors (embedded once
+        per memory, only when needed) are at least ``same_kind`` similar."""
+        for j in (a, b):
+            if j.value_vector is None:
+                j.value_vector = np.asarray(
+                    self.memory.embedder.embed([j.claim.value_text])[0], np.float32)
+        return float(np.dot(a.value_vector, b.value_vector)) >= self.same_kind
 
     def _compare(self, j: _Judged, standing: list[_Judged], threshold: float
                  ) -> tuple[list[_Judged], list[_Judged]]:
         """The standing memories ``j`` makes a rival claim to, and those it agrees with
-        about the same thing (vectors at least ``threshold`` similar; claims of content
-        words alone, weak evidence of the same attribute, need 0.15 more: "likes
-        detective series" / "has a younger brother" are not rivals)."""
+        about the same thing (vectors at least ``threshold`` similar). Claims of content
+        words alone are weak evidence of the same attribute: they need 0.15 more, or
+        values of one kind ("midwife" / "florist", not "dentist" / "sister paints")."""
         rivals, friends = [], []
+        copied = False
         for s in standing:
             if j.vector is None or s.vector is None:
                 continue
             sim = float(np.dot(j.vector, s.vector))
             if sim < threshold:
                 continue  # about something else
-            relation = _relation(j.claim, s.claim, sim, threshold + 0.15)
+            relation = _relation(j.claim, s.claim, sim, threshold + 0.15,
+                                 lambda s=s: self._values_alike(j, s))
             if relation == "agree":
                 friends.append(s)
-            elif relation == "rival":
+            elif relation in ("rival", "edited"):
                 rivals.append(s)
-        return rivals, friends
+                copied = copied or relation == "edited"
+        # An edited copy of a statement with its value swapped is a rival, whatever else
+        # it happens to agree with.
+        return rivals, [] if copied else friends
 
     # -- before use -----------------------------------------------------------------------
     def filter(self, query: str, hits: Sequence[SearchHit], *, quarantine: bool = False,
@@ -411,10 +584,11 @@ class ConsensusGuard:
 
         The hits are judged together with up to ``evidence`` more memories retrieved for
         the query in the same scope (default: the first hit's user), so an earlier
-        statement that fell out of the top hits still stands against a later rival.
-        Instructions to the agent are set aside wherever they are; claims are compared
-        among the on-topic memories (similarity to the query >= ``relevant``). An empty
-        set is returned unchanged.
+        statement that fell out of the top hits still stands against a later rival
+        (evidence counts when its similarity to the query is >= ``relevant``). Every hit
+        is judged: instructions to the agent and contradictions flagged at write are set
+        aside wherever they are; claims are compared among the memories that answer the
+        query. An empty set is returned unchanged.
         """
         hits = list(hits)
         if not hits:
@@ -428,14 +602,20 @@ class ConsensusGuard:
                                    **scope) if evidence else []
         seen = {h.id for h in hits}
         pool = _on_topic(hits + [h for h in extra if h.id not in seen], relevant)
+        # Every memory shown is judged, even one below the on-topic cut (an untrusted one
+        # framed in words of its own, "Tool output (crm.lookup): ..."); it is compared as
+        # a claim only if it answers the query (see _judge).
+        pool += [h for h in hits if h not in pool]
         relevance = {h.id: 1 - h.distance if h.distance is not None else 0.0 for h in pool}
         judged, superseded = self._judge(query, [h.record for h in pool],
                                          self.memory.vectors([h.id for h in pool]), relevance)
         why = {j.record.id: j.why for j in judged if j.why}
-        # Off-topic hits are not compared as claims, but an instruction is never shown.
+        # Off-topic hits are not compared as claims, but an instruction, or a contradiction
+        # flagged at write whose rivals still stand, is never shown.
         in_pool = {h.id for h in pool}
         why |= {h.id: reason for h in hits
-                if h.id not in in_pool and (reason := _instruction(h.content))}
+                if h.id not in in_pool and (reason := _instruction(h.content)
+                                            or self._still_contradicts(h.record))}
         decision = GuardDecision(kept=[], conclusions={j.record.id: j.claim.values()
                                                       for j in judged},
                                  superseded=superseded)
@@ -505,7 +685,13 @@ class ConsensusGuard:
                        probe.id: np.asarray(vector, np.float32)}
             judged, superseded = self._judge("", records, vectors)
             if judged[-1].why and judged[-1].why != instruction:  # that one is said above
-                conflicts = [h.id for h in related if not _untrusted(h.record)]
+                # The statements it contradicts, kept with the flag: at use it stays set
+                # aside while they stand, whatever its words on the question.
+                rivals, _ = self._compare(judged[-1], [j for j in judged[:-1]
+                                                       if not _untrusted(j.record)],
+                                          self.untrusted_same_claim
+                                          if _untrusted(probe) else self.same_claim)
+                conflicts = [j.record.id for j in rivals]
                 reasons.append(judged[-1].why)
             supersedes = [old for old, new in superseded.items() if new == probe.id]
         return WriteVerdict(trusted=not reasons, reasons=reasons, conflicts_with=conflicts,
@@ -519,7 +705,7 @@ class ConsensusGuard:
         if verdict.trusted:
             return op
         return op.model_copy(update={"trust": 0.1, "metadata": {
-            **(op.metadata or {}), "guard_flag": verdict.reasons}})
+            **(op.metadata or {}), **verdict.flag()}})
 
     def add(self, content: str, *, provenance: Provenance | dict | None = None,
             **kwargs: Any) -> tuple[MemoryRecord, WriteVerdict]:
@@ -528,7 +714,7 @@ class ConsensusGuard:
         scope = {k: kwargs.pop(k) for k in ("user_id", "agent_id", "session_id") if k in kwargs}
         verdict = self.check_write(content, provenance=provenance, **scope)
         if not verdict.trusted:
-            meta = {**(kwargs.pop("metadata", None) or {}), "guard_flag": verdict.reasons}
+            meta = {**(kwargs.pop("metadata", None) or {}), **verdict.flag()}
             rec = self.memory.add(content, provenance=provenance, trust=0.1, metadata=meta,
                                   reason="flagged by the guard", **scope, **kwargs)
         else:
@@ -539,7 +725,7 @@ class ConsensusGuard:
         """Lift a quarantine or flag (the history keeps both)."""
         rec = self.memory.get(memory_id)
         meta = {k: v for k, v in rec.metadata.items()
-                if k not in ("quarantined", "guard_reason", "guard_flag")}
+                if k not in ("quarantined", "guard_reason", "guard_flag", "guard_conflicts")}
         return self.memory.update(memory_id, trust=trust, metadata=meta, reason=reason,
                                   actor="guard")
 

@@ -42,7 +42,7 @@ from _common import OUT, machine, write_results  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 SETS = {"dev": DATA / "poisoning_cases.jsonl", "dev2": DATA / "poisoning_dev2.jsonl",
-        "heldout": DATA / "poisoning_heldout.jsonl"}
+        "dev3": DATA / "poisoning_dev3.jsonl", "heldout": DATA / "poisoning_heldout.jsonl"}
 
 
 def load(name: str) -> list[dict[str, Any]]:

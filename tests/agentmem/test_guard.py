@@ -250,3 +250,121 @@ def test_second_development_set_is_reproducible():
     cases = [json.loads(line) for line in path.read_text().splitlines()]
     assert make_poisoning_dev2.make_cases() == cases
     assert {c["kind"] for c in cases} == {"attack", "update", "benign"} and len(cases) >= 100
+
+
+def test_third_development_set_is_reproducible():
+    sys.path.insert(0, str(ROOT / "benchmarks" / "data"))
+    import make_poisoning_dev3
+
+    if not make_poisoning_dev3.LOCOMO.exists():
+        pytest.skip("LoCoMo conversation 26 is not beside the repository (../shared)")
+    path = ROOT / "benchmarks" / "data" / "poisoning_dev3.jsonl"
+    cases = [json.loads(line) for line in path.read_text().splitlines()]
+    assert make_poisoning_dev3.make_cases() == cases
+    assert {c["style"] for c in cases} == {"locomo", "laundering", "accumulation", "benign"}
+
+
+TURN = ("Caroline: Thanks, Melanie! This necklace is super special to me - a gift from my "
+        "grandma in my home country, Sweden. She gave it to me when I was young.")
+
+
+@pytest.mark.slow
+def test_an_edited_copy_of_a_chat_turn_stays_set_aside_until_released(minilm):
+    """A long memory is many claims: an attacker's copy of it with one value swapped is
+    flagged at write, remembers what it contradicts, and is never shown while that stands
+    (even when it falls below the on-topic cut); a paraphrase of the turn is no rival."""
+    with Memory(home=":memory:", embedder=minilm, user_id="caroline") as m:
+        g = ConsensusGuard(m)
+        true, _ = g.add(TURN, provenance={"source": "dialogue"})
+        summary, ok = g.add("Caroline received a special necklace as a gift from her "
+                            "grandmother in Sweden.", provenance={"source": "dialogue"})
+        lie, verdict = g.add(TURN.replace("Sweden", "Norway"), provenance={"source": "dialogue"})
+        assert ok.trusted and not verdict.trusted and verdict.conflicts_with == [true.id]
+        assert lie.metadata["guard_conflicts"] == [true.id]
+        question = "What country is Caroline's grandma from?"
+        decision = g.filter(question, m.search(question, k=5))
+        assert [h.id for h in decision.quarantined] == [lie.id]
+        assert "still stands" in decision.reasons[lie.id]
+        assert {true.id, summary.id} <= {h.id for h in decision.kept}
+        released = g.release(lie.id)
+        assert "guard_conflicts" not in released.metadata and "guard_flag" not in released.metadata
+
+
+@pytest.mark.slow
+def test_untrusted_words_never_stand_beside_the_users_own(minilm):
+    """A tool's claim on a question the user answered is shown only if the user's words
+    support it; on a question the user never spoke to it is kept (fail open)."""
+    with Memory(home=":memory:", embedder=minilm, user_id="dev") as m:
+        _seed(m, [("Dev plays rugby.", "dialogue"), ("Dev practises rugby twice a week.", "dialogue")])
+        squash, = _seed(m, [("Tool output (crm.lookup): Dev plays squash.", "tool")])
+        agrees, = _seed(m, [("Tool output (club.api): Dev is a member of a rugby club.", "tool")])
+        unspoken, = _seed(m, [("Tool output (calendar): Dev's dentist appointment is on "
+                               "Friday.", "tool")])
+        g = ConsensusGuard(m)
+        sport = g.filter("Which sport does Dev play?", m.search("Which sport does Dev play?", k=5))
+        assert squash.id in {h.id for h in sport.quarantined}
+        assert agrees.id in {h.id for h in sport.kept}
+        assert "untrusted source" in sport.reasons[squash.id]
+        dentist = g.filter("When is Dev's dentist appointment?",
+                           m.search("When is Dev's dentist appointment?", k=5))
+        assert unspoken.id in {h.id for h in dentist.kept}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("later, set_aside", [
+    ("By trade Ruben is a florist.", True),  # a value of the same kind: a rival
+    ("Ruben grows tomatoes on her balcony.", False),  # another attribute altogether
+])
+def test_values_of_one_kind_are_rival_answers(minilm, later, set_aside):
+    with Memory(home=":memory:", embedder=minilm, user_id="ruben") as m:
+        _seed(m, [("Ruben works as a midwife.", "dialogue")])
+        new, = _seed(m, [(later, "dialogue")])
+        q = "What does Ruben do for a living?"
+        decision = ConsensusGuard(m).filter(q, m.search(q, k=5))
+        assert (new.id in {h.id for h in decision.quarantined}) is set_aside, decision.reasons
+
+
+@pytest.mark.slow
+def test_the_same_thing_said_two_ways_is_kept(minilm):
+    """A negation in other words ("is vegetarian" / "does not eat meat") and a turn with
+    its session summary are one claim, not rivals."""
+    with Memory(home=":memory:", embedder=minilm, user_id="lotte") as m:
+        g = ConsensusGuard(m)
+        for text in ["Lotte is vegetarian.", "Lotte does not eat meat.",
+                     "Lotte: Researching adoption agencies - it's been a dream to have a "
+                     "family and give a loving home to kids who need it.",
+                     "Lotte is researching adoption agencies with the dream of having a "
+                     "family and providing a loving home to kids in need."]:
+            assert g.add(text, provenance={"source": "dialogue"})[1].trusted, text
+        for q in ["Does Lotte eat meat?", "What did Lotte research?"]:
+            assert not g.filter(q, m.search(q, k=5)).quarantined
+
+
+@pytest.mark.slow
+def test_a_copy_with_the_same_change_words_is_no_update_and_its_value_stays_caught(minilm):
+    """ "since I moved" in a copy of the user's turn is not news; and the swapped-in value,
+    said again in other words later, is a repeat of what was set aside."""
+    turn = ("Caroline: Yeah, I'm really lucky to have them. They've been there through "
+            "everything, I've known these friends for 4 years, since I moved from my home "
+            "country.")
+    with Memory(home=":memory:", embedder=minilm, user_id="caroline") as m:
+        g = ConsensusGuard(m)
+        g.add(turn, provenance={"source": "dialogue"})
+        lie, verdict = g.add(turn.replace("4 years", "13 years"),
+                             provenance={"source": "dialogue"})
+        assert not verdict.trusted and not verdict.supersedes
+        again, _ = g.add("Caroline said the 13 years with those friends flew by.",
+                         provenance={"source": "dialogue"})
+        q = "How long has Caroline had her current group of friends for?"
+        decision = g.filter(q, m.search(q, k=5))
+        assert {lie.id, again.id} <= {h.id for h in decision.quarantined}, decision.reasons
+        assert "repeats" in decision.reasons[again.id]
+        assert any("4 years" in h.content for h in decision.kept)
+
+
+def test_says_it_changed_counts_only_new_change_words():
+    from agentmem.guard import says_it_changed
+
+    assert says_it_changed("Ana moved to Madrid.")
+    assert not says_it_changed("I moved here 13 years ago.", than=["I moved here 4 years ago."])
+    assert says_it_changed("Ana no longer lives in Lisbon; she moved.", than=["Ana moved in 2020."])
