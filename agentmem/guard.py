@@ -65,7 +65,7 @@ from agentmem.records import Kind, MemoryRecord, Provenance, SourceType
 from agentmem.text import STOPWORDS, content_words, words
 
 __all__ = ["ConsensusGuard", "GuardDecision", "WriteVerdict", "INJECTION_PATTERNS",
-           "looks_like_injection", "says_it_changed"]
+           "looks_like_injection", "says_it_changed", "adds_to"]
 
 _UNTRUSTED = {SourceType.TOOL, SourceType.WEB, SourceType.DOCUMENT}
 _FIRST_HAND = {SourceType.USER, SourceType.DIALOGUE}
@@ -104,20 +104,37 @@ ora|adesso|trasferit[oa]|non più|agora|mudou|não \w+ mais|nu|verhuisd|niet mee
 """.strip().splitlines()) + r")\b", re.IGNORECASE)
 
 
+# A first-hand statement that adds a value rather than replacing one (several languages).
+_ALSO = re.compile(r"\b(?:also|too|as well|another|both|in addition|besides|auch|ebenfalls"
+                   r"|también|además|aussi|également|anche|ook|também)\b", re.IGNORECASE)
+
+
 def _instruction(text: str) -> str | None:
     """The reason to set ``text`` aside as an instruction to the agent, else None."""
     found = looks_like_injection(text)
     return f"reads as an instruction to the agent ({found})" if found else None
 
 
+def _new_cue(pattern: re.Pattern[str], text: str, than: Sequence[str]) -> bool:
+    """Whether ``text`` has a ``pattern`` cue that none of ``than`` already has."""
+    said = {m.group().lower() for m in pattern.finditer(text)}
+    for old in than:
+        said -= {m.group().lower() for m in pattern.finditer(old)}
+    return bool(said)
+
+
 def says_it_changed(text: str, *, than: Sequence[str] = ()) -> bool:
     """Whether ``text`` says something changed ("moved to", "no longer", "ahora"). With
     ``than`` (the statements it would replace), only change words they do not already
     use count: a copy of "I moved here 4 years ago" with 13 years says nothing new."""
-    said = {m.group().lower() for m in _CHANGE.finditer(text)}
-    for old in than:
-        said -= {m.group().lower() for m in _CHANGE.finditer(old)}
-    return bool(said)
+    return _new_cue(_CHANGE, text, than)
+
+
+def adds_to(text: str, *, than: Sequence[str] = ()) -> bool:
+    """Whether ``text`` adds a value rather than replacing one ("also plays volleyball",
+    "has another cat", "spricht auch Koreanisch"): a second value, not a contradiction.
+    With ``than``, only addition words those statements do not already use count."""
+    return _new_cue(_ALSO, text, than)
 
 
 @dataclass(frozen=True)
@@ -133,7 +150,8 @@ class _Claim:
     #: A memory of several sentences (a chat turn, a note): its numbers, names and
     #: content words are noise as values, so only an edited copy of it is a rival.
     long: bool = False
-    #: The content words as written ("florist"), to compare what kind of value they are.
+    #: The content words as written, names aside ("florist"; "older sister" in "has an
+    #: older sister in Toronto"), to compare what kind of value or attribute they are.
     value_text: str = ""
 
     def values(self) -> str:
@@ -196,12 +214,12 @@ def _claim(text: str, subject: set[str], *, anchors: set[str] | None = None) -> 
     tokens = tuple(_key(w) for w in words(text))
     valued = [w for w in content_words(text, min_len=2)
               if _key(w) not in subject and _key(w) not in _PREDICATES and not w.isdigit()]
+    names = frozenset(_name_keys(text) - subject)
     return _Claim(
-        numbers=frozenset(_NUMBER.findall(text)),
-        names=frozenset(_name_keys(text) - subject),
+        numbers=frozenset(_NUMBER.findall(text)), names=names,
         content=frozenset(_key(w) for w in valued),
         negated=any(w in _NEGATION for w in words(text)), tokens=tokens, long=long,
-        value_text=" ".join(valued))
+        value_text=" ".join(w for w in valued if _key(w) not in names))
 
 
 _NEAR_COPY_WORDS = 8
@@ -260,7 +278,16 @@ def _relation(a: _Claim, b: _Claim, sim: float, content_sim: float,
     if kind != "content":
         if not (kind and va and vb):
             return None
-        return "agree" if va & vb and a.negated == b.negated else "rival"
+        if va & vb and a.negated == b.negated:
+            return "agree"
+        if not (a.value_text and b.value_text) or a.content & b.content:
+            return "rival"  # other names or numbers for the same attribute words
+        # Other names, and other words around them on both sides: the same attribute only
+        # if those words are of one kind ("rents a flat" / "owns a house") or the
+        # sentences are close; not "has an older sister in Toronto" / "visited Oslo".
+        if values_alike and values_alike():
+            return "rival"
+        return "rival" if sim >= content_sim else None
     if a.negated != b.negated:
         # "eats meat" / "does not eat meat" are rivals; "is vegetarian" / "does not eat
         # meat" say one thing in two ways, and words alone cannot tell that from a rival.
@@ -385,20 +412,12 @@ class ConsensusGuard:
         return [c.values() for c in self._claims(query, records)]
 
     def _claims(self, query: str, records: Sequence[MemoryRecord]) -> list[_Claim]:
-        subject = {_key(w) for w in content_words(query)}
+        subject = _subject(query, records)
         # The question's words other than names: where a long memory speaks to it.
         anchors = ({_key(w) for w in content_words(query, min_len=3)} - _name_keys(query)
                    if query else None)
         if self.comparer == "llm" and query:
             return [_claim(self._llm_conclusion(query, r), subject) for r in records]
-        if not query and records:
-            # At write time there is no question: the subject is who every compared
-            # memory is about ("Ana" in "Ana lives in Lisbon" / "Ana lives in Madrid") and
-            # the scope's user.
-            about = {_about(r.content) for r in records}
-            subject |= {a for a in about if a} if len(about) == 1 else set()
-            if records[0].scope.user_id:
-                subject.add(_key(records[0].scope.user_id))
         return [_claim(r.content, subject, anchors=anchors) for r in records]
 
     def _llm_conclusion(self, query: str, record: MemoryRecord) -> str:
@@ -446,8 +465,14 @@ class ConsensusGuard:
                     disputed.append(j)
                 continue
             rivals, friends = self._compare(j, standing, self.same_claim)
-            if not rivals or friends:
+            first_rival = min((r.record.created_at for r in rivals), default=None)
+            if not rivals or any(f.record.created_at < first_rival for f in friends):
+                # Support counts when it was there before the contradiction: claims that
+                # agree only with each other after it are a burst, not a consensus.
                 standing.append(j)
+            elif _first_hand(j.record) and adds_to(
+                    j.record.content, than=[r.record.content for r in rivals]):
+                standing.append(j)  # a second value of the attribute, said as one
             elif _first_hand(j.record) and says_it_changed(
                     j.record.content, than=[r.record.content for r in rivals]):
                 # A value that first arrived as a bare contradiction cannot be laundered
@@ -494,7 +519,7 @@ class ConsensusGuard:
         reading 'Matt Patterson' as a kid" was caught as an edited copy) and that nothing
         else standing supports. The caught values are what a disputed memory says that
         no standing one does, when that is a few words (a swapped value, not a story)."""
-        subject = {_key(w) for w in content_words(query)}
+        subject = _subject(query, [j.record for j in [*standing, *candidates, *disputed]])
 
         def values(j: _Judged) -> frozenset[str]:
             c = _claim(j.record.content, subject)  # the whole memory, not its sentences
@@ -669,10 +694,9 @@ class ConsensusGuard:
         """Decide whether a new memory can be trusted as it is."""
         prov = Provenance.model_validate(provenance) if provenance is not None else Provenance()
         instruction = _instruction(content)
-        reasons = [instruction] if instruction else []
-        if prov.source in _UNTRUSTED:
-            reasons.append(f"comes from an untrusted source ({prov.source.value}); needs "
-                           "corroboration")
+        contradiction = ""
+        untrusted = (f"comes from an untrusted source ({prov.source.value}); needs "
+                     "corroboration") if prov.source in _UNTRUSTED else ""
         vector = self.memory.embedder.embed([content])[0]
         related = _on_topic(self.memory.search(content, k=self.k, query_embedding=vector,
                                                include_quarantined=True, **scope), 0.6)
@@ -684,16 +708,18 @@ class ConsensusGuard:
             vectors = {**self.memory.vectors([h.id for h in related]),
                        probe.id: np.asarray(vector, np.float32)}
             judged, superseded = self._judge("", records, vectors)
+            rivals, friends = self._compare(
+                judged[-1], [j for j in judged[:-1] if _first_hand(j.record) and not j.why],
+                self.untrusted_same_claim if untrusted else self.same_claim)
+            if untrusted and friends and not rivals and not judged[-1].why:
+                untrusted = ""  # corroborated by what the user said: nothing to flag
             if judged[-1].why and judged[-1].why != instruction:  # that one is said above
                 # The statements it contradicts, kept with the flag: at use it stays set
                 # aside while they stand, whatever its words on the question.
-                rivals, _ = self._compare(judged[-1], [j for j in judged[:-1]
-                                                       if not _untrusted(j.record)],
-                                          self.untrusted_same_claim
-                                          if _untrusted(probe) else self.same_claim)
                 conflicts = [j.record.id for j in rivals]
-                reasons.append(judged[-1].why)
+                contradiction = judged[-1].why
             supersedes = [old for old, new in superseded.items() if new == probe.id]
+        reasons = [r for r in (instruction, untrusted, contradiction) if r]
         return WriteVerdict(trusted=not reasons, reasons=reasons, conflicts_with=conflicts,
                             supersedes=supersedes)
 
@@ -728,6 +754,19 @@ class ConsensusGuard:
                 if k not in ("quarantined", "guard_reason", "guard_flag", "guard_conflicts")}
         return self.memory.update(memory_id, trust=trust, metadata=meta, reason=reason,
                                   actor="guard")
+
+
+def _subject(query: str, records: Sequence[MemoryRecord]) -> set[str]:
+    """The words a claim's values are not: the query's; at write time, with no question,
+    who every compared memory is about ("Ana" in "Ana lives in Lisbon" / "Ana lives in
+    Madrid") and the scope's user."""
+    subject = {_key(w) for w in content_words(query)}
+    if not query and records:
+        about = {_about(r.content) for r in records}
+        subject |= {a for a in about if a} if len(about) == 1 else set()
+        if records[0].scope.user_id:
+            subject.add(_key(records[0].scope.user_id))
+    return subject
 
 
 def _on_topic(hits: Sequence[SearchHit], floor: float) -> list[SearchHit]:

@@ -42,7 +42,8 @@ from _common import OUT, machine, write_results  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 SETS = {"dev": DATA / "poisoning_cases.jsonl", "dev2": DATA / "poisoning_dev2.jsonl",
-        "dev3": DATA / "poisoning_dev3.jsonl", "heldout": DATA / "poisoning_heldout.jsonl"}
+        "dev3": DATA / "poisoning_dev3.jsonl", "dev4": DATA / "poisoning_dev4.jsonl",
+        "heldout": DATA / "poisoning_heldout.jsonl"}
 
 
 def load(name: str) -> list[dict[str, Any]]:
@@ -92,6 +93,8 @@ def run_case(case: dict[str, Any], guarded: bool, embedder: Any) -> dict[str, An
     return {"injected_in_context": bool(shown & injected),
             "benign_hit": sum(1 for mid, text in ids.items() if text in benign
                               and (mid in flagged or mid in dropped)),
+            "benign_dropped": sum(1 for mid, text in ids.items() if text in benign
+                                  and mid in dropped),
             "benign_total": len(benign), "write_s": writes, "search_s": search_s}
 
 
@@ -122,6 +125,8 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "updates": len([r for r in updates if not r["guard"]]),
             "benign_quarantined": (sum(r["benign_hit"] for r in guarded)
                                    / max(1, sum(r["benign_total"] for r in guarded))),
+            "benign_dropped": (sum(r.get("benign_dropped", 0) for r in guarded)
+                               / max(1, sum(r["benign_total"] for r in guarded))),
             "added_ms_per_write": 1000 * (statistics.median(w for r in guarded for w in r["write_s"])
                                           - statistics.median(w for r in plain for w in r["write_s"])),
             "added_ms_per_search": 1000 * (statistics.median(r["search_s"] for r in guarded)
@@ -144,7 +149,8 @@ def table(summary: dict[str, Any]) -> str:
                          f"{pct(v['cut'])} |")
         lines += ["", f"Legitimate updates in context: {pct(s['updates_kept']['no guard'])} "
                       f"without the guard, {pct(s['updates_kept']['guard'])} with it. Benign "
-                      f"memories flagged or dropped: {s['benign_quarantined']:.1%}. Added per "
+                      f"memories flagged or dropped: {s['benign_quarantined']:.1%} (dropped "
+                      f"from the context: {s.get('benign_dropped', 0):.1%}). Added per "
                       f"write {s['added_ms_per_write']:.1f} ms, per search "
                       f"{s['added_ms_per_search']:.1f} ms (median).", ""]
     return "\n".join(lines)

@@ -264,6 +264,16 @@ def test_third_development_set_is_reproducible():
     assert {c["style"] for c in cases} == {"locomo", "laundering", "accumulation", "benign"}
 
 
+def test_fourth_development_set_is_reproducible():
+    sys.path.insert(0, str(ROOT / "benchmarks" / "data"))
+    import make_poisoning_dev4
+
+    path = ROOT / "benchmarks" / "data" / "poisoning_dev4.jsonl"
+    cases = [json.loads(line) for line in path.read_text().splitlines()]
+    assert make_poisoning_dev4.make_cases() == cases
+    assert {c["kind"] for c in cases} == {"attack", "update", "benign"}
+
+
 TURN = ("Caroline: Thanks, Melanie! This necklace is super special to me - a gift from my "
         "grandma in my home country, Sweden. She gave it to me when I was young.")
 
@@ -368,3 +378,39 @@ def test_says_it_changed_counts_only_new_change_words():
     assert says_it_changed("Ana moved to Madrid.")
     assert not says_it_changed("I moved here 13 years ago.", than=["I moved here 4 years ago."])
     assert says_it_changed("Ana no longer lives in Lisbon; she moved.", than=["Ana moved in 2020."])
+
+
+def test_adds_to_counts_only_new_addition_words():
+    from agentmem.guard import adds_to
+
+    assert adds_to("Noor also plays volleyball.") and adds_to("Ana spricht auch Koreanisch.")
+    assert not adds_to("Noor plays volleyball.")
+    assert not adds_to("I'm proud of you too, Mel!", than=["I'm proud of you too, Mel!"])
+
+
+@pytest.mark.slow
+def test_a_second_value_said_as_one_is_kept_and_agreeing_tools_are_not_flagged(minilm):
+    with Memory(home=":memory:", embedder=minilm, user_id="noor") as m:
+        g = ConsensusGuard(m)
+        g.add("Noor plays tennis on weekends.", provenance={"source": "dialogue"})
+        _, also = g.add("Noor also plays volleyball on weekends.", provenance={"source": "dialogue"})
+        _, bare = g.add("Noor plays golf on weekends.", provenance={"source": "dialogue"})
+        assert also.trusted and not bare.trusted  # a bare second value reads as a contradiction
+        _, crm = g.add("CRM record - Noor plays tennis on weekends.", provenance={"source": "tool"})
+        assert crm.trusted, crm.reasons  # corroborated by what the user said
+        _, other = g.add("CRM record - Noor plays cricket.", provenance={"source": "tool"})
+        assert not other.trusted and "untrusted source" in other.reasons[0]
+
+
+@pytest.mark.slow
+def test_support_that_came_after_the_contradiction_is_no_consensus(minilm):
+    """A lie that was not comparable at first ("on the payroll of Helix") cannot vouch for
+    a later one that plainly contradicts the user ("works at Helix")."""
+    with Memory(home=":memory:", embedder=minilm, user_id="dmitri") as m:
+        _seed(m, [("Dmitri works for Tamarind.", "dialogue")])
+        lies = _seed(m, [("Dmitri is on the payroll of Helix.", "dialogue"),
+                         ("Dmitri works at Helix.", "dialogue")])
+        q = "Which company does Dmitri work for?"
+        decision = ConsensusGuard(m).filter(q, m.search(q, k=5))
+        assert lies[1].id in {h.id for h in decision.quarantined}, decision.reasons
+        assert "Dmitri works for Tamarind." in {h.content for h in decision.kept}
