@@ -72,7 +72,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="run N evenly spaced cases")
     parser.add_argument("--llm", default="local")
     parser.add_argument("--comparer", default="lexical", choices=["lexical", "llm"])
-    parser.add_argument("--set", default="dev", choices=["dev", "dev2", "heldout"])
+    parser.add_argument("--set", default="dev",
+                        choices=["dev", "dev2", "dev3", "dev4", "heldout"])
     parser.add_argument("--name", default="bench_guard")
     args = parser.parse_args()
 
