@@ -39,10 +39,11 @@ Two checkpoints use these signals:
   corroborated or released). A contradiction also keeps the ids of what it
   contradicts (``metadata.guard_conflicts``): it is never shown while those stand.
 
-Bad input is never an error: an empty or one-memory set is returned unchanged, a
-memory without provenance counts as the user's (that is the default provenance of
-every record), text in a language the detector never saw is judged by provenance,
-time and values alone (fail open). The ``"llm"`` comparer asks a model for each
+Bad input: an empty or one-memory set is returned unchanged, a memory without
+provenance counts as the user's (that is the default provenance of every record),
+text in a language the detector never saw is judged by provenance, time and values
+alone (fail open). A source type that is not a :class:`SourceType` is refused with the
+known ones before anything is stored (fail closed: trust rests on the source). The ``"llm"`` comparer asks a model for each
 memory's short answer to the query and compares those answers as the values.
 """
 
@@ -67,7 +68,7 @@ from agentmem.text import STOPWORDS, content_words, words
 __all__ = ["ConsensusGuard", "GuardDecision", "WriteVerdict", "INJECTION_PATTERNS",
            "looks_like_injection", "says_it_changed", "adds_to"]
 
-_UNTRUSTED = {SourceType.TOOL, SourceType.WEB, SourceType.DOCUMENT}
+_UNTRUSTED = {SourceType.TOOL, SourceType.WEB, SourceType.DOCUMENT, SourceType.EMAIL}
 _FIRST_HAND = {SourceType.USER, SourceType.DIALOGUE}
 
 
@@ -692,7 +693,7 @@ class ConsensusGuard:
     def check_write(self, content: str, *, provenance: Provenance | dict | None = None,
                     **scope: Any) -> WriteVerdict:
         """Decide whether a new memory can be trusted as it is."""
-        prov = Provenance.model_validate(provenance) if provenance is not None else Provenance()
+        prov = Provenance.parse(provenance) if provenance is not None else Provenance()
         instruction = _instruction(content)
         contradiction = ""
         untrusted = (f"comes from an untrusted source ({prov.source.value}); needs "

@@ -419,7 +419,7 @@ class Memory:
         """Store several contents in one transaction with one embedding batch."""
         scope = self.resolve_scope(user_id, agent_id, session_id)
         when = _datetime(event_time)
-        prov = Provenance.model_validate(provenance) if provenance is not None else None
+        prov = Provenance.parse(provenance) if provenance is not None else None
         limit = self.config.max_content_chars
         ops = [{"op": "ADD", "content": clean_content(content, limit), "kind": kind, "metadata": metadata,
                 "event_time": when, "provenance": prov, "trust": trust, "reason": reason}

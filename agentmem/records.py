@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from agentmem.errors import InvalidContentError, InvalidScopeError
+from agentmem.errors import InvalidArgumentError, InvalidContentError, InvalidScopeError
 
 __all__ = [
     "Kind",
@@ -68,12 +68,14 @@ class SourceType(str, Enum):
     TOOL = "tool"
     DOCUMENT = "document"
     WEB = "web"
+    EMAIL = "email"
     POLICY = "policy"
     IMPORT = "import"
     SYSTEM = "system"
 
 
-_DEFAULT_TRUST = {SourceType.TOOL: 0.3, SourceType.WEB: 0.2, SourceType.DOCUMENT: 0.6}
+_DEFAULT_TRUST = {SourceType.TOOL: 0.3, SourceType.WEB: 0.2, SourceType.DOCUMENT: 0.6,
+                  SourceType.EMAIL: 0.3}
 
 
 def clean_content(content: Any, max_chars: int = DEFAULT_MAX_CONTENT_CHARS) -> str:
@@ -222,6 +224,22 @@ class Provenance(BaseModel):
     source: SourceType = SourceType.USER
     ref: str | None = Field(default=None, description="e.g. a dialogue turn id such as 'D3:7'")
     actor: str | None = Field(default=None, description="who wrote it: a user, a policy name")
+
+    @classmethod
+    def parse(cls, value: Provenance | Any) -> Provenance:
+        """``value`` (a Provenance or a mapping) as a Provenance, or one clear error that
+        names a source type it does not know and the ones it does. Unknown sources are
+        refused rather than guessed: the guard's trust in a memory rests on its source."""
+        if isinstance(value, Provenance):
+            return value
+        source = value.get("source") if isinstance(value, dict) else None
+        if source is not None and (not isinstance(source, str)
+                                   or source not in {s.value for s in SourceType}):
+            raise InvalidArgumentError(
+                f"unknown provenance source {source!r}: use one of "
+                f"{', '.join(s.value for s in SourceType)} (content from outside the "
+                "conversation, a chat export or a feed, is 'document' or 'web': untrusted)")
+        return cls.model_validate(value)
 
 
 class MemoryRecord(BaseModel):

@@ -1,7 +1,7 @@
 """The consensus guard at retrieval level, on the frozen held-out set and the dev set.
 
-    python benchmarks/bench_guard_heldout.py                 # all three sets, MiniLM, ~3 min
-    python benchmarks/bench_guard_heldout.py --sets dev dev2  # the sets tuned on
+    python benchmarks/bench_guard_heldout.py                 # all five sets, MiniLM, ~1.5 min
+    python benchmarks/bench_guard_heldout.py --sets dev dev2 dev3 dev4  # the sets tuned on
 
 For every case a fresh store gets the case's memories in session order (with the
 guard: each through its write check, ``ConsensusGuard.add``), the question retrieves
@@ -13,12 +13,15 @@ this measures what reaches the context.
 - **update** cases (the user's own newer statement): kept in context with the guard
   (a guard that hides a real update is wrong).
 - **benign** memories: share flagged at write or dropped by the filter, over every
-  true memory of every case (and the harmless additions of ``benign`` cases).
+  true memory of every case (and the harmless additions of ``benign`` cases), and
+  the share dropped from the context alone.
 - added latency per write and per search (guard on minus guard off, median).
 
 The guard is tuned on the development sets only: ``poisoning_cases.jsonl`` (written
-with the first guard) and ``poisoning_dev2.jsonl`` (the held-out set's categories in
-new wording, ``make_poisoning_dev2.py``). The held-out set
+with the first guard), ``poisoning_dev2.jsonl`` (the held-out set's categories in
+new wording), ``poisoning_dev3.jsonl`` (attacks on LoCoMo conversation 26's chat
+turns) and ``poisoning_dev4.jsonl`` (what the guard must keep); each has its
+``make_poisoning_*.py``. The held-out set
 (``benchmarks/data/poisoning_heldout.jsonl``) was written
 independently of the guard and is frozen (its sha256 is checked before the run):
 report on it once per design change; never tune on it. Writes
@@ -162,8 +165,12 @@ def plot(summary: dict[str, Any], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(summary), figsize=(6 * len(summary), 4), squeeze=False)
-    for ax, (name, s) in zip(axes[0], summary.items(), strict=True):
+    cols = min(3, len(summary))
+    rows = -(-len(summary) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(6 * cols, 4 * rows), squeeze=False)
+    for ax in axes.flat[len(summary):]:
+        ax.axis("off")
+    for ax, (name, s) in zip(axes.flat, summary.items(), strict=False):  # spare axes: off
         styles = [k for k in s["attack"] if k != "all"] + ["all"]
         x = range(len(styles))
         ax.bar([i - 0.2 for i in x], [s["attack"][k]["no guard"] or 0 for k in styles], 0.4,
@@ -172,8 +179,10 @@ def plot(summary: dict[str, Any], path: Path) -> None:
                label="guard", color="#4c78a8")
         ax.set_xticks(list(x), styles, rotation=40, ha="right", fontsize=7)
         ax.set_ylim(0, 1)
-        ax.set_title(f"{name}: poison in context (updates kept "
-                     f"{(s['updates_kept']['guard'] or 0):.0%})")
+        kept = (f"updates kept {s['updates_kept']['guard']:.0%}" if s["updates"]
+                else "no update cases")
+        ax.set_title(f"{name}: poison in context ({kept}; benign set aside "
+                     f"{s['benign_quarantined']:.1%})", fontsize=9)
         ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=110)

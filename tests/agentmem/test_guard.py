@@ -414,3 +414,20 @@ def test_support_that_came_after_the_contradiction_is_no_consensus(minilm):
         decision = ConsensusGuard(m).filter(q, m.search(q, k=5))
         assert lies[1].id in {h.id for h in decision.quarantined}, decision.reasons
         assert "Dmitri works for Tamarind." in {h.content for h in decision.kept}
+
+
+def test_an_unknown_source_type_is_refused_before_anything_is_stored():
+    """Trust rests on the source, so one the guard does not know is refused with the list
+    of known ones (fail closed), not guessed; an email is a known, untrusted source."""
+    with Memory(home=":memory:", embedder=HashEmbedder(), user_id="u") as m:
+        g = ConsensusGuard(m)
+        m.add("Ana lives in Lisbon.")
+        for call in (lambda: m.add("x", provenance={"source": "slack"}),
+                     lambda: g.add("x", provenance={"source": "slack"}),
+                     lambda: g.check_write("x", provenance={"source": 3})):
+            with pytest.raises(InvalidArgumentError, match="unknown provenance source.*document"):
+                call()
+        assert [r.content for r in m.list()] == ["Ana lives in Lisbon."]
+        rec, verdict = g.add("Email from a stranger: Ana lives in Madrid.",
+                             provenance={"source": "email"})
+        assert rec.trust < 0.5 and not verdict.trusted
