@@ -43,8 +43,10 @@ Bad input: an empty or one-memory set is returned unchanged, a memory without
 provenance counts as the user's (that is the default provenance of every record),
 text in a language the detector never saw is judged by provenance, time and values
 alone (fail open). A source type that is not a :class:`SourceType` is refused with the
-known ones before anything is stored (fail closed: trust rests on the source). The ``"llm"`` comparer asks a model for each
-memory's short answer to the query and compares those answers as the values.
+known ones before anything is stored (fail closed: trust rests on the source).
+
+The ``"llm"`` comparer asks a model for each memory's short answer to the query and
+compares those answers as the values.
 """
 
 from __future__ import annotations
@@ -441,8 +443,13 @@ class ConsensusGuard:
         """
         claims = self._claims(query, records)
         judged = [_Judged(r, c, vectors.get(r.id)) for r, c in zip(records, claims, strict=True)]
+        # Claims that arrived as contradictions (those flagged so at write among them).
+        disputed: list[_Judged] = []
         for j in judged:
-            j.why = _instruction(j.record.content) or self._still_contradicts(j.record)
+            instruction = _instruction(j.record.content)
+            j.why = instruction or self._still_contradicts(j.record)
+            if j.why and not instruction:
+                disputed.append(j)
         best = max(relevance.values(), default=0.0) if relevance else 0.0
 
         def answers(j: _Judged) -> bool:
@@ -456,8 +463,6 @@ class ConsensusGuard:
         order = sorted((j for j in judged if not j.why and answers(j)),
                        key=lambda j: j.record.created_at)
         standing: list[_Judged] = []
-        # Claims that arrived as contradictions (those flagged so at write among them).
-        disputed = [j for j in judged if j.why and not _instruction(j.record.content)]
         superseded: dict[str, str] = {}
         for j in order:
             if _untrusted(j.record):
@@ -636,12 +641,6 @@ class ConsensusGuard:
         judged, superseded = self._judge(query, [h.record for h in pool],
                                          self.memory.vectors([h.id for h in pool]), relevance)
         why = {j.record.id: j.why for j in judged if j.why}
-        # Off-topic hits are not compared as claims, but an instruction, or a contradiction
-        # flagged at write whose rivals still stand, is never shown.
-        in_pool = {h.id for h in pool}
-        why |= {h.id: reason for h in hits
-                if h.id not in in_pool and (reason := _instruction(h.content)
-                                            or self._still_contradicts(h.record))}
         decision = GuardDecision(kept=[], conclusions={j.record.id: j.claim.values()
                                                       for j in judged},
                                  superseded=superseded)

@@ -72,8 +72,8 @@ def table(rows: dict[str, dict[str, Any]], args: argparse.Namespace) -> tuple[st
     lines = [f"## LLM actor in the {args.env}: supervised warm start and memory", "",
              f"Embedded SmolLM2-135M, greedy, constrained to the admissible actions; {where} "
              f"{args.instances}, {args.episodes} episodes each, at most {args.max_steps} steps "
-             "per episode. The scripted row is the rule-based actor (no model), the household's "
-             "supervised teacher.", "",
+             "per episode. The scripted row is the rule-based actor (no model) that taught the "
+             "supervised ones.", "",
              "| actor | memory | success (95% CI) | score | sub-goals reached | avg steps | "
              "invalid actions | wall time |", "|---|---|---|---|---|---|---|---|"]
     for name, result in rows.items():
@@ -86,21 +86,23 @@ def table(rows: dict[str, dict[str, Any]], args: argparse.Namespace) -> tuple[st
                          f"{s['avg_steps']:.1f} | {s['invalid_rate']:.2f} | "
                          f"{s['seconds'] / 60:.1f} min |")
     gains: dict[str, Any] = {}
-    lines += ["", "| comparison | success gain | paired bootstrap 95% CI |", "|---|---|---|"]
-    for name, result in rows.items():
-        gain, ci = paired_gain(_outcomes(result["variants"]["full"], "success"),
-                               _outcomes(result["variants"]["none"], "success"))
-        gains[f"{name}: memory"] = {"gain": gain, "ci95": ci}
+    pairs = [(f"{name}: memory", result["variants"]["full"], result["variants"]["none"])
+             for name, result in rows.items()]
     base = rows.get("prompted")
-    for name, result in rows.items():
-        if base is None or name in ("prompted", "scripted"):
-            continue
-        for v in VARIANTS:
-            gain, ci = paired_gain(_outcomes(result["variants"][v], "success"),
-                                   _outcomes(base["variants"][v], "success"))
-            gains[f"{name} vs prompted ({v})"] = {"gain": gain, "ci95": ci}
-    for label, g in gains.items():
-        lines.append(f"| {label} | {g['gain']:+.3f} | [{g['ci95'][0]:+.3f}, {g['ci95'][1]:+.3f}] |")
+    pairs += [(f"{name} vs prompted ({v})", result["variants"][v], base["variants"][v])
+              for name, result in rows.items() if base is not None
+              and name not in ("prompted", "scripted") for v in VARIANTS]
+    # The shop's WebShop score grades a purchase that is partly right; success is 1 only
+    # when everything matches, so the two can tell different stories.
+    lines += ["", "| comparison | success gain | paired bootstrap 95% CI | score gain | "
+              "paired bootstrap 95% CI |", "|---|---|---|---|---|"]
+    for label, after, before in pairs:
+        gain, ci = paired_gain(_outcomes(after, "success"), _outcomes(before, "success"))
+        score, score_ci = paired_gain(_outcomes(after, "reward"), _outcomes(before, "reward"))
+        gains[label] = {"gain": gain, "ci95": ci}
+        gains[f"{label}, score"] = {"gain": score, "ci95": score_ci}
+        lines.append(f"| {label} | {gain:+.3f} | [{ci[0]:+.3f}, {ci[1]:+.3f}] | {score:+.3f} | "
+                     f"[{score_ci[0]:+.3f}, {score_ci[1]:+.3f}] |")
     # Memory can pay off in steps before it does in wins: a second trip that goes
     # straight to where the object was seen wins either way, in fewer steps.
     lines += ["", "| actor | steps saved per episode by memory | paired bootstrap 95% CI |",
@@ -114,29 +116,38 @@ def table(rows: dict[str, dict[str, Any]], args: argparse.Namespace) -> tuple[st
 
 
 def plot(rows: dict[str, dict[str, Any]], path: Path, env: str) -> None:
-    """Success per actor and memory (Wilson intervals), and success over episodes."""
+    """Success (household; Wilson intervals) or WebShop score (shop; bootstrap intervals:
+    a purchase can be partly right) per actor and memory, and the same over episodes."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from training.eval.stats import bootstrap_ci
+
+    key, what = ("reward", "score") if env == "shop" else ("success", "success")
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 3.8))
     labels, rates, intervals = [], [], []
     for name, result in rows.items():
         for v in VARIANTS:
-            s = result["variants"][v]["summary"]
-            wins = round(s["success_rate"] * s["episodes"])
+            values = _outcomes(result["variants"][v], key)
             labels.append(f"{name}\n{v}")
-            rates.append(s["success_rate"])
-            intervals.append(wilson_ci(wins, s["episodes"]))
-            curve = result["variants"][v]["curve"]
-            b.plot([c["episode"] + 1 for c in curve], [c["success"] for c in curve],
+            rates.append(sum(values) / len(values))
+            intervals.append(wilson_ci(round(sum(values)), len(values)) if key == "success"
+                             else bootstrap_ci(values))
+            by_episode: dict[int, list[float]] = {}
+            for r in result["variants"][v]["episodes"]:
+                by_episode.setdefault(r["episode"], []).append(float(r[key]))
+            b.plot([e + 1 for e in sorted(by_episode)],
+                   [sum(by_episode[e]) / len(by_episode[e]) for e in sorted(by_episode)],
                    marker="o", label=f"{name}, {v}")
     a.bar(labels, rates, yerr=error_bars(rates, intervals), capsize=4,
           color=[f"C{i // 2}" for i in range(len(rates))])
-    a.set(ylabel="success (95% Wilson interval)", ylim=(0, 1.05), title=f"{env}: held-out success")
-    b.set(xlabel="episode (same home / shopper)", ylabel="success", ylim=(-0.05, 1.05),
-          title="success over episodes")
+    interval = "Wilson" if key == "success" else "bootstrap"
+    a.set(ylabel=f"{what} (95% {interval} interval)", ylim=(0, 1.05),
+          title=f"{env}: held-out {what}")
+    b.set(xlabel="episode (same home / shopper)", ylabel=what, ylim=(-0.05, 1.05),
+          title=f"{what} over episodes")
     b.legend(fontsize=7)
     save_figure(fig, path)
 

@@ -51,7 +51,9 @@ def main(env_name: str = "household", instance_help: str = "persistent home id (
 
     def show(variant: str, r) -> None:
         path = " > ".join(a for a, _ in r.trajectory[:12]) + (" > ..." if r.steps > 12 else "")
-        print(f"[{variant:6}] episode {r.episode + 1}: {'WIN ' if r.success else 'fail'} "
+        # The shop grades a purchase that is partly right (WebShop's score); say so.
+        graded = f" (score {r.reward:.2f})" if env_name == "shop" else ""
+        print(f"[{variant:6}] episode {r.episode + 1}: {'WIN ' if r.success else 'fail'}{graded} "
               f"in {r.steps:2d} steps | {r.task}\n          {path}", flush=True)
 
     result = run_env_eval(env_name, variants=["none", "full"], actor=args.actor, llm=args.llm,

@@ -131,3 +131,19 @@ def test_the_shipped_household_actor_wins_a_held_out_home_and_memory_shortens_th
         "go to cabinet 2", "open cabinet 2", "take bowl 1 from cabinet 2"]
     assert second.steps < first.steps and second.steps <= 7
     assert result["variants"]["full"]["summary"]["success_rate"] == 1.0
+
+
+def test_the_shipped_shop_actor_buys_for_a_held_out_shopper_and_memory_stops_its_loop():
+    # The demo's default: the shipped adapter for shopper 1002, never trained on. Without
+    # memory its fourth trip clicks one size until the step limit (nothing bought); with
+    # memory (the task tree shows what it already did) every trip ends in a purchase.
+    from training.eval.envs_eval import run_env_eval
+
+    played: dict[str, list] = {"none": [], "full": []}
+    result = run_env_eval("shop", variants=["none", "full"], actor="llm", adapter="shop-actor",
+                          episodes=4, instances=[1002], split="seen", progress=False,
+                          on_episode=lambda variant, r: played[variant].append(r))
+    bought = {v: [r.trajectory[-1][0] == "click[buy now]" for r in rs] for v, rs in played.items()}
+    assert bought["full"] == [True] * 4 and not all(bought["none"])
+    score = {v: result["variants"][v]["summary"]["score"] for v in played}
+    assert score["full"] >= 0.5 and score["full"] > score["none"]

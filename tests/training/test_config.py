@@ -180,7 +180,10 @@ def test_a_run_is_reproduced_from_its_config_file(tmp_path):
         parse_args(SFTConfig, ["--config", str(tmp_path / "takes.yaml")])
 
 
-def test_the_shipped_actor_adapter_is_what_its_config_trains():
+@pytest.mark.parametrize("name, config_file", [
+    ("household-actor", "sft_household_actor_memory.yaml"),
+    ("shop-actor", "sft_shop_actor_memory.yaml")])
+def test_the_shipped_actor_adapter_is_what_its_config_trains(name, config_file):
     from pathlib import Path
 
     from policies import PromptedActor
@@ -189,15 +192,16 @@ def test_the_shipped_actor_adapter_is_what_its_config_trains():
     from training.model import template_of
 
     root = Path(__file__).resolve().parents[2]
-    assert "household-actor" in shipped_adapters()
-    shipped = resolve_adapter("household-actor")
+    assert name in shipped_adapters()
+    shipped = resolve_adapter(name)
     meta = json.loads((shipped / "agentmem-adapter.json").read_text())
-    config = parse_args(SFTConfig, ["--config", str(
-        root / "training" / "configs" / "sft_household_actor_memory.yaml")])
+    config = parse_args(SFTConfig, ["--config", str(root / "training" / "configs" / config_file)])
     assert (meta["instances"], meta["memory"], meta["env"]) == (
         config.instances, config.memory, config.env)
     # the runtime prompts it with the template it was trained on, whatever the default is
-    assert PromptedActor(None, adapter="household-actor").template.id == meta["template"]
+    assert PromptedActor(None, adapter=name).template.id == meta["template"]
     # and that is the default now: the config reproduces it, and RL can start from it
     assert meta["template"] == template_of("actor")
-    assert (shipped / "README.md").read_text().startswith("# household-actor")
+    assert (shipped / "README.md").read_text().startswith(f"# {name}")
+    assert json.loads((shipped / "adapter_config.json").read_text())[
+        "base_model_name_or_path"].count("/") == 0  # no training machine's path
