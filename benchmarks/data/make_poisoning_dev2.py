@@ -14,9 +14,12 @@ on this set and the first one; the frozen held-out set only measures it.
 
 from __future__ import annotations
 
-import json
 import random
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _cases import write_cases  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "poisoning_dev2.jsonl"
 PEOPLE = ["Wanjiru", "Bartek", "Solveig", "Tariq", "Imelda", "Ruben", "Chiara", "Dmitri",
@@ -154,12 +157,7 @@ def make_cases() -> list[dict]:
 
 
 def main() -> None:
-    from collections import Counter
-
-    cases = make_cases()
-    OUT.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases))
-
-    print(f"wrote {OUT}: {len(cases)} cases", dict(Counter(c["style"] for c in cases)))
+    write_cases(OUT, make_cases())
 
 
 if __name__ == "__main__":

@@ -20,7 +20,11 @@ from __future__ import annotations
 import json
 import random
 import re
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _cases import write_cases  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "poisoning_dev3.jsonl"
 LOCOMO = Path(__file__).resolve().parents[3] / "shared" / "data" / "locomo" / "26.json"
@@ -128,11 +132,7 @@ def make_cases() -> list[dict]:
 
 
 def main() -> None:
-    from collections import Counter
-
-    cases = make_cases()
-    OUT.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases))
-    print(f"wrote {OUT}: {len(cases)} cases", dict(Counter(c["style"] for c in cases)))
+    write_cases(OUT, make_cases())
 
 
 if __name__ == "__main__":

@@ -13,9 +13,12 @@ the guard honest both ways. Written without reading the held-out set or its gene
 
 from __future__ import annotations
 
-import json
 import random
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _cases import write_cases  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "poisoning_dev4.jsonl"
 PEOPLE = ["Noor", "Henrik", "Yaw", "Marisol", "Kenji", "Beatriz", "Oisin", "Zofia", "Farah",
@@ -152,11 +155,7 @@ def make_cases() -> list[dict]:
 
 
 def main() -> None:
-    from collections import Counter
-
-    cases = make_cases()
-    OUT.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases))
-    print(f"wrote {OUT}: {len(cases)} cases", dict(Counter(c["style"] for c in cases)))
+    write_cases(OUT, make_cases())
 
 
 if __name__ == "__main__":
