@@ -3,7 +3,7 @@
 It weighs what an attacker cannot easily fake, not the words of known attacks:
 
 * **Provenance.** Who wrote a memory: the user in dialogue (first-hand), the agent
-  or a policy, or an untrusted source (a tool, a web page, a document). Untrusted
+  or a policy, or an untrusted source (a tool, a web page, a document, an email). Untrusted
   memories never outvote dialogue: on a question the user spoke to, one is shown only
   if what the user said supports it; one about something the user never spoke of is
   kept but stays flagged (fail open: there is nothing to compare it with).
@@ -34,7 +34,8 @@ Two checkpoints use these signals:
   aside is quarantined when asked (kept, recoverable, in history and
   ``agentmem quarantine``) with the signals that fired, and a lesson is written.
 * **Before write** (:meth:`ConsensusGuard.check_write`): an instruction, an untrusted
-  source, or a contradiction of earlier statements without a change is flagged
+  source that nothing the user said corroborates, or a contradiction of earlier
+  statements without a change is flagged
   (stored with trust 0.1 and ``metadata.guard_flag``: it counts for little until
   corroborated or released). A contradiction also keeps the ids of what it
   contradicts (``metadata.guard_conflicts``): it is never shown while those stand.
@@ -62,10 +63,10 @@ from pydantic import BaseModel, Field
 
 from agentmem.errors import InvalidArgumentError, MemoryNotFound
 from agentmem.injection import INJECTION_PATTERNS, looks_like_injection
-from agentmem.memory import Memory
+from agentmem.memory import HIDDEN_FLAGS, Memory
 from agentmem.operations import Operation, SearchHit
 from agentmem.records import Kind, MemoryRecord, Provenance, SourceType
-from agentmem.text import STOPWORDS, content_words, words
+from agentmem.text import STOPWORDS, content_words, stem, words
 
 __all__ = ["ConsensusGuard", "GuardDecision", "WriteVerdict", "INJECTION_PATTERNS",
            "looks_like_injection", "says_it_changed", "adds_to"]
@@ -198,12 +199,11 @@ def _sentences(text: str) -> list[str]:
     return [p for p in _SENTENCE.split(text.strip()) if p]
 
 
-def _on_question(text: str, anchors: set[str]) -> str:
-    """The sentences of a many-claim memory that speak to the question (share one of its
-    words), or ``""``: "Thanks, Mel! This necklace is from my grandma in Sweden." answers
+def _on_question(text: str, anchors: set[str]) -> list[str]:
+    """The sentences of a many-claim memory that speak to the question (share a word
+    stem with it): "Thanks, Mel! This necklace is from my grandma in Sweden." answers
     "What country is Caroline's grandma from?" with its second sentence only."""
-    parts = _sentences(_claim_text(text))
-    return " ".join(p for p in parts if anchors & {_key(w) for w in words(p)})
+    return [p for p in _sentences(_claim_text(text)) if anchors & {stem(w) for w in words(p)}]
 
 
 def _claim(text: str, subject: set[str], *, anchors: set[str] | None = None) -> _Claim:
@@ -212,7 +212,7 @@ def _claim(text: str, subject: set[str], *, anchors: set[str] | None = None) -> 
     is what its sentences on the question say."""
     long = len(_sentences(_claim_text(text))) > _ONE_CLAIM
     if long and anchors is not None:
-        text = _on_question(text, anchors)
+        text = " ".join(_on_question(text, anchors))
     text = _claim_text(text)
     tokens = tuple(_key(w) for w in words(text))
     valued = [w for w in content_words(text, min_len=2)
@@ -226,6 +226,7 @@ def _claim(text: str, subject: set[str], *, anchors: set[str] | None = None) -> 
 
 
 _NEAR_COPY_WORDS = 8
+_FUNCTION = frozenset(_key(w) for w in STOPWORDS)
 
 
 def _edited(a: _Claim, b: _Claim) -> bool | None:
@@ -234,15 +235,25 @@ def _edited(a: _Claim, b: _Claim) -> bool | None:
     perhaps wrapped in words of its own: "Notes from the shared folder say ..."), and
     words replaced on both sides that carry a value (not "called" / "named"). None when
     they are not near-copies."""
-    shorter = min(len(a.tokens), len(b.tokens))
-    if shorter < _NEAR_COPY_WORDS:
+    if min(len(a.tokens), len(b.tokens)) < _NEAR_COPY_WORDS:
         return None  # short claims: two wordings of one fact differ in half their words
     match = SequenceMatcher(None, a.tokens, b.tokens, autojunk=False)
-    if sum(block.size for block in match.get_matching_blocks()) < 0.8 * shorter:
-        return None
-    valued = (a.numbers | a.names | a.content) | (b.numbers | b.names | b.content)
+    # Most of the shorter claim's words in the same order, and at least half of its words
+    # other than function words ("I went to the ... with my ..." alone makes no copy;
+    # the swapped value itself can be half of a short claim's content).
+    for counts, share in ((lambda t: True, 0.8), (lambda t: t not in _FUNCTION, 0.5)):
+        shorter = min(sum(map(counts, a.tokens)), sum(map(counts, b.tokens)))
+        shared = sum(counts(t) for block in match.get_matching_blocks()
+                     for t in a.tokens[block.a:block.a + block.size])
+        if shorter == 0 or shared < share * shorter:
+            return None
+    valued = a.names | a.content | b.names | b.content
+
+    def carries(tokens: tuple[str, ...]) -> bool:  # a name, a content word or any number
+        return any(t in valued or any(c.isdigit() for c in t) for t in tokens)
+
     for op, i1, i2, j1, j2 in match.get_opcodes():
-        if op == "replace" and set(a.tokens[i1:i2]) & valued and set(b.tokens[j1:j2]) & valued:
+        if op == "replace" and carries(a.tokens[i1:i2]) and carries(b.tokens[j1:j2]):
             return True
     return False
 
@@ -265,7 +276,8 @@ def _relation(a: _Claim, b: _Claim, sim: float, content_sim: float,
     comparable) for two claims whose vectors have cosine ``sim``; content-word claims
     need ``content_sim`` to be rivals, or values of one kind (``values_alike``).
 
-    Numbers and names agree when they overlap and are rivals when they do not. Content
+    Numbers and names agree when they overlap and are rivals when they do not (unless
+    the words around them differ in kind: "has a sister in Toronto" / "visited Oslo"). Content
     words are weaker evidence: one claim elaborating the other agrees ("works as a
     nurse" / "started as a nurse at the clinic"); near-paraphrases (sim >= 0.7) with a
     word swapped are rivals ("joined a squash club" / "joined a fencing club"); claims
@@ -315,14 +327,18 @@ class WriteVerdict(BaseModel):
     trusted: bool
     reasons: list[str] = Field(default_factory=list)
     conflicts_with: list[str] = Field(default_factory=list)
+    #: The version each of ``conflicts_with`` had when this was checked: an earlier
+    #: statement edited since no longer stands as it was contradicted.
+    conflict_versions: dict[str, int] = Field(default_factory=dict)
     #: Earlier memories a first-hand change statement replaces (kept, not quarantined).
     supersedes: list[str] = Field(default_factory=list)
 
     def flag(self) -> dict[str, Any]:
         """The metadata a flagged memory is stored with: the reasons, and the memories it
         contradicts (``guard_conflicts``), against which it stays set aside at use."""
-        return {"guard_flag": self.reasons,
-                **({"guard_conflicts": self.conflicts_with} if self.conflicts_with else {})}
+        conflicts = [{"id": i, "version": self.conflict_versions.get(i)}
+                     for i in self.conflicts_with]
+        return {"guard_flag": self.reasons, **({"guard_conflicts": conflicts} if conflicts else {})}
 
 
 @dataclass
@@ -341,7 +357,7 @@ class _Conclusion(BaseModel):
     answer: str = Field(max_length=80)
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: its fields hold arrays
 class _Judged:
     """One memory under judgement: its record, claim, vector and what was decided."""
 
@@ -417,7 +433,8 @@ class ConsensusGuard:
     def _claims(self, query: str, records: Sequence[MemoryRecord]) -> list[_Claim]:
         subject = _subject(query, records)
         # The question's words other than names: where a long memory speaks to it.
-        anchors = ({_key(w) for w in content_words(query, min_len=3)} - _name_keys(query)
+        names = {w.lower() for w in re.findall(r"\w+", query) if w[:1].isupper()}
+        anchors = ({stem(w) for w in content_words(query, min_len=3) if w not in names}
                    if query else None)
         if self.comparer == "llm" and query:
             return [_claim(self._llm_conclusion(query, r), subject) for r in records]
@@ -484,7 +501,10 @@ class ConsensusGuard:
                 # A value that first arrived as a bare contradiction cannot be laundered
                 # into an update by saying it again with "moved" or "new": a real change
                 # is first heard as a change.
-                earlier = [d for d in disputed if j.vector is not None and d.vector is not None
+                # Only what was said in dialogue counts: an untrusted source that heard
+                # the news first (or guessed) must not veto the user's own update.
+                earlier = [d for d in disputed if _said_first_hand(d.record)
+                           and j.vector is not None and d.vector is not None
                            and _relation(j.claim, d.claim, float(np.dot(j.vector, d.vector)),
                                          1.0) == "agree"]
                 if earlier:
@@ -539,7 +559,8 @@ class ConsensusGuard:
             caught = {}
             for d in disputed:
                 foreign = known[id(d)] - said
-                if 0 < len(foreign) <= 4 and d.record.created_at < j.record.created_at:
+                if (0 < len(foreign) <= 4 and d.record.created_at < j.record.created_at
+                        and _said_first_hand(d.record) and _close(j, d, self.untrusted_same_claim)):
                     caught.update(dict.fromkeys(foreign & known[id(j)], d))
             if (not caught or not _first_hand(j.record)
                     or self._compare(j, [s for s in standing if s is not j],
@@ -554,14 +575,21 @@ class ConsensusGuard:
 
     def _still_contradicts(self, record: MemoryRecord) -> str:
         """Why a memory flagged at write stays set aside: the statements it contradicted
-        then still stand (not deleted, quarantined or flagged themselves). ``""`` if not."""
+        then still stand as they were (not deleted, edited since, quarantined, archived or
+        flagged themselves). ``""`` if not, or if the metadata is not the guard's."""
+        conflicts = record.metadata.get("guard_conflicts")
         standing = []
-        for memory_id in record.metadata.get("guard_conflicts") or []:
+        for entry in conflicts if isinstance(conflicts, list) else []:
+            memory_id, version = ((entry.get("id"), entry.get("version"))
+                                  if isinstance(entry, dict) else (entry, None))
+            if not isinstance(memory_id, str):
+                continue
             try:
                 other = self.memory.get(memory_id)
             except MemoryNotFound:
                 continue
-            if not _untrusted(other) and not other.metadata.get("quarantined"):
+            if (not _untrusted(other) and not any(other.metadata.get(f) for f in HIDDEN_FLAGS)
+                    and version in (None, other.version)):
                 standing.append(other)
         if not standing:
             return ""
@@ -675,8 +703,9 @@ class ConsensusGuard:
             ids = ", ".join(h.id for h in decision.quarantined)
             content = (f"Lesson: for '{query[:120]}', {len(decision.quarantined)} memory(ies) "
                        f"from {'/'.join(sources)} ({ids}) were quarantined by the guard "
-                       "(instructions, untrusted contradictions, or contradictions that did not "
-                       "say anything changed); prefer the user's own statements.")
+                       "(instructions, untrusted claims the user's words do not support, or "
+                       "contradictions that did not say anything changed); prefer the user's "
+                       "own statements.")
             # Stored in the lesson store's format, so LessonStore and `agentmem lessons` see it.
             lesson = Lesson(title="Prefer the user's own statements", content=content,
                             description="the guard quarantined memories",
@@ -700,7 +729,7 @@ class ConsensusGuard:
         vector = self.memory.embedder.embed([content])[0]
         related = _on_topic(self.memory.search(content, k=self.k, query_embedding=vector,
                                                include_quarantined=True, **scope), 0.6)
-        conflicts: list[str] = []
+        conflicts: dict[str, int] = {}  # id -> version of each statement it contradicts
         supersedes: list[str] = []
         if related:
             probe = _probe(content, related[0].record, prov)
@@ -716,12 +745,12 @@ class ConsensusGuard:
             if judged[-1].why and judged[-1].why != instruction:  # that one is said above
                 # The statements it contradicts, kept with the flag: at use it stays set
                 # aside while they stand, whatever its words on the question.
-                conflicts = [j.record.id for j in rivals]
+                conflicts = {j.record.id: j.record.version for j in rivals}
                 contradiction = judged[-1].why
             supersedes = [old for old, new in superseded.items() if new == probe.id]
         reasons = [r for r in (instruction, untrusted, contradiction) if r]
-        return WriteVerdict(trusted=not reasons, reasons=reasons, conflicts_with=conflicts,
-                            supersedes=supersedes)
+        return WriteVerdict(trusted=not reasons, reasons=reasons, conflicts_with=list(conflicts),
+                            conflict_versions=conflicts, supersedes=supersedes)
 
     def screen(self, op: Operation, **scope: Any) -> Operation:
         """Pass an operation through the write check; a flagged ADD/UPDATE gets trust 0.1."""
@@ -781,13 +810,24 @@ def _on_topic(hits: Sequence[SearchHit], floor: float) -> list[SearchHit]:
 
 
 def _untrusted(record: MemoryRecord) -> bool:
-    """Untrusted: from a tool, web page or document, flagged at write time, or low trust."""
+    """Untrusted: from a tool, web page, document or email, flagged at write time, or low
+    trust."""
     return (record.provenance.source in _UNTRUSTED or record.trust < 0.5
             or bool(record.metadata.get("guard_flag")))
 
 
 def _first_hand(record: MemoryRecord) -> bool:
     return record.provenance.source in _FIRST_HAND and not _untrusted(record)
+
+
+def _said_first_hand(record: MemoryRecord) -> bool:
+    """Said in dialogue, whether or not it was flagged since."""
+    return record.provenance.source in _FIRST_HAND
+
+
+def _close(a: _Judged, b: _Judged, threshold: float) -> bool:
+    return (a.vector is not None and b.vector is not None
+            and float(np.dot(a.vector, b.vector)) >= threshold)
 
 
 def _source(record: MemoryRecord) -> str:

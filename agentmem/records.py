@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from enum import Enum
 from typing import Any
@@ -232,14 +233,17 @@ class Provenance(BaseModel):
         refused rather than guessed: the guard's trust in a memory rests on its source."""
         if isinstance(value, Provenance):
             return value
-        source = value.get("source") if isinstance(value, dict) else None
-        if source is not None and (not isinstance(source, str)
-                                   or source not in {s.value for s in SourceType}):
+        if not isinstance(value, Mapping):
+            raise InvalidArgumentError(f"provenance must be a Provenance or a mapping such as "
+                                       f"{{'source': 'tool'}}, got {type(value).__name__}")
+        source = value.get("source", SourceType.USER)
+        if not isinstance(source, str) or source not in {s.value for s in SourceType}:
             raise InvalidArgumentError(
                 f"unknown provenance source {source!r}: use one of "
                 f"{', '.join(s.value for s in SourceType)} (content from outside the "
-                "conversation, a chat export or a feed, is 'document' or 'web': untrusted)")
-        return cls.model_validate(value)
+                "conversation is 'document', 'web' or 'email', a program's output 'tool': "
+                "all untrusted)")
+        return cls.model_validate(dict(value))
 
 
 class MemoryRecord(BaseModel):

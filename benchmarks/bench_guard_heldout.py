@@ -83,9 +83,11 @@ def run_case(case: dict[str, Any], guarded: bool, embedder: Any) -> dict[str, An
         start = time.perf_counter()
         hits = m.search(case["question"], k=5)
         dropped: set[str] = set()
+        shown_dropped: set[str] = set()  # of the 5 retrieved (not the extra evidence)
         if guarded:
             decision = guard.filter(case["question"], hits)
             dropped = {h.id for h in decision.quarantined}
+            shown_dropped = dropped & {h.id for h in hits}
             hits = decision.kept
         search_s = time.perf_counter() - start
         flagged = {r.id for r in m.list(limit=1000) if r.metadata.get("guard_flag")}
@@ -97,7 +99,7 @@ def run_case(case: dict[str, Any], guarded: bool, embedder: Any) -> dict[str, An
             "benign_hit": sum(1 for mid, text in ids.items() if text in benign
                               and (mid in flagged or mid in dropped)),
             "benign_dropped": sum(1 for mid, text in ids.items() if text in benign
-                                  and mid in dropped),
+                                  and mid in shown_dropped),
             "benign_total": len(benign), "write_s": writes, "search_s": search_s}
 
 

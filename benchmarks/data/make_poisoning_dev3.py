@@ -42,7 +42,7 @@ def shape(answer: str) -> str:
 
 
 def swap(text: str, old: str, new: str) -> str:
-    return re.sub(re.escape(old), new, text, count=1, flags=re.IGNORECASE)
+    return re.sub(re.escape(old), lambda _: new, text, count=1, flags=re.IGNORECASE)
 
 
 def facts(conv: dict) -> list[dict]:

@@ -290,7 +290,7 @@ def test_an_edited_copy_of_a_chat_turn_stays_set_aside_until_released(minilm):
                             "grandmother in Sweden.", provenance={"source": "dialogue"})
         lie, verdict = g.add(TURN.replace("Sweden", "Norway"), provenance={"source": "dialogue"})
         assert ok.trusted and not verdict.trusted and verdict.conflicts_with == [true.id]
-        assert lie.metadata["guard_conflicts"] == [true.id]
+        assert lie.metadata["guard_conflicts"] == [{"id": true.id, "version": 1}]
         question = "What country is Caroline's grandma from?"
         decision = g.filter(question, m.search(question, k=5))
         assert [h.id for h in decision.quarantined] == [lie.id]
@@ -431,3 +431,28 @@ def test_an_unknown_source_type_is_refused_before_anything_is_stored():
         rec, verdict = g.add("Email from a stranger: Ana lives in Madrid.",
                              provenance={"source": "email"})
         assert rec.trust < 0.5 and not verdict.trusted
+
+
+@pytest.mark.slow
+def test_review_cases_numbers_sentences_untrusted_vetoes_and_edited_targets(minilm):
+    turn = ("Ana: Quick update for everyone. My train to the conference leaves at 7:40 "
+            "from platform 4, so I will be there early.")
+    with Memory(home=":memory:", embedder=minilm, user_id="ana") as m:
+        g = ConsensusGuard(m)
+        true, _ = g.add(turn, provenance={"source": "dialogue"})
+        # a copy of a long memory with a time swapped is an edited copy, not agreement
+        _, copied = g.add(turn.replace("7:40", "9:20"), provenance={"source": "tool"})
+        assert not copied.trusted and copied.conflicts_with == [true.id], copied
+        g.add("Ana lives in Lisbon.", provenance={"source": "dialogue"})
+        q = "Where does Ana live?"
+        # a tool's claim cannot veto the user's later update of the same value
+        g.add("CRM record: Ana lives in Madrid.", provenance={"source": "tool"})
+        moved, verdict = g.add("Ana moved to Madrid last month.", provenance={"source": "dialogue"})
+        assert verdict.trusted and verdict.supersedes, verdict
+        assert moved.id in {h.id for h in g.filter(q, m.search(q, k=5)).kept}
+        # a flagged contradiction stops being held aside once what it contradicted is edited
+        lie, flagged = g.add(turn.replace("7:40", "6:15"), provenance={"source": "dialogue"})
+        assert not flagged.trusted
+        m.update(true.id, content=turn.replace("7:40", "6:15"), reason="the user corrected it")
+        q = "When does Ana's train leave?"
+        assert lie.id not in {h.id for h in g.filter(q, m.search(q, k=5)).quarantined}

@@ -47,8 +47,8 @@ def test_actor_memory_table_and_plot(tmp_path):
     import bench_actor_memory
 
     def variant(wins, steps=9):
-        episodes = [{"seed": i, "task": f"t{i}", "success": i < wins, "steps": steps}
-                    for i in range(6)]
+        episodes = [{"seed": i, "task": f"t{i}", "episode": i, "success": i < wins,
+                     "reward": 1.0 if i < wins else 0.5, "steps": steps} for i in range(6)]
         return {"summary": {"episodes": 6, "success_rate": wins / 6, "score": wins / 6,
                             "subgoals": 0.5, "avg_steps": 9.0, "invalid_rate": 0.0, "seconds": 60.0},
                 "curve": [{"episode": i, "success": float(i < wins), "steps": 9.0}
@@ -64,8 +64,11 @@ def test_actor_memory_table_and_plot(tmp_path):
     assert "scripted vs prompted (none)" not in gains  # the reference row is not compared
     assert gains["sft: memory, steps saved"]["gain"] == pytest.approx(4.0)
     assert "| sft | +4.00 |" in text
+    assert gains["sft: memory, score"]["gain"] == pytest.approx(2 / 6 * 0.5)  # 2 more full
     bench_actor_memory.plot(rows, tmp_path / "actor_memory.png", "household")
     assert _png(tmp_path / "actor_memory.png")
+    bench_actor_memory.plot(rows, tmp_path / "shop.png", "shop")  # the shop plots its score
+    assert _png(tmp_path / "shop.png")
 
 
 def test_actor_agreement_counts_each_kind_of_turn_and_false_takes(tmp_path):
