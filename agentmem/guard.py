@@ -489,24 +489,22 @@ class ConsensusGuard:
                 continue
             rivals, friends = self._compare(j, standing, self.same_claim)
             first_rival = min((r.record.created_at for r in rivals), default=None)
+            said = [r.record.content for r in rivals]  # what a change or an addition is to
             if not rivals or any(f.record.created_at < first_rival for f in friends):
                 # Support counts when it was there before the contradiction: claims that
                 # agree only with each other after it are a burst, not a consensus.
                 standing.append(j)
-            elif _first_hand(j.record) and adds_to(
-                    j.record.content, than=[r.record.content for r in rivals]):
+            elif _first_hand(j.record) and adds_to(j.record.content, than=said):
                 standing.append(j)  # a second value of the attribute, said as one
-            elif _first_hand(j.record) and says_it_changed(
-                    j.record.content, than=[r.record.content for r in rivals]):
+            elif _first_hand(j.record) and says_it_changed(j.record.content, than=said):
                 # A value that first arrived as a bare contradiction cannot be laundered
                 # into an update by saying it again with "moved" or "new": a real change
                 # is first heard as a change.
                 # Only what was said in dialogue counts: an untrusted source that heard
                 # the news first (or guessed) must not veto the user's own update.
                 earlier = [d for d in disputed if _said_first_hand(d.record)
-                           and j.vector is not None and d.vector is not None
-                           and _relation(j.claim, d.claim, float(np.dot(j.vector, d.vector)),
-                                         1.0) == "agree"]
+                           and (sim := _similarity(j, d)) is not None
+                           and _relation(j.claim, d.claim, sim, 1.0) == "agree"]
                 if earlier:
                     j.why = (f"repeats, now worded as a change, a claim set aside before "
                              f"({_quote(earlier)}) against what was said ({_quote(rivals)})")
@@ -522,11 +520,11 @@ class ConsensusGuard:
                 standing.append(j)
         self._repeats(query, [j for j in judged if not j.why and j not in disputed],
                       standing, disputed)
+        spoken = [s for s in standing if _first_hand(s.record)]
         for j in order:
             if not _untrusted(j.record):
                 continue
             rivals, friends = self._compare(j, standing, self.untrusted_same_claim)
-            spoken = [s for s in standing if _first_hand(s.record)]
             if rivals:
                 j.why = (f"comes from an untrusted source ({_source(j.record)}) and "
                          f"contradicts the user's own words ({_quote(rivals)})")
@@ -560,7 +558,8 @@ class ConsensusGuard:
             for d in disputed:
                 foreign = known[id(d)] - said
                 if (0 < len(foreign) <= 4 and d.record.created_at < j.record.created_at
-                        and _said_first_hand(d.record) and _close(j, d, self.untrusted_same_claim)):
+                        and _said_first_hand(d.record)
+                        and (_similarity(j, d) or 0.0) >= self.untrusted_same_claim):
                     caught.update(dict.fromkeys(foreign & known[id(j)], d))
             if (not caught or not _first_hand(j.record)
                     or self._compare(j, [s for s in standing if s is not j],
@@ -614,11 +613,9 @@ class ConsensusGuard:
         rivals, friends = [], []
         copied = False
         for s in standing:
-            if j.vector is None or s.vector is None:
-                continue
-            sim = float(np.dot(j.vector, s.vector))
-            if sim < threshold:
-                continue  # about something else
+            sim = _similarity(j, s)
+            if sim is None or sim < threshold:
+                continue  # no vector, or about something else
             relation = _relation(j.claim, s.claim, sim, threshold + 0.15,
                                  lambda s=s: self._values_alike(j, s))
             if relation == "agree":
@@ -825,9 +822,11 @@ def _said_first_hand(record: MemoryRecord) -> bool:
     return record.provenance.source in _FIRST_HAND
 
 
-def _close(a: _Judged, b: _Judged, threshold: float) -> bool:
-    return (a.vector is not None and b.vector is not None
-            and float(np.dot(a.vector, b.vector)) >= threshold)
+def _similarity(a: _Judged, b: _Judged) -> float | None:
+    """Cosine similarity of two memories' stored (normalised) vectors; None without one."""
+    if a.vector is None or b.vector is None:
+        return None
+    return float(np.dot(a.vector, b.vector))
 
 
 def _source(record: MemoryRecord) -> str:

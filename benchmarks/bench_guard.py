@@ -32,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _common import OUT, machine, write_results  # noqa: E402
+from bench_guard_heldout import SETS, load  # noqa: E402
 
 
 def norm(text: str) -> str:
@@ -72,12 +73,10 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="run N evenly spaced cases")
     parser.add_argument("--llm", default="local")
     parser.add_argument("--comparer", default="lexical", choices=["lexical", "llm"])
-    parser.add_argument("--set", default="dev",
-                        choices=["dev", "dev2", "dev3", "dev4", "heldout"])
+    parser.add_argument("--set", default="dev", choices=list(SETS))
     parser.add_argument("--name", default="bench_guard")
     args = parser.parse_args()
 
-    from bench_guard_heldout import load
     from tqdm import tqdm
 
     from agentmem import get_llm
