@@ -26,7 +26,8 @@ from agentmem.protocols import Turn
 from agentmem.records import Kind, MemoryRecord, Provenance, SourceType
 from agentmem.view import ScopedMemory
 
-__all__ = ["turn_content", "store_turns", "StoredTurns", "check_turn_ids", "source_links"]
+__all__ = ["turn_content", "store_turns", "StoredTurns", "check_turn_ids", "source_links",
+           "source_turns", "SOURCE_TURN"]
 
 
 @dataclass
@@ -97,6 +98,17 @@ def store_turns(view: ScopedMemory, turns: Sequence[Turn], *, session: str | Non
     return StoredTurns(out, new)
 
 
+#: The ``reason`` of a link from a derived memory to a turn it came from.
+SOURCE_TURN = "source turn"
+
+
 def source_links(records: Sequence[MemoryRecord | None]) -> list[dict[str, str]]:
     """``metadata["links"]`` entries from a derived memory to the turns it came from."""
-    return [{"to": r.id, "reason": "source turn"} for r in records if r is not None]
+    return [{"to": r.id, "reason": SOURCE_TURN} for r in records if r is not None]
+
+
+def source_turns(record: MemoryRecord) -> set[str]:
+    """The ids of the turn records ``record`` was derived from (its source links)."""
+    links = record.metadata.get("links")
+    return {x["to"] for x in links if isinstance(x, dict) and x.get("reason") == SOURCE_TURN
+            and isinstance(x.get("to"), str)} if isinstance(links, list) else set()

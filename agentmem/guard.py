@@ -15,7 +15,9 @@ It weighs what an attacker cannot easily fake, not the words of known attacks:
   A memory of several sentences (a chat turn) makes many claims: it is compared by the
   sentences that speak to the question, and is a rival only of an *edited copy* of
   itself (most of its words in order, a value swapped: what an attacker does to a
-  true memory, wrapped or not in words of its own).
+  true memory, wrapped or not in words of its own). A claim about someone's relative
+  or acquaintance ("has an older sister in Toronto") is compared only with claims
+  about the same one, not with the person's own ("lives in Ghent").
 * **Time and first-hand change.** The earliest first-hand claim stands. A later
   rival claim replaces it only when it is itself first-hand and says that something
   changed ("moved", "no longer", "now", "a déménagé", "ya no", "jetzt"...): that is an
@@ -108,6 +110,27 @@ ora|adesso|trasferit[oa]|non più|agora|mudou|não \w+ mais|nu|verhuisd|niet mee
 """.strip().splitlines()) + r")\b", re.IGNORECASE)
 
 
+# Someone a claim can be about instead of its subject: "Zofia has an older sister in
+# Toronto" says where the sister is, not where Zofia lives (a closed class of words).
+_RELATIVE = re.compile(
+    r"(?:\b(?:has|have|had|hat|tiene|tienen|a|ont)\s+(?:an?|one|two|three|\d+|eine?n?|una?|une?"
+    r"|zwei|dos|deux)\s+|'s\s+|^(?:my|her|his|their|mein|meine|su|sus|sa|son|ses)\s+)"
+    r"(?:[\w-]+\s+){0,2}?"
+    r"(sister|brother|sibling|mother|mom|mum|father|dad|parent|daughter|son|child|kid"
+    r"|grandma|grandmother|grandpa|grandfather|grandparent|grandson|granddaughter|aunt"
+    r"|uncle|cousin|niece|nephew|wife|husband|partner|spouse|girlfriend|boyfriend|fianc[eé]e?"
+    r"|friend|roommate|flatmate|neighbou?r|colleague|coworker|boss|manager|teacher|doctor"
+    r"|schwester|bruder|mutter|vater|tochter|sohn|hermana|hermano|madre|padre|hija|hijo"
+    r"|s(?:œ|oe)ur|fr[èe]re|m[èe]re|p[èe]re|fille|fils)s?\b", re.IGNORECASE)
+
+
+def _whose(text: str) -> str:
+    """The relative or acquaintance a claim is about ("sister" in "Zofia has an older
+    sister in Toronto", "Ana's brother works at Vela"), or "" for its subject itself."""
+    found = _RELATIVE.search(text.strip())
+    return _key(found.group(1)) if found else ""
+
+
 # A first-hand statement that adds a value rather than replacing one (several languages).
 _ALSO = re.compile(r"\b(?:also|too|as well|another|both|in addition|besides|auch|ebenfalls"
                    r"|también|además|aussi|également|anche|ook|também)\b", re.IGNORECASE)
@@ -157,6 +180,8 @@ class _Claim:
     #: The content words as written, names aside ("florist"; "older sister" in "has an
     #: older sister in Toronto"), to compare what kind of value or attribute they are.
     value_text: str = ""
+    #: Whom the claim is about when not its subject: a relative ("sister"), else "".
+    whose: str = ""
 
     def values(self) -> str:
         return " ".join(sorted(self.numbers | self.names | self.content))
@@ -222,7 +247,7 @@ def _claim(text: str, subject: set[str], *, anchors: set[str] | None = None) -> 
         numbers=frozenset(_NUMBER.findall(text)), names=names,
         content=frozenset(_key(w) for w in valued),
         negated=any(w in _NEGATION for w in words(text)), tokens=tokens, long=long,
-        value_text=" ".join(w for w in valued if _key(w) not in names))
+        value_text=" ".join(w for w in valued if _key(w) not in names), whose=_whose(text))
 
 
 _NEAR_COPY_WORDS = 8
@@ -289,6 +314,8 @@ def _relation(a: _Claim, b: _Claim, sim: float, content_sim: float,
         return "edited"
     if a.long or b.long:
         return "agree" if edited is False else None
+    if a.whose != b.whose:
+        return None  # about different people: Zofia, and Zofia's sister
     kind, va, vb = _compared(a, b)
     if kind != "content":
         if not (kind and va and vb):

@@ -2,8 +2,9 @@
 
 Memory holds turns (said verbatim), facts derived from them (each naming its turn),
 summaries and the rest, all in one index, so one :meth:`Memory.search` ranks them
-together. :func:`recall` fills ``max_tokens`` in three passes, measured on the
-validation conversation of LoCoMo (docs/results.md):
+together. :func:`recall` fills ``max_tokens`` in three passes, chosen on the
+training and validation conversations of LoCoMo (``benchmarks/tune_recall.py``,
+docs/results.md):
 
 1. the core profile (:mod:`agentmem.profile`), its newest lines within
    ``profile_tokens``, whatever the query;
@@ -13,10 +14,13 @@ validation conversation of LoCoMo (docs/results.md):
 3. further hits, best first, while they fit.
 
 A fact does not bring its turn, nor a turn its facts: the fact says what the turn
-said (and names it in its provenance), so the space goes to more distinct hits
-instead, which found more of the evidence. A query that names a period ("last
-weekend", "in May 2023") puts the hits whose time falls in it first. The
-:class:`~agentmem.Agent` and the evaluation harness both read through here.
+said (and names it), so the space goes to more distinct hits instead, which found
+more of the evidence. With ``dedupe`` a fact whose turns are shown anyway is not
+shown beside them: it is given back, its tokens going to the next hit, unless it
+dated what they say (a resolved "yesterday"); more evidence fits, but the embedded
+answer model answered worse without the facts (off by default). A query that
+names a period ("last weekend", "in May 2023") puts the hits whose time falls in it
+first. The :class:`~agentmem.Agent` and the evaluation harness both read through here.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from datetime import datetime
 from typing import Any, Callable, Sequence
 
 from agentmem.dates import time_range
+from agentmem.episodic import source_turns
 from agentmem.errors import integer_arg
 from agentmem.memory import HIDDEN_FLAGS, Memory
 from agentmem.operations import SearchHit
@@ -32,7 +37,7 @@ from agentmem.profile import profile_of
 from agentmem.records import Kind, MemoryRecord, utcnow
 from agentmem.text import approx_tokens
 
-__all__ = ["recall", "context_tokens", "DIRECT_HITS", "NEIGHBOURS", "PROFILE_TOKENS"]
+__all__ = ["recall", "context_tokens", "DIRECT_HITS", "NEIGHBOURS", "PROFILE_TOKENS", "DEDUPE"]
 
 #: Hits that bring their surroundings (the best of LoCoMo 30 with the budget below).
 DIRECT_HITS = 3
@@ -40,10 +45,17 @@ DIRECT_HITS = 3
 NEIGHBOURS = 2
 #: Most of the budget the core profile may take (its newest lines).
 PROFILE_TOKENS = 60
+#: Off: a fact is shown beside the turn it came from. On LoCoMo 26 and 30, giving it back
+#: once the turn is shown found more evidence (recall +0.011) but the small answer model
+#: answered worse (F1 -0.014 [-0.027, -0.001]): the fact says it in the third person,
+#: with names and dates (docs/results.md).
+DEDUPE = False
 # Hits searched for, of which those that fit fill the rest of the budget.
 _CANDIDATES = 30
 # A hit of these kinds stands on its own (see the module's notes).
 _UNEXPANDED = {Kind.TURN, Kind.FACT, Kind.PREFERENCE}
+# Kinds written from turns, which link to them (``agentmem.episodic.source_turns``).
+_DERIVED = {Kind.FACT, Kind.PREFERENCE}
 
 
 def context_tokens(memories: Sequence[Any], count: Callable[[str], int] = approx_tokens) -> int:
@@ -52,16 +64,18 @@ def context_tokens(memories: Sequence[Any], count: Callable[[str], int] = approx
 
 
 def recall(memory: Memory, query: str, *, k: int = DIRECT_HITS, max_tokens: int = 500,
-           neighbours: int = NEIGHBOURS, profile: bool = True,
+           neighbours: int | tuple[int, int] = NEIGHBOURS, profile: bool = True,
            profile_tokens: int = PROFILE_TOKENS, retention: Any = None,
            rerank: Callable[[list[SearchHit], int], list[SearchHit]] | None = None,
            now: datetime | None = None,
-           count_tokens: Callable[[str], int] = approx_tokens,
+           count_tokens: Callable[[str], int] = approx_tokens, dedupe: bool = DEDUPE,
            **options: Any) -> list[SearchHit]:
     """What to show for ``query`` within ``max_tokens`` (the best hit is always shown):
-    the core profile (with ``profile``), the top ``k`` hits with their neighbours and
-    linked records, then more hits while they fit; each hit's surroundings next to it,
-    in the order they were said.
+    the core profile (with ``profile``), the top ``k`` hits with their neighbours
+    (``neighbours`` turns on each side, or ``(before, after)``) and linked records,
+    then more hits while they fit; each hit's surroundings next to it, in the order
+    they were said. With ``dedupe``, a fact is not shown once the turns it came from
+    are.
 
     With a :class:`~agentmem.retention.Retention`, hits are weighed by how well they are
     retained and what is shown counts as used. ``rerank(hits, k)`` (e.g.
@@ -69,8 +83,10 @@ def recall(memory: Memory, query: str, *, k: int = DIRECT_HITS, max_tokens: int 
     period ("last week", "in May 2023", relative to ``now``) puts the hits whose time
     falls in it first. ``options`` go to :meth:`Memory.search` (the scope, ``kinds``,
     ``since``/``until`` to filter by time instead)."""
+    before, after = neighbours if isinstance(neighbours, tuple) else (neighbours, neighbours)
     for name, value, low in (("k", k, 1), ("max_tokens", max_tokens, 1),
-                             ("neighbours", neighbours, 0), ("profile_tokens", profile_tokens, 0)):
+                             ("neighbours", before, 0), ("neighbours", after, 0),
+                             ("profile_tokens", profile_tokens, 0)):
         integer_arg(name, value, low)
     hits = memory.search(query, k=max(k, _CANDIDATES), expand_links=True, **options)
     direct = [h for h in hits if h.via is None and h.record.kind != Kind.PROFILE]  # pass 1's
@@ -89,10 +105,10 @@ def recall(memory: Memory, query: str, *, k: int = DIRECT_HITS, max_tokens: int 
         h.id: ([], [x for x in hits if x.via == h.id]) for h in top
         if h.record.kind not in _UNEXPANDED}
     scope = {f: options[f] for f in ("user_id", "agent_id", "session_id") if f in options}
-    if neighbours:
-        around |= _neighbours(memory, top, neighbours, scope)
+    if before or after:
+        around |= _neighbours(memory, top, before, after, scope)
 
-    budget = _Budget(max_tokens, count_tokens)
+    budget = _Budget(max_tokens, count_tokens, dedupe)
     core = profile_of(memory.scoped(**scope)) if profile else None
     first: list[SearchHit] = []
     if core is not None and (cut := _cut(core, min(profile_tokens, max_tokens), count_tokens)):
@@ -118,20 +134,47 @@ def recall(memory: Memory, query: str, *, k: int = DIRECT_HITS, max_tokens: int 
 
 
 class _Budget:
-    """Which hits fit in ``max_tokens``, taken in order of importance."""
+    """Which hits fit in ``max_tokens``, taken in order of importance. With ``dedupe``,
+    a fact stands in for the turns it came from only until they are shown themselves:
+    it is not taken after them, and is given back (its tokens with it) when they come;
+    unless it dates what they tell ("yesterday" said on 8 May: the fact says 7 May)."""
 
-    def __init__(self, max_tokens: int, count: Callable[[str], int]):
-        self.left, self.count = max_tokens, count
+    def __init__(self, max_tokens: int, count: Callable[[str], int], dedupe: bool = False):
+        self.left, self.count, self.dedupe = max_tokens, count, dedupe
         self.ids: set[str] = set()
+        self.turns: dict[str, Any] = {}  # the turns shown: the day each was said
+        self.facts: dict[str, tuple[MemoryRecord, set[str], int]] = {}  # its turns, its cost
+
+    def _said(self, fact: MemoryRecord, turns: set[str]) -> bool:
+        """Whether the shown turns say all ``fact`` says: all of them are shown, and the
+        fact's time is theirs (a fact that resolved a relative date adds that date)."""
+        if not turns <= self.turns.keys():
+            return False
+        return fact.event_time is None or any(
+            self.turns[t] is None or self.turns[t] == fact.event_time.date() for t in turns)
 
     def take(self, hit: SearchHit, *, always: bool = False) -> None:
         if hit.id in self.ids:
             return
+        record = hit.record
+        turns = {hit.id} if record.kind == Kind.TURN else source_turns(record)
+        derived = self.dedupe and record.kind in _DERIVED and bool(turns)
+        if derived and self._said(record, turns) and not always:
+            return  # its turns say it already
         cost = context_tokens([hit], self.count)
         if cost > self.left and not always:
             return  # a shorter one further down may still fit
         self.left -= cost
         self.ids.add(hit.id)
+        if derived:
+            self.facts[hit.id] = (record, turns, cost)
+        elif record.kind == Kind.TURN and self.dedupe:
+            self.turns[hit.id] = record.event_time.date() if record.event_time else None
+            for fact, (its, their_turns, back) in list(self.facts.items()):
+                if self._said(its, their_turns):
+                    self.ids.discard(fact)
+                    self.left += back
+                    del self.facts[fact]
 
     def shows(self, hit: SearchHit) -> bool:
         return hit.id in self.ids
@@ -155,9 +198,10 @@ def _used(shown: list[SearchHit], retention: Any) -> list[SearchHit]:
     return shown
 
 
-def _neighbours(memory: Memory, hits: list[SearchHit], n: int,
+def _neighbours(memory: Memory, hits: list[SearchHit], before: int, after: int,
                 scope: dict[str, Any]) -> dict[str, tuple[list[SearchHit], list[SearchHit]]]:
-    """For each turn hit, the ``n`` turns before it and the ``n`` after it in its session."""
+    """For each turn hit, the ``before`` turns before it and the ``after`` turns after it
+    in its session."""
     sessions: dict[str, list] = {}
     out: dict[str, tuple[list[SearchHit], list[SearchHit]]] = {}
     for hit in hits:
@@ -174,5 +218,6 @@ def _neighbours(memory: Memory, hits: list[SearchHit], n: int,
         if at is None:
             continue
         out[hit.id] = tuple([SearchHit(record=r, score=hit.score / 2, via=hit.id) for r in part]
-                            for part in (turns[max(0, at - n):at], turns[at + 1:at + 1 + n]))
+                            for part in (turns[max(0, at - before):at],
+                                         turns[at + 1:at + 1 + after]))
     return out

@@ -63,10 +63,10 @@ def analyse(result: dict[str, Any]) -> dict[str, Any]:
         for cat in sorted({r["category"] for r in rows}):
             sel = [r for r in rows if r["category"] == cat]
             cats[CATEGORIES[cat]] = {
-                "f1": _mean_ci([r["f1"] for r in sel]),
+                "f1": _mean_ci([r["f1"] for r in sel if r["f1"] is not None]),
                 "recall": _mean_ci([r["recall"] for r in sel if r["recall"] is not None])}
         out["systems"][name] = {
-            "questions": len(rows), "f1": _mean_ci([r["f1"] for r in rows]),
+            "questions": len(rows), "f1": _mean_ci([r["f1"] for r in rows if r["f1"] is not None]),
             "recall": _mean_ci(recall), "context_tokens": s.get("context_tokens", 0.0),
             "calls_per_turn": s["calls_per_turn"], "tokens_per_turn": s["tokens_per_turn"],
             "ingest_p50_s": s["ingest_p50_s"], "ingest_turns": s["ingest_turns"],
@@ -77,17 +77,20 @@ def analyse(result: dict[str, Any]) -> dict[str, Any]:
                                 for c in sorted({r.get("conversation") for r in rows} - {None})}}
     if "agentmem" in systems:
         mine = systems["agentmem"]["rows"]
-        for other in ("rag", "rag-500", "a-mem", "agentmem-episodic"):
-            if other not in systems:
+        for other in systems:  # every other system with something to compare
+            if other in ("agentmem", "none", "oracle"):
                 continue
             theirs = systems[other]["rows"]
             pairs = [(a, b) for a, b in zip(mine, theirs, strict=True)
                      if a["recall"] is not None and b["recall"] is not None]
+            scored = [(a, b) for a, b in zip(mine, theirs, strict=True)
+                      if a["f1"] is not None and b["f1"] is not None]
             out["paired"][f"agentmem - {other}"] = {
                 "recall": paired_gain([a["recall"] for a, _ in pairs],
                                       [b["recall"] for _, b in pairs]),
-                "f1": paired_gain([r["f1"] for r in mine], [r["f1"] for r in theirs])}
-        if "oracle" in systems and systems["oracle"]["f1"]:
+                "f1": paired_gain([a["f1"] for a, _ in scored], [b["f1"] for _, b in scored])
+                if scored else None}
+        if "oracle" in systems and systems["oracle"]["f1"] and systems["agentmem"]["f1"]:
             out["f1_share_of_oracle"] = systems["agentmem"]["f1"] / systems["oracle"]["f1"]
     return out
 
@@ -132,9 +135,10 @@ def table(analysis: dict[str, Any], meta: dict[str, Any]) -> str:
     if analysis["paired"]:
         lines += ["", "| paired difference | recall (95% CI) | F1 (95% CI) |", "|---|---|---|"]
         for name, d in analysis["paired"].items():
-            (r, (rl, rh)), (f, (fl, fh)) = d["recall"], d["f1"]
-            lines.append(f"| {name} | {r:+.3f} [{rl:+.3f}, {rh:+.3f}] | "
-                         f"{f:+.3f} [{fl:+.3f}, {fh:+.3f}] |")
+            (r, (rl, rh)) = d["recall"]
+            f1 = "—" if d["f1"] is None else "{:+.3f} [{:+.3f}, {:+.3f}]".format(
+                d["f1"][0], *d["f1"][1])
+            lines.append(f"| {name} | {r:+.3f} [{rl:+.3f}, {rh:+.3f}] | {f1} |")
     if "f1_share_of_oracle" in analysis:
         lines.append(f"\nagentmem F1 / oracle F1 = {analysis['f1_share_of_oracle']:.2f}")
     return "\n".join(lines)
@@ -174,6 +178,11 @@ def main() -> None:
                         help="ingest only the first N turns (questions then come from them)")
     parser.add_argument("--questions", type=int, default=None, help="a sample per conversation")
     parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--keep", default=None,
+                        help="keep each conversation's agentmem memory in this folder and "
+                             "read it from there in later runs (no second enrichment)")
+    parser.add_argument("--retrieval-only", action="store_true",
+                        help="measure what each system shows (recall, tokens), no answers")
     parser.add_argument("--name", default="bench_layered_memory")
     args = parser.parse_args()
 
@@ -184,8 +193,10 @@ def main() -> None:
         systems[-1:-1] = [a for a in ABLATIONS if a not in systems]
     start = time.perf_counter()
     result = run_qa([DATA / f"{c}.json" for c in args.conversations], systems=systems,
-                    k=args.k, questions=args.questions, turns=args.turns)
+                    k=args.k, questions=args.questions, turns=args.turns, keep=args.keep,
+                    answer=not args.retrieval_only)
     meta = {"conversations": args.conversations, "turns": args.turns,
+            "answered": not args.retrieval_only,
             "questions": args.questions, "k": args.k,
             "wall_min": (time.perf_counter() - start) / 60, "machine": machine()}
     analysis = analyse(result)

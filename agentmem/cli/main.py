@@ -450,9 +450,13 @@ def ingest(path: Annotated[Path, typer.Argument(help="LoCoMo .json or a .jsonl o
     import statistics
 
     from agentmem.conversations import first_turns, read_conversation
+    from agentmem.errors import InvalidArgumentError
     from agentmem.ingest import ingest_sessions
     from agentmem.llm import get_llm
 
+    if user is None and agent is None:  # before the model loads
+        raise InvalidArgumentError("say whose conversation this is: --user NAME (or --agent "
+                                   "NAME); nothing was stored")
     sessions = first_turns(read_conversation(path), limit)
     manager = None if raw else _policy("manager", get_llm(llm))
     with _open(home, embedder, chroma_host, chroma_port, create=True) as m:

@@ -136,6 +136,8 @@ class LinkedNotes(Structure):
             tags: Sequence[str] = (), actor: str = "notes") -> NoteResult:
         """Add a note, link it to its neighbours and let it evolve them; one batch."""
         text = clean_content(content, self.memory.config.max_content_chars)
+        # refused before any model call: an unknown source type is an error, not a guess
+        prov = Provenance.parse(provenance if provenance is not None else Provenance(actor=actor))
         usage = Usage()
         attrs, u = self.attributes(text)
         usage = usage + u
@@ -145,9 +147,8 @@ class LinkedNotes(Structure):
         usage = usage + u
         meta = {"keywords": attrs.keywords, "tags": attrs.tags, "context": attrs.context,
                 "links": links}
-        prov = provenance if provenance is not None else Provenance(actor=actor)
         ops = [Operation.add(text, kind=Kind.NOTE, metadata=meta, event_time=event_time,
-                             provenance=Provenance.model_validate(prov), reason="new note")]
+                             provenance=prov, reason="new note")]
         for rec, context in evolve:
             ops.append(Operation.update(
                 rec.id, metadata={**rec.metadata, "context": context,

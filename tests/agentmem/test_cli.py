@@ -136,6 +136,9 @@ def test_cli_ingest_raw_and_bad_file(home, tmp_path):
                                "session_1_date_time": "1:56 pm on 8 May, 2023"}))
     r = runner.invoke(app, ["ingest", str(bad), "--home", home, "-u", "ana", "--raw"])
     assert r.exit_code == 2 and "missing field 'text'" in r.output
+    r = runner.invoke(app, ["ingest", str(_jsonl(tmp_path)), "--home", home, "--raw"])
+    assert r.exit_code == 2 and "--user NAME" in r.output
+    assert json.loads(run("stats", "--home", home).output)["by_kind"] == {"turn": 3}
 
 
 def test_cli_ingest_writes_only_its_report_to_stdout(home, tmp_path):

@@ -316,3 +316,53 @@ def test_core_memory_tools_pin_lines_that_facts_do_not_replace(mem):
         append("   ")
     core = profile_of(view)
     assert {h.actor for h in mem.history(core.id)} == {"profile", "tool"}  # all undoable
+
+
+def test_with_dedupe_a_fact_stands_in_for_its_turn_until_the_turn_is_shown(mem):
+    ingest_sessions(mem, _sessions("I adopted a beagle called Biscuit last spring.",
+                                   "Biscuit the beagle loves the beach.",
+                                   ids=["D1:0", "D1:1"]),
+                    manager=_FirstSentenceManager(), user_id="ana")
+    shown = recall(mem, "beagle Biscuit", k=4, neighbours=0, profile=False, dedupe=False,
+                   user_id="ana")
+    assert len(shown) == 4  # each turn and its fact
+    kept = recall(mem, "beagle Biscuit", k=4, neighbours=0, profile=False, dedupe=True,
+                  user_id="ana")
+    assert sorted(h.record.kind.value for h in kept) == ["turn", "turn"]
+    assert context_tokens(kept) < context_tokens(shown)
+    # the budget a given-back fact leaves goes to the next hit
+    ingest_sessions(mem, _sessions("Ana walks by the sea.", ids=["D2:0"]), manager=None,
+                    user_id="ana")
+    more = recall(mem, "beagle Biscuit beach sea", k=1, neighbours=0, profile=False,
+                  dedupe=True, max_tokens=context_tokens(kept) + 8, user_id="ana")
+    assert "Ana: Ana walks by the sea." in [h.content for h in more]
+
+
+def test_a_fact_that_dates_its_turn_stays_beside_it(mem):
+    from datetime import timedelta
+
+    from agentmem.operations import Operation
+
+    class Dating:
+        def decide(self, turns, related):
+            return ManagerDecision(ops=[Operation.add(
+                "Ana went hiking on 7 May 2023.", event_time=WHEN - timedelta(days=1))])
+
+    ingest_sessions(mem, _sessions("I went hiking yesterday with Biscuit."), manager=Dating(),
+                    user_id="ana")
+    shown = recall(mem, "When did Ana go hiking?", k=2, neighbours=0, profile=False,
+                   dedupe=True, user_id="ana")
+    assert sorted(h.record.kind.value for h in shown) == ["fact", "turn"]
+
+
+def test_neighbours_can_be_asked_for_on_each_side(mem):
+    ingest_sessions(mem, _sessions("What did you adopt?", "A beagle called Biscuit.",
+                                   "Lovely. I like tea.", "I work as a nurse."),
+                    manager=None, user_id="ana")
+    hits = recall(mem, "beagle Biscuit", k=1, neighbours=(0, 1), profile=False,
+                  user_id="ana")
+    top = hits[0]
+    assert top.content == "Ana: A beagle called Biscuit." and top.via is None
+    assert [h.content for h in hits if h.via == top.id] == ["Ana: Lovely. I like tea."]
+    with pytest.raises(InvalidArgumentError, match="neighbours"):
+        recall(mem, "beagle", neighbours=(0, -1), user_id="ana")

@@ -456,3 +456,26 @@ def test_review_cases_numbers_sentences_untrusted_vetoes_and_edited_targets(mini
         m.update(true.id, content=turn.replace("7:40", "6:15"), reason="the user corrected it")
         q = "When does Ana's train leave?"
         assert lie.id not in {h.id for h in g.filter(q, m.search(q, k=5)).quarantined}
+
+
+@pytest.mark.slow
+def test_a_claim_about_a_relative_is_not_a_rival_of_one_about_the_person(minilm):
+    """"Zofia has an older sister in Toronto" says where the sister is; Zofia still lives
+    in Ghent. A claim about the same relative is still compared."""
+    from agentmem.guard import _whose
+
+    assert [_whose(t) for t in ("Zofia has an older sister in Toronto.",
+                                "Ana's brother works at Vela.", "Zofia lives in Ghent.",
+                                "Ana hat eine ältere Schwester in Wien.")] == [
+        "sister", "brothe", "", "schwes"]
+    with Memory(home=":memory:", embedder=minilm, user_id="zofia") as m:
+        g = ConsensusGuard(m)
+        assert g.add("Zofia lives in Ghent.", provenance={"source": "dialogue"})[1].trusted
+        assert g.add("Zofia has an older sister in Toronto.",
+                     provenance={"source": "dialogue"})[1].trusted
+        q = "Where does Zofia live?"
+        assert not g.filter(q, m.search(q, k=5)).quarantined
+        g.add("Zofia's sister lives in Toronto.", provenance={"source": "dialogue"})
+        _, verdict = g.add("According to a web profile, Zofia's sister lives in Lyon.",
+                           provenance={"source": "web"})
+        assert not verdict.trusted, verdict

@@ -127,7 +127,15 @@ def test_bad_arguments_fail_before_anything_is_stored(mem):
     notes = LinkedNotes(mem, user_id="ana")
     with pytest.raises(Exception, match="empty"):
         notes.add("   ")
-    assert notes.notes() == []
+    llm = ScriptedLLM([ATTRS])
+    with pytest.raises(InvalidArgumentError, match="unknown provenance source 'slack'"):
+        LinkedNotes(mem, llm, user_id="ana").add("Ana adopted a beagle",
+                                                 provenance={"source": "slack"})
+    assert llm.calls == [] and notes.notes() == []  # refused before the model was asked
+    from agentmem.records import SourceType
+
+    tool = notes.add("Ana adopted a beagle", provenance={"source": "tool"}).note
+    assert tool.provenance.source == SourceType.TOOL
 
 
 @pytest.mark.slow

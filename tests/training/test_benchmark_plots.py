@@ -102,3 +102,35 @@ def test_actor_agreement_counts_each_kind_of_turn_and_false_takes(tmp_path):
     assert "| prompted | 0.20" in text and "(1/3)" in text
     b.plot(rows, tmp_path / "agreement.png")
     assert _png(tmp_path / "agreement.png")
+
+
+def test_layered_memory_table_and_plot_with_and_without_answers(tmp_path):
+    import bench_layered_memory as bench
+
+    def rows(recall, f1):
+        return [{"conversation": "41", "category": c, "recall": r, "f1": f}
+                for c, r, f in zip((1, 4, 4), recall, f1, strict=True)]
+
+    def result(answered):
+        def f1(*v):
+            return v if answered else (None,) * 3
+        sys = {name: {"rows": rows(r, f1(*f)), "calls_per_turn": 0.5, "tokens_per_turn": 90,
+                      "ingest_p50_s": 0.1, "ingest_turns": 3, "context_tokens": 480,
+                      "f1": sum(f) / 3 if answered else None}
+               for name, r, f in (("rag-500", (0.5, 1, 0), (0.1, 0.2, 0)),
+                                  ("agentmem", (1, 1, 0.5), (0.2, 0.2, 0.1)),
+                                  ("oracle", (1, 1, 1), (0.3, 0.3, 0.3)))}
+        return {"systems": sys}
+
+    meta = {"conversations": ["41"], "turns": None, "questions": 3, "k": 5, "wall_min": 1.0}
+    answered = bench.analyse(result(True))
+    gain, _ = answered["paired"]["agentmem - rag-500"]["recall"]
+    assert gain == pytest.approx(1 / 3) and answered["f1_share_of_oracle"] == pytest.approx(5 / 9)
+    retrieval = bench.analyse(result(False))
+    assert retrieval["paired"]["agentmem - rag-500"]["f1"] is None
+    assert retrieval["systems"]["agentmem"]["f1"]["mean"] is None
+    assert "f1_share_of_oracle" not in retrieval
+    assert "| agentmem - rag-500 | +0.333" in bench.table(retrieval, meta)
+    for name, analysis in (("answered", answered), ("retrieval", retrieval)):
+        bench.plot(analysis, tmp_path / f"{name}.png")
+        assert _png(tmp_path / f"{name}.png")

@@ -90,3 +90,31 @@ def test_harness_errors_are_project_errors(monkeypatch, locomo_file):
     assert isinstance(err.value, MissingDependencyError) and isinstance(err.value, ValueError)
     assert "pip install mem0ai" in peers.skip_reason("mem0")
 
+
+
+def test_a_kept_memory_is_read_again_instead_of_ingested_again(ingests, locomo_file, tmp_path):
+    seen = ingests
+    first = run_qa([locomo_file()], systems=["agentmem", "agentmem-no-profile"],
+                   llm=ScriptedLLM(default=_reply), embedder="hash", progress=False,
+                   keep=tmp_path / "kept")
+    again = run_qa([locomo_file()], systems=["agentmem"], llm=ScriptedLLM(default=_reply),
+                   embedder="hash", progress=False, keep=tmp_path / "kept")
+    assert len(seen) == 1  # the second run read the kept memory
+    for key in ("ingest_turns", "calls_per_turn", "recall_at_k", "f1"):
+        assert again["systems"]["agentmem"][key] == first["systems"]["agentmem"][key]
+    # an ingest that never finished is not trusted: it is done again
+    (kept,) = (tmp_path / "kept").iterdir()
+    (kept / "ingest.json").unlink()
+    run_qa([locomo_file()], systems=["agentmem"], llm=ScriptedLLM(default=_reply),
+           embedder="hash", progress=False, keep=tmp_path / "kept")
+    assert len(seen) == 2 and len(list((tmp_path / "kept").iterdir())) == 1
+
+
+def test_retrieval_only_measures_what_is_shown_without_answering(locomo_file):
+    llm = ScriptedLLM(default=_reply)
+    result = run_qa([locomo_file()], systems=["rag", "oracle"], llm=llm, embedder="hash",
+                    progress=False, answer=False)
+    assert llm.calls == []  # nothing was answered
+    oracle = result["systems"]["oracle"]
+    assert oracle["recall_at_k"] == 1.0 and oracle["f1"] is None and oracle["by_category"] == {}
+    assert all(r["f1"] is None and r["answer"] is None for r in oracle["rows"])

@@ -30,8 +30,9 @@ def _list(value: str) -> list[str]:
 @app.command()
 def qa(conversations: Annotated[list[Path], typer.Argument(help="LoCoMo .json files")],
        systems: Annotated[str, typer.Option(
-           help="comma-separated: none, full, rag, agentmem, oracle; peers mem0, a-mem "
-                "when installed")] =
+           help="comma-separated: none, full, rag, rag-500, agentmem, oracle; the agentmem "
+                "ablations (agentmem-episodic, agentmem-no-neighbours, ...); peers mem0, "
+                "a-mem when installed")] =
        "none,full,rag,agentmem,oracle",
        llm: Llm = "local",
        embedder: Annotated[str, typer.Option(help="minilm, hash, openai")] = "minilm",  # noqa
@@ -45,6 +46,9 @@ def qa(conversations: Annotated[list[Path], typer.Argument(help="LoCoMo .json fi
        = None,
        window_chars: Annotated[int, typer.Option(
            help="the full-context system's budget in characters")] = 20_000,
+       keep: Annotated[Optional[Path], typer.Option(
+           help="keep each conversation's agentmem memory in this folder; a later run "
+                "with the same folder reads it instead of ingesting again")] = None,
        seed: int = 0, out: Out = Path("eval-out/qa")) -> None:
     """Memory QA: no memory, full context, naive RAG, agentmem, the oracle (and the peers
     Mem0 / A-MEM when installed), side by side."""
@@ -56,7 +60,7 @@ def qa(conversations: Annotated[list[Path], typer.Argument(help="LoCoMo .json fi
             raise typer.BadParameter(f"{c} is not a file", param_hint="CONVERSATIONS")
     result = run_qa(conversations, systems=_list(systems), llm=llm, embedder=embedder, k=k,
                     categories=[int(c) for c in _list(categories)], questions=questions,
-                    turns=turns, seed=seed, window_chars=window_chars)
+                    turns=turns, seed=seed, window_chars=window_chars, keep=keep)
     result["config"] = {"conversations": [str(c) for c in conversations], "llm": llm,
                         "embedder": embedder, "k": k, "questions": questions, "turns": turns,
                         "seed": seed}

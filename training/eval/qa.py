@@ -41,7 +41,7 @@ from agentmem.errors import InvalidArgumentError
 from agentmem.llm.base import Usage
 from agentmem.memory import Memory
 from agentmem.progress import track
-from agentmem.recall import NEIGHBOURS, context_tokens, recall
+from agentmem.recall import DEDUPE, NEIGHBOURS, context_tokens, recall
 from agentmem.records import Kind, MemoryRecord, Provenance, Scope, SourceType
 from envs.memqa import CATEGORIES, load_locomo
 from envs.scoring import bleu1, exact_match, token_f1
@@ -54,10 +54,11 @@ __all__ = ["SYSTEMS", "BASELINES", "ABLATIONS", "run_qa", "QAResult", "summarize
 SYSTEMS = ("none", "full", "rag", "agentmem", "oracle")
 #: Parts of the agentmem system measured alone (run only when asked for): turns only,
 #: turns without their neighbours in the context, without neighbours (the same store),
-#: without showing the core profile, without index expansion, the generative
-#: (model-written) manager.
+#: without showing the core profile, a fact given back once its turn is shown (dedupe),
+#: without index expansion, the generative (model-written) manager.
 ABLATIONS = ("agentmem-episodic", "agentmem-episodic-no-neighbours", "agentmem-no-neighbours",
-             "agentmem-no-profile", "agentmem-no-expansion", "agentmem-generative")
+             "agentmem-no-profile", "agentmem-dedupe", "agentmem-no-expansion",
+             "agentmem-generative")
 #: RAG given the agentmem system's context budget: raw turns, best first, up to 500 tokens.
 BASELINES = ("rag-500",)
 #: The agentmem system's context budget per question (the Agent's default).
@@ -153,14 +154,22 @@ class _AgentMem(_Searched):
     name = "agentmem"
 
     def __init__(self, answerer: Any, k: int, manager: Any, limit: int | None,
-                 neighbours: int = NEIGHBOURS, profile: bool = True, expand: bool = True):
+                 neighbours: int | tuple[int, int] = NEIGHBOURS, profile: bool = True,
+                 expand: bool = True, dedupe: bool = DEDUPE):
         super().__init__(answerer, k)
         self.manager, self.limit, self.neighbours = manager, limit, neighbours
-        self.profile, self.expand = profile, expand
+        self.profile, self.expand, self.dedupe = profile, expand, dedupe
 
     @property
     def ingest_key(self) -> Any:
         return ("agentmem", id(self.manager), self.limit, self.expand)
+
+    @property
+    def ingest_label(self) -> str:
+        """What this ingest depends on, stable across runs (names a kept memory)."""
+        manager = "turns-only" if self.manager is None else (
+            f"{type(self.manager).__name__}:{getattr(self.manager.llm, 'name', '?')}")
+        return f"{manager} limit={self.limit} expand={self.expand}"
 
     def prepare(self, sessions, memory_factory, progress):
         from agentmem.ingest import ingest_sessions
@@ -184,7 +193,8 @@ class _AgentMem(_Searched):
         # The agent's own read path, with the Agent's defaults (top hits, neighbours).
         return [h.record for h in recall(self.memory, question.question,
                                          max_tokens=CONTEXT_TOKENS, neighbours=self.neighbours,
-                                         profile=self.profile, user_id="qa")]
+                                         profile=self.profile, dedupe=self.dedupe,
+                                         user_id="qa")]
 
 
 def _ablation(name: str, answerer: Any, k: int, model: Any, manager: Any,
@@ -198,6 +208,7 @@ def _ablation(name: str, answerer: Any, k: int, model: Any, manager: Any,
                                                              neighbours=0),
         "agentmem-no-neighbours": lambda: _AgentMem(answerer, k, manager, limit, neighbours=0),
         "agentmem-no-profile": lambda: _AgentMem(answerer, k, manager, limit, profile=False),
+        "agentmem-dedupe": lambda: _AgentMem(answerer, k, manager, limit, dedupe=True),
         "agentmem-no-expansion": lambda: _AgentMem(answerer, k, manager, limit, expand=False),
         "agentmem-generative": lambda: _AgentMem(
             answerer, k, memory_manager(model, mode="generative"), limit),
@@ -243,7 +254,8 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
            categories: Sequence[int] = (1, 2, 3, 4), questions: int | None = None,
            turns: int | None = None, window_chars: int = 20_000, seed: int = 0,
            home: str | Path | None = None, progress: bool = True,
-           manager: Any = None) -> dict[str, Any]:
+           manager: Any = None, keep: str | Path | None = None,
+           answer: bool = True) -> dict[str, Any]:
     """Run ``systems`` on each conversation; return the per-system summary and rows.
 
     Args:
@@ -255,6 +267,14 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
         turns: the agentmem systems, rag and the peers ingest only the first N turns (a
             quick run); the questions are then those whose evidence lies within them.
         window_chars: the full-context system's budget (about 5k tokens by default).
+        keep: a folder where each conversation's agentmem memory is kept once ingested;
+            a later run with the same folder, conversation, turns and manager reads it
+            instead of ingesting again (to compare ways of reading one memory without
+            re-enriching it; the ingest costs reported are those of the first run). The
+            folder does not know the code that built it: empty it after changing how
+            memories are built.
+        answer: ``False`` measures retrieval only: what each system shows (recall,
+            context tokens), no answer, so F1, BLEU-1 and EM are ``None`` (much faster).
     """
     import random
 
@@ -290,6 +310,10 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
             key = system.ingest_key
             if key is not None and key in shared:
                 prepared = system.share(*shared[key])
+            elif key is not None and keep is not None:
+                prepared = _prepare_kept(system, sessions, Path(keep), Path(conv).stem,
+                                         embedder, progress)
+                shared[key] = (system.memory, prepared)
             else:
                 prepared = system.prepare(sessions, fresh_memory, progress)
                 if key is not None:
@@ -299,18 +323,22 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
                            transient=True):
                 start = time.perf_counter()
                 context = system.context(q)
-                error = None
-                try:
-                    ans = answerer.answer(q.question, context)
-                    text, usage = ans.text, ans.usage
-                except AgentMemError as exc:  # scored as a wrong answer; the run goes on
-                    text, usage, error = "", Usage(calls=1), str(exc)[:200]
+                text, usage, error = None, Usage(), None
+                if answer:
+                    try:
+                        ans = answerer.answer(q.question, context)
+                        text, usage = ans.text, ans.usage
+                    except AgentMemError as exc:  # scored as a wrong answer; the run goes on
+                        text, usage, error = "", Usage(calls=1), str(exc)[:200]
                 seconds = time.perf_counter() - start
                 shown = _refs(context)
+                scored = text is not None
                 rows.append({
-                    "conversation": Path(conv).stem, "question": q.question, "gold": q.answer, "answer": text,
-                    "category": q.category, "f1": token_f1(text, q.answer),
-                    "bleu1": bleu1(text, q.answer), "em": exact_match(text, q.answer),
+                    "conversation": Path(conv).stem, "question": q.question, "gold": q.answer,
+                    "answer": text, "category": q.category,
+                    "f1": token_f1(text, q.answer) if scored else None,
+                    "bleu1": bleu1(text, q.answer) if scored else None,
+                    "em": exact_match(text, q.answer) if scored else None,
                     "recall": (len(shown & set(q.evidence)) / len(q.evidence)) if q.evidence
                     else None,
                     "context_tokens": context_tokens(context),
@@ -325,6 +353,30 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
     if server is not None:
         server.close()
     return summarize(results, systems)
+
+
+def _prepare_kept(system: Any, sessions: list[Session], keep: Path, conversation: str,
+                  embedder: Any, progress: bool) -> IngestStats:
+    """``system.prepare`` into a folder under ``keep`` named by what the ingest depends
+    on, or, when a finished ingest is already there, open it and share it."""
+    import hashlib
+    import json
+    import shutil
+    from dataclasses import asdict
+
+    label = f"{conversation} {system.ingest_label} {embedder}"
+    folder = keep / f"{conversation}-{hashlib.sha1(label.encode()).hexdigest()[:12]}"
+    done = folder / "ingest.json"  # written last: its absence means an unfinished ingest
+    if done.exists():
+        saved = json.loads(done.read_text())
+        stats = IngestStats(**{**saved["stats"], "usage": Usage(**saved["stats"]["usage"])})
+        return system.share(Memory(home=str(folder / "home"), embedder=embedder), stats)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    stats = system.prepare(sessions, lambda: Memory(home=str(folder / "home"),
+                                                    embedder=embedder), progress)
+    done.write_text(json.dumps({"label": label, "stats": asdict(stats)}))
+    return stats
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -346,18 +398,19 @@ def summarize(results: list[QAResult], systems: Sequence[str]) -> dict[str, Any]
         ingest = [s for r in mine for s in r.prepared.seconds]
         stored = [s for r in mine for s in r.prepared.store_seconds]
         per_cat = {}
-        for cat in sorted({row["category"] for row in rows}):
-            sel = [row for row in rows if row["category"] == cat]
+        scored = [row for row in rows if row["f1"] is not None]  # all, unless answer=False
+        for cat in sorted({row["category"] for row in scored}):
+            sel = [row for row in scored if row["category"] == cat]
             per_cat[CATEGORIES[cat]] = {m: statistics.mean(row[m] for row in sel)
                                         for m in ("f1", "bleu1", "em")} | {
                 "n": len(sel), "f1_ci": bootstrap_ci([row["f1"] for row in sel])}
         recalls = [row["recall"] for row in rows if row["recall"] is not None]
         out["systems"][name] = {
             "questions": len(rows),
-            "f1": statistics.mean(r["f1"] for r in rows) if rows else 0.0,
-            "f1_ci": bootstrap_ci([r["f1"] for r in rows]),
-            "bleu1": statistics.mean(r["bleu1"] for r in rows) if rows else 0.0,
-            "em": statistics.mean(r["em"] for r in rows) if rows else 0.0,
+            "f1": statistics.mean(r["f1"] for r in scored) if scored else None,
+            "f1_ci": bootstrap_ci([r["f1"] for r in scored]),
+            "bleu1": statistics.mean(r["bleu1"] for r in scored) if scored else None,
+            "em": statistics.mean(r["em"] for r in scored) if scored else None,
             "recall_at_k": statistics.mean(recalls) if recalls else 0.0,
             "context_tokens": statistics.mean(r.get("context_tokens", 0) for r in rows)
             if rows else 0.0,
