@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from agentmem.episodic import SOURCE_TURN
 from agentmem.errors import MemoryNotFound
 from agentmem.operations import Operation, OpResult
 from agentmem.records import INDEX_TERMS, Kind, MemoryRecord
@@ -55,7 +56,7 @@ def expand_turns(view: ScopedMemory, facts: Sequence[MemoryRecord]) -> list[OpRe
     for fact in facts:
         linked = []
         for link in fact.metadata.get("links", []):
-            if not (isinstance(link, dict) and link.get("reason") == "source turn"
+            if not (isinstance(link, dict) and link.get("reason") == SOURCE_TURN
                     and link.get("to")):
                 continue
             if link["to"] not in turns:

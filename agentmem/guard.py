@@ -111,24 +111,42 @@ ora|adesso|trasferit[oa]|non più|agora|mudou|não \w+ mais|nu|verhuisd|niet mee
 
 
 # Someone a claim can be about instead of its subject: "Zofia has an older sister in
-# Toronto" says where the sister is, not where Zofia lives (a closed class of words).
+# Toronto" says where the sister is, not where Zofia lives (a closed class of words, the
+# relative as the subject: "NAME's REL ...", "NAME has a REL ...", "My REL ...").
+_KIN = {"mom": "mother", "mum": "mother", "mama": "mother", "dad": "father", "papa": "father",
+        "grandma": "grandmother", "grandpa": "grandfather",
+        "kid": "child", "kids": "child", "children": "child", "siblings": "sibling"}
 _RELATIVE = re.compile(
-    r"(?:\b(?:has|have|had|hat|tiene|tienen|a|ont)\s+(?:an?|one|two|three|\d+|eine?n?|una?|une?"
-    r"|zwei|dos|deux)\s+|'s\s+|^(?:my|her|his|their|mein|meine|su|sus|sa|son|ses)\s+)"
+    r"(?:\b(?:has|had)\s+an?\s+|\b(?:hat)\s+eine?n?\s+|\btiene\s+una?\s+|\ba\s+une?\s+"
+    r"|\w's\s+(?!(?:a|an|the|not|now|been|got|just|still|very|so|from|in|at|also)\b)"
+    r"|^(?:my|her|his|their|mein|meine|su|sa|son)\s+)"
     r"(?:[\w-]+\s+){0,2}?"
-    r"(sister|brother|sibling|mother|mom|mum|father|dad|parent|daughter|son|child|kid"
-    r"|grandma|grandmother|grandpa|grandfather|grandparent|grandson|granddaughter|aunt"
+    r"(sister|brother|sibling|mother|mom|mum|mama|father|dad|papa|parent|daughter|son|child"
+    r"|children|kids?|grandma|grandmother|grandpa|grandfather|grandparent|grandson"
+    r"|granddaughter|aunt"
     r"|uncle|cousin|niece|nephew|wife|husband|partner|spouse|girlfriend|boyfriend|fianc[eé]e?"
-    r"|friend|roommate|flatmate|neighbou?r|colleague|coworker|boss|manager|teacher|doctor"
+    r"|friend|roommate|flatmate|neighbou?r|colleague|coworker|boss"
     r"|schwester|bruder|mutter|vater|tochter|sohn|hermana|hermano|madre|padre|hija|hijo"
-    r"|s(?:œ|oe)ur|fr[èe]re|m[èe]re|p[èe]re|fille|fils)s?\b", re.IGNORECASE)
+    r"|s(?:œ|oe)ur|fr[èe]re|m[èe]re|p[èe]re|fille|fils)s?\b(?!\s+and\s+(?:i|me|we)\b)",
+    re.IGNORECASE)
+# Words that report what someone said: the claim inside is the subject's, not the
+# speaker's ("Zofia's friend says Zofia lives in Lyon").
+_REPORTED = re.compile(r"\b(?:says?|said|told|tells|confirm(?:s|ed)?|according|reports?|"
+                       r"reported|mentions?|mentioned|claims?|claimed|thinks?|heard)\b",
+                       re.IGNORECASE)
 
 
 def _whose(text: str) -> str:
     """The relative or acquaintance a claim is about ("sister" in "Zofia has an older
-    sister in Toronto", "Ana's brother works at Vela"), or "" for its subject itself."""
-    found = _RELATIVE.search(text.strip())
-    return _key(found.group(1)) if found else ""
+    sister in Toronto", "Ana's brother works at Vela"), or "" for its subject itself;
+    also "" when the claim reports what someone said, since that is still about the
+    subject (an attacker can wrap a lie about the person in a relative's words)."""
+    text = text.strip().replace("\u2019", "'")
+    found = _RELATIVE.search(text)
+    if not found or _REPORTED.search(text):
+        return ""
+    word = found.group(1).lower()  # a plural's "s" is outside the group
+    return _key(_KIN.get(word, word))
 
 
 # A first-hand statement that adds a value rather than replacing one (several languages).

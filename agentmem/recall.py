@@ -30,7 +30,7 @@ from typing import Any, Callable, Sequence
 
 from agentmem.dates import time_range
 from agentmem.episodic import source_turns
-from agentmem.errors import integer_arg
+from agentmem.errors import InvalidArgumentError, integer_arg
 from agentmem.memory import HIDDEN_FLAGS, Memory
 from agentmem.operations import SearchHit
 from agentmem.profile import profile_of
@@ -64,7 +64,7 @@ def context_tokens(memories: Sequence[Any], count: Callable[[str], int] = approx
 
 
 def recall(memory: Memory, query: str, *, k: int = DIRECT_HITS, max_tokens: int = 500,
-           neighbours: int | tuple[int, int] = NEIGHBOURS, profile: bool = True,
+           neighbours: int | Sequence[int] = NEIGHBOURS, profile: bool = True,
            profile_tokens: int = PROFILE_TOKENS, retention: Any = None,
            rerank: Callable[[list[SearchHit], int], list[SearchHit]] | None = None,
            now: datetime | None = None,
@@ -75,7 +75,7 @@ def recall(memory: Memory, query: str, *, k: int = DIRECT_HITS, max_tokens: int 
     (``neighbours`` turns on each side, or ``(before, after)``) and linked records,
     then more hits while they fit; each hit's surroundings next to it, in the order
     they were said. With ``dedupe``, a fact is not shown once the turns it came from
-    are.
+    are (even the best hit, when its turns come with the hits after it).
 
     With a :class:`~agentmem.retention.Retention`, hits are weighed by how well they are
     retained and what is shown counts as used. ``rerank(hits, k)`` (e.g.
@@ -83,7 +83,13 @@ def recall(memory: Memory, query: str, *, k: int = DIRECT_HITS, max_tokens: int 
     period ("last week", "in May 2023", relative to ``now``) puts the hits whose time
     falls in it first. ``options`` go to :meth:`Memory.search` (the scope, ``kinds``,
     ``since``/``until`` to filter by time instead)."""
-    before, after = neighbours if isinstance(neighbours, tuple) else (neighbours, neighbours)
+    if isinstance(neighbours, (tuple, list)):
+        if len(neighbours) != 2:
+            raise InvalidArgumentError(f"neighbours must be a count or (before, after), got "
+                                       f"{neighbours!r}")
+        before, after = neighbours
+    else:
+        before = after = neighbours
     for name, value, low in (("k", k, 1), ("max_tokens", max_tokens, 1),
                              ("neighbours", before, 0), ("neighbours", after, 0),
                              ("profile_tokens", profile_tokens, 0)):
@@ -150,8 +156,9 @@ class _Budget:
         fact's time is theirs (a fact that resolved a relative date adds that date)."""
         if not turns <= self.turns.keys():
             return False
-        return fact.event_time is None or any(
-            self.turns[t] is None or self.turns[t] == fact.event_time.date() for t in turns)
+        return fact.event_time is None or any(  # an undated turn leaves the fact's date
+            self.turns[t] is not None and self.turns[t] == fact.event_time.date()
+            for t in turns)
 
     def take(self, hit: SearchHit, *, always: bool = False) -> None:
         if hit.id in self.ids:

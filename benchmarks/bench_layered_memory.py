@@ -151,8 +151,11 @@ def plot(analysis: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     names = list(analysis["systems"])
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-    for ax, metric in zip(axes, ("recall", "f1"), strict=True):
+    answered = any(s["f1"]["mean"] is not None for s in analysis["systems"].values())
+    metrics = ("recall", "f1") if answered else ("recall",)  # retrieval only: no F1 panel
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics) + 0.5, 4),
+                             squeeze=False)
+    for ax, metric in zip(axes[0], metrics, strict=True):
         means = [analysis["systems"][n][metric]["mean"] or 0.0 for n in names]
         errs = [[m - (analysis["systems"][n][metric]["ci"] or [m, m])[0] for n, m in
                  zip(names, means, strict=True)],

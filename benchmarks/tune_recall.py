@@ -120,6 +120,8 @@ def main() -> None:
     args = parser.parse_args()
     if len(args.home) != len(args.conversation):
         parser.error("give one --home per --conversation")
+    if args.together and len(args.conversation) < 2:
+        parser.error("--together needs two conversations or more")
 
     from agentmem import Memory
     from agentmem.episodic import store_turns

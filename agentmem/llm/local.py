@@ -156,6 +156,8 @@ class LocalLLM(BaseLLM):
                 base, self.tokenizer = _load_weights(path, device)
                 self.model = load_adapter(base, adapter).eval()
                 self.name += f"+{Path(adapter).name}"
+        #: The adapter's directory (None: the plain model), for telling runs apart.
+        self.adapter = None if adapter is None else str(Path(adapter).expanduser().resolve())
         self.context_window = int(getattr(self.model.config, "max_position_embeddings", 8192))
         self._grammars: dict[str, Any] = {}
         self._compiler = None

@@ -330,12 +330,28 @@ def test_with_dedupe_a_fact_stands_in_for_its_turn_until_the_turn_is_shown(mem):
                   user_id="ana")
     assert sorted(h.record.kind.value for h in kept) == ["turn", "turn"]
     assert context_tokens(kept) < context_tokens(shown)
-    # the budget a given-back fact leaves goes to the next hit
+    # the budget a given-back fact leaves goes to the next hit: the fact of the best
+    # turn comes first, is given back when its turn follows, and the last turn fits
+    first, *_ = kept
+    fact = next(h for h in shown if h.record.kind.value == "fact"
+                and first.content.split(": ", 1)[1] in h.content)
     ingest_sessions(mem, _sessions("Ana walks by the sea.", ids=["D2:0"]), manager=None,
                     user_id="ana")
-    more = recall(mem, "beagle Biscuit beach sea", k=1, neighbours=0, profile=False,
-                  dedupe=True, max_tokens=context_tokens(kept) + 8, user_id="ana")
-    assert "Ana: Ana walks by the sea." in [h.content for h in more]
+    sea = "Ana: Ana walks by the sea."
+
+    def best_first(hits, k):
+        ranked = sorted(hits, key=lambda h: (h.id != fact.id, h.id != first.id,
+                                             h.content != sea))
+        return ranked[:k]
+
+    sea_hit = next(h for h in mem.search(sea, k=1, user_id="ana"))
+    budget = context_tokens([fact, first, sea_hit]) - 1  # all but the last token
+    plain = recall(mem, "beagle Biscuit sea", k=2, neighbours=0, profile=False,
+                   dedupe=False, rerank=best_first, max_tokens=budget, user_id="ana")
+    more = recall(mem, "beagle Biscuit sea", k=2, neighbours=0, profile=False,
+                  dedupe=True, rerank=best_first, max_tokens=budget, user_id="ana")
+    assert sea not in [h.content for h in plain] and fact.id in {h.id for h in plain}
+    assert sea in [h.content for h in more] and fact.id not in {h.id for h in more}
 
 
 def test_a_fact_that_dates_its_turn_stays_beside_it(mem):
@@ -353,6 +369,19 @@ def test_a_fact_that_dates_its_turn_stays_beside_it(mem):
     shown = recall(mem, "When did Ana go hiking?", k=2, neighbours=0, profile=False,
                    dedupe=True, user_id="ana")
     assert sorted(h.record.kind.value for h in shown) == ["fact", "turn"]
+    # a turn with no date of its own leaves the fact's date to the fact
+    undated = Session(2, None, [Turn(speaker="Bo", text="I went sailing the day before.",
+                                     turn_id="D2:0")])
+
+    class Dated:
+        def decide(self, turns, related):
+            return ManagerDecision(ops=[Operation.add("Bo went sailing on 6 May 2023.",
+                                                      event_time=WHEN)])
+
+    ingest_sessions(mem, [undated], manager=Dated(), user_id="bo")
+    shown = recall(mem, "When did Bo go sailing?", k=2, neighbours=0, profile=False,
+                   dedupe=True, user_id="bo")
+    assert sorted(h.record.kind.value for h in shown) == ["fact", "turn"]
 
 
 def test_neighbours_can_be_asked_for_on_each_side(mem):
@@ -366,3 +395,7 @@ def test_neighbours_can_be_asked_for_on_each_side(mem):
     assert [h.content for h in hits if h.via == top.id] == ["Ana: Lovely. I like tea."]
     with pytest.raises(InvalidArgumentError, match="neighbours"):
         recall(mem, "beagle", neighbours=(0, -1), user_id="ana")
+    with pytest.raises(InvalidArgumentError, match=r"\(before, after\)"):
+        recall(mem, "beagle", neighbours=(1, 2, 3), user_id="ana")
+    assert recall(mem, "beagle Biscuit", k=1, neighbours=[0, 1], profile=False,
+                  user_id="ana") == hits  # a list as from JSON

@@ -466,8 +466,15 @@ def test_a_claim_about_a_relative_is_not_a_rival_of_one_about_the_person(minilm)
 
     assert [_whose(t) for t in ("Zofia has an older sister in Toronto.",
                                 "Ana's brother works at Vela.", "Zofia lives in Ghent.",
-                                "Ana hat eine ältere Schwester in Wien.")] == [
-        "sister", "brothe", "", "schwes"]
+                                "Ana hat eine ältere Schwester in Wien.",
+                                "Ana\u2019s mum lives in Porto.", "Ana's mom lives in Porto.")
+            ] == ["sister", "brothe", "", "schwes", "mother", "mother"]
+    # about the person after all: "is", numbers, "... and I", what a relative reports
+    for text in ("She's a doctor now.", "Ana's the manager at Vela.",
+                 "Ana is a 34 year old doctor.", "Ana has two kids and lives in Ghent.",
+                 "My partner and I moved to Lyon.",
+                 "Zofia's friend says Zofia now lives in Lyon."):
+        assert _whose(text) == "", text
     with Memory(home=":memory:", embedder=minilm, user_id="zofia") as m:
         g = ConsensusGuard(m)
         assert g.add("Zofia lives in Ghent.", provenance={"source": "dialogue"})[1].trusted
@@ -479,3 +486,8 @@ def test_a_claim_about_a_relative_is_not_a_rival_of_one_about_the_person(minilm)
         _, verdict = g.add("According to a web profile, Zofia's sister lives in Lyon.",
                            provenance={"source": "web"})
         assert not verdict.trusted, verdict
+        # a lie about Zofia wrapped in a relative's words is still compared with her own
+        lie, verdict = g.add("Zofia's friend says Zofia lives in Lyon.",
+                             provenance={"source": "dialogue"})
+        assert not verdict.trusted, verdict
+        assert lie.id in {h.id for h in g.filter(q, m.search(q, k=5)).quarantined}

@@ -108,6 +108,18 @@ def test_a_kept_memory_is_read_again_instead_of_ingested_again(ingests, locomo_f
     run_qa([locomo_file()], systems=["agentmem"], llm=ScriptedLLM(default=_reply),
            embedder="hash", progress=False, keep=tmp_path / "kept")
     assert len(seen) == 2 and len(list((tmp_path / "kept").iterdir())) == 1
+    # another turn limit is another memory, in a folder of its own
+    run_qa([locomo_file()], systems=["agentmem"], llm=ScriptedLLM(default=_reply),
+           embedder="hash", progress=False, keep=tmp_path / "kept", turns=3)
+    assert len(seen) == 3 and len(list((tmp_path / "kept").iterdir())) == 2
+    # a folder that says it holds something else is refused, not read
+    import json
+
+    marker = kept / "ingest.json"
+    marker.write_text(json.dumps({**json.loads(marker.read_text()), "label": "other"}))
+    with pytest.raises(InvalidArgumentError, match="holds another ingest"):
+        run_qa([locomo_file()], systems=["agentmem"], llm=ScriptedLLM(default=_reply),
+               embedder="hash", progress=False, keep=tmp_path / "kept")
 
 
 def test_retrieval_only_measures_what_is_shown_without_answering(locomo_file):

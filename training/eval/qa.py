@@ -166,10 +166,15 @@ class _AgentMem(_Searched):
 
     @property
     def ingest_label(self) -> str:
-        """What this ingest depends on, stable across runs (names a kept memory)."""
-        manager = "turns-only" if self.manager is None else (
-            f"{type(self.manager).__name__}:{getattr(self.manager.llm, 'name', '?')}")
-        return f"{manager} limit={self.limit} expand={self.expand}"
+        """What this ingest depends on, stable across runs (names a kept memory): the
+        manager's kind, model, adapter directory and template, the turn limit, expansion."""
+        if self.manager is None:
+            return f"turns-only limit={self.limit} expand={self.expand}"
+        llm = getattr(self.manager, "llm", None)
+        template = getattr(getattr(self.manager, "template", None), "id", None)
+        return (f"{type(self.manager).__name__} model={getattr(llm, 'name', '?')} "
+                f"adapter={getattr(llm, 'adapter', None)} template={template} "
+                f"limit={self.limit} expand={self.expand}")
 
     def prepare(self, sessions, memory_factory, progress):
         from agentmem.ingest import ingest_sessions
@@ -311,7 +316,7 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
             if key is not None and key in shared:
                 prepared = system.share(*shared[key])
             elif key is not None and keep is not None:
-                prepared = _prepare_kept(system, sessions, Path(keep), Path(conv).stem,
+                prepared = _prepare_kept(system, sessions, Path(keep), Path(conv),
                                          embedder, progress)
                 shared[key] = (system.memory, prepared)
             else:
@@ -355,7 +360,7 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
     return summarize(results, systems)
 
 
-def _prepare_kept(system: Any, sessions: list[Session], keep: Path, conversation: str,
+def _prepare_kept(system: Any, sessions: list[Session], keep: Path, path: Path,
                   embedder: Any, progress: bool) -> IngestStats:
     """``system.prepare`` into a folder under ``keep`` named by what the ingest depends
     on, or, when a finished ingest is already there, open it and share it."""
@@ -364,11 +369,16 @@ def _prepare_kept(system: Any, sessions: list[Session], keep: Path, conversation
     import shutil
     from dataclasses import asdict
 
-    label = f"{conversation} {system.ingest_label} {embedder}"
-    folder = keep / f"{conversation}-{hashlib.sha1(label.encode()).hexdigest()[:12]}"
+    data = hashlib.sha1(path.read_bytes()).hexdigest()[:12]  # the conversation as read
+    label = f"{path.stem} data={data} {system.ingest_label} embedder={embedder}"
+    folder = keep / f"{path.stem}-{hashlib.sha1(label.encode()).hexdigest()[:12]}"
     done = folder / "ingest.json"  # written last: its absence means an unfinished ingest
     if done.exists():
         saved = json.loads(done.read_text())
+        if saved.get("label") != label or not saved.get("stats", {}).get("turns"):
+            raise InvalidArgumentError(
+                f"{folder} holds another ingest ({saved.get('label')!r}, not {label!r}) or "
+                "none; delete it, or keep this run in another folder")
         stats = IngestStats(**{**saved["stats"], "usage": Usage(**saved["stats"]["usage"])})
         return system.share(Memory(home=str(folder / "home"), embedder=embedder), stats)
     shutil.rmtree(folder, ignore_errors=True)
@@ -399,6 +409,7 @@ def summarize(results: list[QAResult], systems: Sequence[str]) -> dict[str, Any]
         stored = [s for r in mine for s in r.prepared.store_seconds]
         per_cat = {}
         scored = [row for row in rows if row["f1"] is not None]  # all, unless answer=False
+        unscored = None if rows else 0.0
         for cat in sorted({row["category"] for row in scored}):
             sel = [row for row in scored if row["category"] == cat]
             per_cat[CATEGORIES[cat]] = {m: statistics.mean(row[m] for row in sel)
@@ -407,10 +418,11 @@ def summarize(results: list[QAResult], systems: Sequence[str]) -> dict[str, Any]
         recalls = [row["recall"] for row in rows if row["recall"] is not None]
         out["systems"][name] = {
             "questions": len(rows),
-            "f1": statistics.mean(r["f1"] for r in scored) if scored else None,
-            "f1_ci": bootstrap_ci([r["f1"] for r in scored]),
-            "bleu1": statistics.mean(r["bleu1"] for r in scored) if scored else None,
-            "em": statistics.mean(r["em"] for r in scored) if scored else None,
+            # None: shown but not answered (answer=False); no questions at all scores 0.0
+            "f1": statistics.mean(r["f1"] for r in scored) if scored else unscored,
+            "f1_ci": bootstrap_ci([r["f1"] for r in scored]) if scored or not rows else None,
+            "bleu1": statistics.mean(r["bleu1"] for r in scored) if scored else unscored,
+            "em": statistics.mean(r["em"] for r in scored) if scored else unscored,
             "recall_at_k": statistics.mean(recalls) if recalls else 0.0,
             "context_tokens": statistics.mean(r.get("context_tokens", 0) for r in rows)
             if rows else 0.0,
