@@ -107,8 +107,9 @@ def source_links(records: Sequence[MemoryRecord | None]) -> list[dict[str, str]]
     return [{"to": r.id, "reason": SOURCE_TURN} for r in records if r is not None]
 
 
-def source_turns(record: MemoryRecord) -> set[str]:
-    """The ids of the turn records ``record`` was derived from (its source links)."""
+def source_turns(record: MemoryRecord) -> list[str]:
+    """The ids of the turn records ``record`` was derived from (its source links, in
+    their order; links that are not well-formed are skipped)."""
     links = record.metadata.get("links")
-    return {x["to"] for x in links if isinstance(x, dict) and x.get("reason") == SOURCE_TURN
-            and isinstance(x.get("to"), str)} if isinstance(links, list) else set()
+    return [x["to"] for x in links if isinstance(x, dict) and x.get("reason") == SOURCE_TURN
+            and isinstance(x.get("to"), str) and x["to"]] if isinstance(links, list) else []

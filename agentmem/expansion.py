@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from agentmem.episodic import SOURCE_TURN
+from agentmem.episodic import source_turns
 from agentmem.errors import MemoryNotFound
 from agentmem.operations import Operation, OpResult
 from agentmem.records import INDEX_TERMS, Kind, MemoryRecord
@@ -55,17 +55,14 @@ def expand_turns(view: ScopedMemory, facts: Sequence[MemoryRecord]) -> list[OpRe
     turns: dict[str, MemoryRecord] = {}
     for fact in facts:
         linked = []
-        for link in fact.metadata.get("links", []):
-            if not (isinstance(link, dict) and link.get("reason") == SOURCE_TURN
-                    and link.get("to")):
-                continue
-            if link["to"] not in turns:
+        for to in source_turns(fact):
+            if to not in turns:
                 try:
-                    turns[link["to"]] = view.get(link["to"])
+                    turns[to] = view.get(to)
                 except MemoryNotFound:  # deleted since, or another scope's: not expanded
                     continue
-            if turns[link["to"]].kind == Kind.TURN:
-                linked.append(turns[link["to"]])
+            if turns[to].kind == Kind.TURN:
+                linked.append(turns[to])
         # An updated fact links to every turn it came from; its words are those of the
         # turn its provenance names (the newest), not of the older ones.
         named = [t for t in linked if fact.provenance.ref

@@ -164,7 +164,7 @@ class _Budget:
         if hit.id in self.ids:
             return
         record = hit.record
-        turns = {hit.id} if record.kind == Kind.TURN else source_turns(record)
+        turns = {hit.id} if record.kind == Kind.TURN else set(source_turns(record))
         derived = self.dedupe and record.kind in _DERIVED and bool(turns)
         if derived and self._said(record, turns) and not always:
             return  # its turns say it already

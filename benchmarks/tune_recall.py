@@ -56,16 +56,17 @@ class _SearchOnce:
 
 
 def _share(shown: Any, evidence: list[str]) -> float:
-    refs = {r for h in shown for r in (h.record.provenance.ref or "").split(",") if r}
-    return len(refs & set(evidence)) / len(evidence)
+    from training.eval.qa import evidence_recall
+
+    return evidence_recall([h.record for h in shown], evidence)
 
 
 def _settings(memory: Any, turns_only: Any, questions: list[Any]) -> dict[str, Any]:
     """rag-500's recall per question, and every setting's recalls and mean tokens."""
     from agentmem.recall import context_tokens, recall
+    from training.eval.qa import rag_at_budget
 
-    rag = [_share(recall(turns_only, q.question, k=40, neighbours=0, profile=False,
-                         user_id="qa"), q.evidence) for q in questions]
+    rag = [_share(rag_at_budget(turns_only, q.question), q.evidence) for q in questions]
     cached, settings = _SearchOnce(memory), {}
     for k, n, p, d in GRID:
         recalls, tokens = [], []

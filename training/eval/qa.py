@@ -49,7 +49,8 @@ from training.eval.peers import PEERS, PeerServer, make_peer, require_peer, skip
 from training.eval.stats import bootstrap_ci
 from training.eval.systems import IngestStats, System, memory_factory
 
-__all__ = ["SYSTEMS", "BASELINES", "ABLATIONS", "run_qa", "QAResult", "summarize"]
+__all__ = ["SYSTEMS", "BASELINES", "ABLATIONS", "run_qa", "QAResult", "summarize",
+           "evidence_recall", "rag_at_budget"]
 
 SYSTEMS = ("none", "full", "rag", "agentmem", "oracle")
 #: Parts of the agentmem system measured alone (run only when asked for): turns only,
@@ -71,8 +72,21 @@ def _turn_record(session: Session, turn: Any) -> MemoryRecord:
                         provenance=Provenance(source=SourceType.DIALOGUE, ref=turn.turn_id))
 
 
-def _refs(records: Sequence[MemoryRecord]) -> set[str]:
-    return {r for m in records for r in (m.provenance.ref or "").split(",") if r}
+def evidence_recall(records: Sequence[MemoryRecord], evidence: Sequence[str]) -> float | None:
+    """The share of the gold ``evidence`` turn ids among what ``records`` came from (their
+    ``provenance.ref``, comma-separated: a fact counts for the turn it names); None when
+    a question has no evidence."""
+    if not evidence:
+        return None
+    shown = {r for m in records for r in (m.provenance.ref or "").split(",") if r}
+    return len(shown & set(evidence)) / len(evidence)
+
+
+def rag_at_budget(memory: Memory, query: str) -> list[Any]:
+    """What ``rag-500`` shows: the best hits of ``memory`` (raw turns) that fit
+    :data:`CONTEXT_TOKENS`, nothing around them, no profile."""
+    return recall(memory, query, k=40, max_tokens=CONTEXT_TOKENS, neighbours=0,
+                  profile=False, user_id="qa")
 
 
 class _NoMemory(System):
@@ -141,9 +155,7 @@ class _RagAtBudget(_Rag):
     name = "rag-500"
 
     def context(self, question):
-        return [h.record for h in recall(self.memory, question.question, k=40,
-                                         max_tokens=CONTEXT_TOKENS, neighbours=0,
-                                         profile=False, user_id="qa")]
+        return [h.record for h in rag_at_budget(self.memory, question.question)]
 
 
 class _AgentMem(_Searched):
@@ -336,7 +348,6 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
                     except AgentMemError as exc:  # scored as a wrong answer; the run goes on
                         text, usage, error = "", Usage(calls=1), str(exc)[:200]
                 seconds = time.perf_counter() - start
-                shown = _refs(context)
                 scored = text is not None
                 rows.append({
                     "conversation": Path(conv).stem, "question": q.question, "gold": q.answer,
@@ -344,8 +355,7 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
                     "f1": token_f1(text, q.answer) if scored else None,
                     "bleu1": bleu1(text, q.answer) if scored else None,
                     "em": exact_match(text, q.answer) if scored else None,
-                    "recall": (len(shown & set(q.evidence)) / len(q.evidence)) if q.evidence
-                    else None,
+                    "recall": evidence_recall(context, q.evidence),
                     "context_tokens": context_tokens(context),
                     "calls": usage.calls, "prompt_tokens": usage.prompt_tokens,
                     "completion_tokens": usage.completion_tokens, "seconds": seconds,
