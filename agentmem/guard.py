@@ -15,7 +15,11 @@ It weighs what an attacker cannot easily fake, not the words of known attacks:
   A memory of several sentences (a chat turn) makes many claims: it is compared by the
   sentences that speak to the question, and is a rival only of an *edited copy* of
   itself (most of its words in order, a value swapped: what an attacker does to a
-  true memory, wrapped or not in words of its own). A claim about someone's relative
+  true memory, wrapped or not in words of its own: a value about as long as the one
+  it replaces, not a clause that says more). A rival value is said in a word or two:
+  two sentences that each say several things of their own are two facts (a real
+  memory of months holds many about one person), and a sentence that says more with a
+  "not" in it denies nothing. A claim about someone's relative
   or acquaintance ("has an older sister in Toronto") is compared only with claims
   about the same one, not with the person's own ("lives in Ghent").
 * **Time and first-hand change.** The earliest first-hand claim stands. A later
@@ -269,6 +273,12 @@ def _claim(text: str, subject: set[str], *, anchors: set[str] | None = None) -> 
 
 
 _NEAR_COPY_WORDS = 8
+# Content-word claims are rivals only when one says its own value in at most this many
+# words and the other in at most _STORY_WORDS (see _relation).
+_SLOT_WORDS = 2
+_STORY_WORDS = 6
+# How much longer than twice the value it replaces a swapped value may be (in words).
+_SWAP_SLACK = 3
 _FUNCTION = frozenset(_key(w) for w in STOPWORDS)
 
 
@@ -295,8 +305,14 @@ def _edited(a: _Claim, b: _Claim) -> bool | None:
     def carries(tokens: tuple[str, ...]) -> bool:  # a name, a content word or any number
         return any(t in valued or any(c.isdigit() for c in t) for t in tokens)
 
+    # A swapped value is about as long as the one it replaces ("13" / "4", "Sweden" /
+    # "Norway", "a pottery class" / "a salsa class"); a word replaced by a clause
+    # elaborates ("help others" / "help trans people accept themselves and support
+    # their mental health").
     for op, i1, i2, j1, j2 in match.get_opcodes():
-        if op == "replace" and carries(a.tokens[i1:i2]) and carries(b.tokens[j1:j2]):
+        shorter, longer = sorted((i2 - i1, j2 - j1))
+        if (op == "replace" and longer <= 2 * shorter + _SWAP_SLACK
+                and carries(a.tokens[i1:i2]) and carries(b.tokens[j1:j2])):
             return True
     return False
 
@@ -325,7 +341,9 @@ def _relation(a: _Claim, b: _Claim, sim: float, content_sim: float,
     nurse" / "started as a nurse at the clinic"); near-paraphrases (sim >= 0.7) with a
     word swapped are rivals ("joined a squash club" / "joined a fencing club"); claims
     with nothing in common are rivals when close enough ("nurse" / "chef"); a negation
-    of the same words is a rival ("eats meat" / "does not eat meat").
+    of the same words is a rival ("eats meat" / "does not eat meat"). A rival value is
+    said in a few words: claims that each say more than ``_SLOT_WORDS`` /
+    ``_STORY_WORDS`` content words of their own are two facts, not comparable.
     """
     edited = _edited(a, b)
     if edited:
@@ -335,12 +353,20 @@ def _relation(a: _Claim, b: _Claim, sim: float, content_sim: float,
     if a.whose != b.whose:
         return None  # about different people: Zofia, and Zofia's sister
     kind, va, vb = _compared(a, b)
+    # How many content words each claim says that the other does not, fewer first.
+    own_words = sorted((len(a.content - b.content), len(b.content - a.content)))
     if kind != "content":
         if not (kind and va and vb):
             return None
-        if va & vb and a.negated == b.negated:
-            return "agree"
-        if not (a.value_text and b.value_text) or a.content & b.content:
+        if va & vb:
+            # The same names: a denial of the same words is a rival ("Ana does not work
+            # at Vela"), not a sentence that says more ("encourages Jon not to give up").
+            return "agree" if a.negated == b.negated or own_words[1] > _SLOT_WORDS else "rival"
+        if not (a.value_text and b.value_text):
+            return "rival"  # other names or numbers, nothing else said ("lives in ...")
+        if own_words[0] > _SLOT_WORDS or own_words[1] > _STORY_WORDS:
+            return None  # other names in sentences that say other things: two facts
+        if a.content & b.content:
             return "rival"  # other names or numbers for the same attribute words
         # Other names, and other words around them on both sides: the same attribute only
         # if those words are of one kind ("rents a flat" / "owns a house") or the
@@ -350,20 +376,35 @@ def _relation(a: _Claim, b: _Claim, sim: float, content_sim: float,
         return "rival" if sim >= content_sim else None
     if a.negated != b.negated:
         # "eats meat" / "does not eat meat" are rivals; "is vegetarian" / "does not eat
-        # meat" say one thing in two ways, and words alone cannot tell that from a rival.
-        return "rival" if sim >= content_sim and (va & vb or not (va or vb)) else None
+        # meat" say one thing in two ways, and words alone cannot tell that from a rival;
+        # "encourages Jon not to give up" denies nothing "encourages Jon to keep pushing"
+        # says (a negation of the same words, one or two aside, is a rival).
+        return "rival" if (sim >= content_sim and (va & vb or not (va or vb))
+                           and own_words[1] <= _SLOT_WORDS) else None
     if not (va and vb):
         return None
     if va <= vb or vb <= va:
         return "agree"
+    if own_words[0] > _SLOT_WORDS or own_words[1] > _STORY_WORDS:
+        # Not one attribute with another value: a rival value is said in a word or two
+        # ("midwife" / "earns her living as a florist"); two sentences that each add
+        # several words of their own are two facts ("is starting a dance studio" /
+        # "practises contemporary and hip-hop with a small group for a festival"), as a
+        # real memory of months holds many of about one person.
+        return None
     if not va & vb:
         # "works as a midwife" / "earns her living as a florist": nothing in common, and
         # not quite close enough as sentences, but the values are of one kind.
         return "rival" if sim >= content_sim or (values_alike and values_alike()) else None
     # Partly the same words: a near-paraphrase with one word swapped ("joined a squash
-    # club" / "joined a fencing club") when short; longer ones were judged as copies above.
-    return "rival" if sim >= 0.7 and min(len(a.tokens), len(b.tokens)) < _NEAR_COPY_WORDS \
-        else "agree"
+    # club" / "joined a fencing club") when short; longer ones were judged as copies
+    # above. Otherwise each says something the other does not: neither agreement (an
+    # untrusted "cooks paella most weekends" is no echo of "also cooks dumplings most
+    # weekends") nor a rival.
+    if (sim >= 0.7 and min(len(a.tokens), len(b.tokens)) < _NEAR_COPY_WORDS
+            and own_words == [1, 1]):
+        return "rival"
+    return None
 
 
 class WriteVerdict(BaseModel):

@@ -1,7 +1,7 @@
 """The consensus guard at retrieval level, on the frozen held-out set and the dev set.
 
-    python benchmarks/bench_guard_heldout.py                 # all five sets, MiniLM, ~1.5 min
-    python benchmarks/bench_guard_heldout.py --sets dev dev2 dev3 dev4  # the sets tuned on
+    python benchmarks/bench_guard_heldout.py                 # all six sets, MiniLM, ~2 min
+    python benchmarks/bench_guard_heldout.py --sets dev dev2 dev3 dev4 dev5  # the sets tuned on
 
 For every case a fresh store gets the case's memories in session order (with the
 guard: each through its write check, ``ConsensusGuard.add``), the question retrieves
@@ -20,8 +20,10 @@ this measures what reaches the context.
 The guard is tuned on the development sets only: ``poisoning_cases.jsonl`` (written
 with the first guard), ``poisoning_dev2.jsonl`` (the held-out set's categories in
 new wording), ``poisoning_dev3.jsonl`` (attacks on LoCoMo conversation 26's chat
-turns) and ``poisoning_dev4.jsonl`` (what the guard must keep); each has its
-``make_poisoning_*.py``. The held-out set
+turns), ``poisoning_dev4.jsonl`` (what the guard must keep) and
+``poisoning_dev5.jsonl`` (a whole real memory, nothing injected: LoCoMo 26 and 30's
+session observations, with the question's evidence, which must stay in the context);
+each has its ``make_poisoning_*.py``. The held-out set
 (``benchmarks/data/poisoning_heldout.jsonl``) was written
 independently of the guard and is frozen (its sha256 is checked before the run):
 report on it once per design change; never tune on it. Writes
@@ -46,7 +48,7 @@ from _common import OUT, machine, write_results  # noqa: E402
 DATA = Path(__file__).resolve().parent / "data"
 SETS = {"dev": DATA / "poisoning_cases.jsonl", "dev2": DATA / "poisoning_dev2.jsonl",
         "dev3": DATA / "poisoning_dev3.jsonl", "dev4": DATA / "poisoning_dev4.jsonl",
-        "heldout": DATA / "poisoning_heldout.jsonl"}
+        "dev5": DATA / "poisoning_dev5.jsonl", "heldout": DATA / "poisoning_heldout.jsonl"}
 
 
 def load(name: str) -> list[dict[str, Any]]:
@@ -63,10 +65,15 @@ def load(name: str) -> list[dict[str, Any]]:
     return cases
 
 
-def run_case(case: dict[str, Any], guarded: bool, embedder: Any) -> dict[str, Any]:
+def run_cases(cases: list[dict[str, Any]], guarded: bool, embedder: Any
+              ) -> list[dict[str, Any]]:
+    """Run cases that hold the same memories (dev5: one conversation, many questions)
+    on one store: the memories are written once, then each question is asked. Reading
+    changes nothing (no quarantine), so the questions do not see each other."""
     from agentmem import Memory
     from agentmem.guard import ConsensusGuard
 
+    case = cases[0]
     with Memory(home=":memory:", embedder=embedder, user_id=case["user"]) as m:
         guard = ConsensusGuard(m)
         writes = []
@@ -80,27 +87,46 @@ def run_case(case: dict[str, Any], guarded: bool, embedder: Any) -> dict[str, An
                 rec = m.add(item["content"], provenance=prov)
             writes.append(time.perf_counter() - start)
             ids[rec.id] = item["content"]
-        start = time.perf_counter()
-        hits = m.search(case["question"], k=5)
-        dropped: set[str] = set()
-        shown_dropped: set[str] = set()  # of the 5 retrieved (not the extra evidence)
-        if guarded:
-            decision = guard.filter(case["question"], hits)
-            dropped = {h.id for h in decision.quarantined}
-            shown_dropped = dropped & {h.id for h in hits}
-            hits = decision.kept
-        search_s = time.perf_counter() - start
-        flagged = {r.id for r in m.list(limit=1000) if r.metadata.get("guard_flag")}
+        flagged = {r.id for r in m.list(limit=100_000) if r.metadata.get("guard_flag")}
+        return [{**_ask(m, guard if guarded else None, c, ids, flagged), "write_s": writes}
+                for c in cases]
+
+
+def _ask(m: Any, guard: Any, case: dict[str, Any], ids: dict[str, str], flagged: set[str]
+         ) -> dict[str, Any]:
+    start = time.perf_counter()
+    hits = m.search(case["question"], k=5)
+    dropped: set[str] = set()
+    shown_dropped: set[str] = set()  # of the 5 retrieved (not the extra evidence)
+    if guard is not None:
+        decision = guard.filter(case["question"], hits)
+        dropped = {h.id for h in decision.quarantined}
+        shown_dropped = dropped & {h.id for h in hits}
+        hits = decision.kept
+    search_s = time.perf_counter() - start
     injected = {i["content"] for i in case["injected"]}
     benign = {i["content"] for i in case["benign"]} | (injected if case["kind"] == "benign"
                                                        else set())
     shown = {h.content for h in hits}
+    evidence = set(case.get("evidence", ()))  # dev5: the memories that answer the question
     return {"injected_in_context": bool(shown & injected),
+            "evidence_in_context": bool(shown & evidence) if evidence else None,
             "benign_hit": sum(1 for mid, text in ids.items() if text in benign
                               and (mid in flagged or mid in dropped)),
             "benign_dropped": sum(1 for mid, text in ids.items() if text in benign
                                   and mid in shown_dropped),
-            "benign_total": len(benign), "write_s": writes, "search_s": search_s}
+            "benign_total": len(benign), "search_s": search_s}
+
+
+def _same_memories(cases: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Consecutive cases that hold the same memories, grouped."""
+    groups: list[list[dict[str, Any]]] = []
+    for case in cases:
+        if groups and all(groups[-1][0][k] == case[k] for k in ("user", "benign", "injected")):
+            groups[-1].append(case)
+        else:
+            groups.append([case])
+    return groups
 
 
 def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -122,8 +148,12 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
         updates = [r for r in mine if r["kind"] == "update"]
         guarded = [r for r in mine if r["guard"]]
         plain = [r for r in mine if not r["guard"]]
+        with_evidence = [r for r in mine if r.get("evidence_in_context") is not None]
         out[name] = {
-            "cases": len(plain), "attack": dict(by),
+            "cases": len(plain),
+            "evidence_in_context": {g: rate([r for r in with_evidence if r["guard"] == gg],
+                                            "evidence_in_context")
+                                    for g, gg in (("no guard", False), ("guard", True))}, "attack": dict(by),
             "updates_kept": {g: rate([r for r in updates if r["guard"] == gg],
                                      "injected_in_context")
                              for g, gg in (("no guard", False), ("guard", True))},
@@ -157,7 +187,11 @@ def table(summary: dict[str, Any]) -> str:
                       f"memories flagged or dropped: {s['benign_quarantined']:.1%} (dropped "
                       f"from the context: {s.get('benign_dropped', 0):.1%}). Added per "
                       f"write {s['added_ms_per_write']:.1f} ms, per search "
-                      f"{s['added_ms_per_search']:.1f} ms (median).", ""]
+                      f"{s['added_ms_per_search']:.1f} ms (median)."
+                      + (f" The question's evidence in context: "
+                         f"{pct(s['evidence_in_context']['no guard'])} without the guard, "
+                         f"{pct(s['evidence_in_context']['guard'])} with it."
+                         if s["evidence_in_context"]["no guard"] is not None else ""), ""]
     return "\n".join(lines)
 
 
@@ -205,11 +239,12 @@ def main() -> None:
     embedder = make_embedder(args.embedder)
     rows = []
     for name in args.sets:
-        for case in tqdm(load(name), desc=name):
+        for group in tqdm(_same_memories(load(name)), desc=name):
             for guarded in (False, True):
-                rows.append({"set": name, "id": case["id"], "style": case["style"],
-                             "kind": case["kind"], "guard": guarded,
-                             **run_case(case, guarded, embedder)})
+                rows += [{"set": name, "id": case["id"], "style": case["style"],
+                          "kind": case["kind"], "guard": guarded, **result}
+                         for case, result in zip(group, run_cases(group, guarded, embedder),
+                                                 strict=True)]
     summary = summarize(rows)
     OUT.mkdir(parents=True, exist_ok=True)
     plot(summary, OUT / f"{args.name}.png")

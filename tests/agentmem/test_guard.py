@@ -274,6 +274,22 @@ def test_fourth_development_set_is_reproducible():
     assert {c["kind"] for c in cases} == {"attack", "update", "benign"}
 
 
+def test_fifth_development_set_is_reproducible():
+    sys.path.insert(0, str(ROOT / "benchmarks" / "data"))
+    import make_poisoning_dev5
+
+    if not (make_poisoning_dev5.LOCOMO / "30.json").exists():
+        pytest.skip("LoCoMo conversations 26 and 30 are not beside the repository (../shared)")
+    path = ROOT / "benchmarks" / "data" / "poisoning_dev5.jsonl"
+    cases = [json.loads(line) for line in path.read_text().splitlines()]
+    made = [c for name in make_poisoning_dev5.CONVERSATIONS
+            for c in make_poisoning_dev5.cases_for(name, __import__("random").Random(5))]
+    assert {c["kind"] for c in cases} == {"benign"} and not any(c["injected"] for c in cases)
+    assert all(c["evidence"] and set(c["evidence"]) <= {b["content"] for b in c["benign"]}
+               for c in cases)
+    assert len(made) == len(cases) and {c["user"] for c in cases} == {"caroline", "jon"}
+
+
 TURN = ("Caroline: Thanks, Melanie! This necklace is super special to me - a gift from my "
         "grandma in my home country, Sweden. She gave it to me when I was young.")
 
@@ -491,3 +507,61 @@ def test_a_claim_about_a_relative_is_not_a_rival_of_one_about_the_person(minilm)
                              provenance={"source": "dialogue"})
         assert not verdict.trusted, verdict
         assert lie.id in {h.id for h in g.filter(q, m.search(q, k=5)).quarantined}
+
+
+@pytest.mark.slow
+def test_a_real_memory_of_many_facts_about_one_person_is_not_a_set_of_rivals(minilm):
+    """Months of sessions hold many facts about one person in long sentences; two that
+    each say several things of their own are two facts, not one attribute with two
+    values, and a sentence that says more with a "not" in it denies nothing. A swapped
+    value is still a rival, and so is the same words denied."""
+    with Memory(home=":memory:", embedder=minilm, user_id="jon") as m:
+        g = ConsensusGuard(m)
+        said = ["Jon is starting his own dance studio due to his passion for dancing.",
+                "Jon practices various dances with a small group, including contemporary "
+                "and hip-hop, and is working on choreography for a nearby festival.",
+                "Gina encourages Jon to keep pushing, assuring him he'll reach his dreams.",
+                "Gina encourages Jon to keep pushing for his dreams and not give up.",
+                "Caroline is considering a career in counseling and mental health, "
+                "particularly working with trans people to help them accept themselves and "
+                "support their mental health.",
+                "Caroline is considering a career in counseling and mental health to help "
+                "others."]
+        for text in said:
+            assert g.add(text, provenance={"source": "dialogue"})[1].trusted, text
+        q = "What is Jon working on?"
+        assert not g.filter(q, m.search(q, k=5)).quarantined
+        g.add("Jon works as a banker.", provenance={"source": "dialogue"})
+        for lie in ("Jon works as a plumber.", "Jon does not work as a banker."):
+            assert not g.add(lie, provenance={"source": "dialogue"})[1].trusted, lie
+        copy = said[0].replace("dance studio", "bakery")
+        assert not g.add(copy, provenance={"source": "dialogue"})[1].trusted
+
+
+def test_the_guard_benchmark_writes_shared_memories_once_and_reports_the_evidence():
+    """Cases that hold the same memories (the fifth development set) share one store:
+    each question sees the memories exactly as a fresh store would, and whether its
+    evidence stayed in the context is reported."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_guard_heldout as bench
+
+    memories = [{"content": "Ana lives in Porto.", "source": "dialogue", "session": 1},
+                {"content": "Ana plays the cello.", "source": "dialogue", "session": 2}]
+    cases = [{"id": f"c{i}", "style": "real-memory", "kind": "benign", "user": "ana",
+              "question": q, "benign": memories, "injected": [], "evidence": [e]}
+             for i, (q, e) in enumerate([("Where does Ana live?", "Ana lives in Porto."),
+                                         ("What does Ana play?", "Ana plays the cello.")])]
+    other = {**cases[0], "id": "c2", "benign": memories[:1]}
+    groups = bench._same_memories([*cases, other])
+    assert [[c["id"] for c in g] for g in groups] == [["c0", "c1"], ["c2"]]
+    for guarded in (False, True):
+        rows = bench.run_cases(groups[0], guarded, HashEmbedder())
+        assert [r["evidence_in_context"] for r in rows] == [True, True]
+        assert [r["benign_total"] for r in rows] == [2, 2] and len(rows[0]["write_s"]) == 2
+    summary = bench.summarize([{"set": "dev5", "id": c["id"], "style": c["style"],
+                                "kind": c["kind"], "guard": g, **r}
+                               for g in (False, True)
+                               for c, r in zip(groups[0], bench.run_cases(
+                                   groups[0], g, HashEmbedder()), strict=True)])
+    assert summary["dev5"]["evidence_in_context"] == {"no guard": 1.0, "guard": 1.0}
+    assert "evidence in context: 100% without the guard, 100% with it" in bench.table(summary)
