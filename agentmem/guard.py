@@ -353,8 +353,10 @@ def _relation(a: _Claim, b: _Claim, sim: float, content_sim: float,
     if a.whose != b.whose:
         return None  # about different people: Zofia, and Zofia's sister
     kind, va, vb = _compared(a, b)
-    # How many content words each claim says that the other does not, fewer first.
+    # How many content words each claim says that the other does not, fewer first; past
+    # _SLOT_WORDS / _STORY_WORDS the two say different things (two facts).
     own_words = sorted((len(a.content - b.content), len(b.content - a.content)))
+    two_facts = own_words[0] > _SLOT_WORDS or own_words[1] > _STORY_WORDS
     if kind != "content":
         if not (kind and va and vb):
             return None
@@ -364,8 +366,8 @@ def _relation(a: _Claim, b: _Claim, sim: float, content_sim: float,
             return "agree" if a.negated == b.negated or own_words[1] > _SLOT_WORDS else "rival"
         if not (a.value_text and b.value_text):
             return "rival"  # other names or numbers, nothing else said ("lives in ...")
-        if own_words[0] > _SLOT_WORDS or own_words[1] > _STORY_WORDS:
-            return None  # other names in sentences that say other things: two facts
+        if two_facts:
+            return None  # other names in sentences that say other things
         if a.content & b.content:
             return "rival"  # other names or numbers for the same attribute words
         # Other names, and other words around them on both sides: the same attribute only
@@ -385,7 +387,7 @@ def _relation(a: _Claim, b: _Claim, sim: float, content_sim: float,
         return None
     if va <= vb or vb <= va:
         return "agree"
-    if own_words[0] > _SLOT_WORDS or own_words[1] > _STORY_WORDS:
+    if two_facts:
         # Not one attribute with another value: a rival value is said in a word or two
         # ("midwife" / "earns her living as a florist"); two sentences that each add
         # several words of their own are two facts ("is starting a dance studio" /

@@ -133,6 +133,10 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
     def rate(sel: list[dict[str, Any]], key: str) -> float | None:
         return sum(r[key] for r in sel) / len(sel) if sel else None
 
+    def by_guard(sel: list[dict[str, Any]], key: str) -> dict[str, float | None]:
+        return {label: rate([r for r in sel if r["guard"] == g], key)
+                for label, g in (("no guard", False), ("guard", True))}
+
     out: dict[str, Any] = {}
     for name in sorted({r["set"] for r in rows}):
         mine = [r for r in rows if r["set"] == name]
@@ -150,13 +154,9 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
         plain = [r for r in mine if not r["guard"]]
         with_evidence = [r for r in mine if r.get("evidence_in_context") is not None]
         out[name] = {
-            "cases": len(plain),
-            "evidence_in_context": {g: rate([r for r in with_evidence if r["guard"] == gg],
-                                            "evidence_in_context")
-                                    for g, gg in (("no guard", False), ("guard", True))}, "attack": dict(by),
-            "updates_kept": {g: rate([r for r in updates if r["guard"] == gg],
-                                     "injected_in_context")
-                             for g, gg in (("no guard", False), ("guard", True))},
+            "cases": len(plain), "attack": dict(by),
+            "evidence_in_context": by_guard(with_evidence, "evidence_in_context"),
+            "updates_kept": by_guard(updates, "injected_in_context"),
             "updates": len([r for r in updates if not r["guard"]]),
             "benign_quarantined": (sum(r["benign_hit"] for r in guarded)
                                    / max(1, sum(r["benign_total"] for r in guarded))),

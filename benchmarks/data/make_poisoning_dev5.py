@@ -63,9 +63,13 @@ def cases_for(name: str, rng: random.Random) -> list[dict]:
     return out
 
 
-def main() -> None:
+def make_cases() -> list[dict]:
     rng = random.Random(5)
-    write_cases(OUT, [c for name in CONVERSATIONS for c in cases_for(name, rng)])
+    return [c for name in CONVERSATIONS for c in cases_for(name, rng)]
+
+
+def main() -> None:
+    write_cases(OUT, make_cases())
 
 
 if __name__ == "__main__":

@@ -282,12 +282,11 @@ def test_fifth_development_set_is_reproducible():
         pytest.skip("LoCoMo conversations 26 and 30 are not beside the repository (../shared)")
     path = ROOT / "benchmarks" / "data" / "poisoning_dev5.jsonl"
     cases = [json.loads(line) for line in path.read_text().splitlines()]
-    made = [c for name in make_poisoning_dev5.CONVERSATIONS
-            for c in make_poisoning_dev5.cases_for(name, __import__("random").Random(5))]
+    assert make_poisoning_dev5.make_cases() == cases
     assert {c["kind"] for c in cases} == {"benign"} and not any(c["injected"] for c in cases)
     assert all(c["evidence"] and set(c["evidence"]) <= {b["content"] for b in c["benign"]}
                for c in cases)
-    assert len(made) == len(cases) and {c["user"] for c in cases} == {"caroline", "jon"}
+    assert len(cases) == 40 and {c["user"] for c in cases} == {"caroline", "jon"}
 
 
 TURN = ("Caroline: Thanks, Melanie! This necklace is super special to me - a gift from my "
