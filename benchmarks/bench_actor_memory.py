@@ -19,9 +19,9 @@ order, so a memory row's later episodes can use what its earlier ones left.
 Reported: success rate (Wilson 95% interval), score, the share of the episode's
 sub-goals reached (``env.progress()``: how far a lost episode got), steps,
 invalid-action rate, wall time, and every episode's actions; paired bootstrap 95%
-intervals for memory's gain per actor and for each adapter's gain over the prompted
-actor with the same memory, and for the steps memory saves per episode; the success
-curve over episodes. Writes benchmarks/out/NAME.{json,md,png} (``--name``, default
+intervals for memory's gain per actor, for each adapter's gain over the prompted
+actor (or the ``--versus`` row) with the same memory, and for the steps memory saves
+per episode; the success curve over episodes. Writes benchmarks/out/NAME.{json,md,png} (``--name``, default
 bench_actor_memory); ``--report NAME.json`` writes the tables and the plot again from
 a saved run without playing.
 """
@@ -88,10 +88,11 @@ def table(rows: dict[str, dict[str, Any]], args: argparse.Namespace) -> tuple[st
     gains: dict[str, Any] = {}
     pairs = [(f"{name}: memory", result["variants"]["full"], result["variants"]["none"])
              for name, result in rows.items()]
-    base = rows.get("prompted")
-    pairs += [(f"{name} vs prompted ({v})", result["variants"][v], base["variants"][v])
+    versus = getattr(args, "versus", None) or "prompted"
+    base = rows.get(versus)
+    pairs += [(f"{name} vs {versus} ({v})", result["variants"][v], base["variants"][v])
               for name, result in rows.items() if base is not None
-              and name not in ("prompted", "scripted") for v in VARIANTS]
+              and name not in (versus, "prompted", "scripted") for v in VARIANTS]
     # The shop's WebShop score grades a purchase that is partly right; success is 1 only
     # when everything matches, so the two can tell different stories.
     lines += ["", "| comparison | success gain | paired bootstrap 95% CI | score gain | "
@@ -158,6 +159,9 @@ def main() -> None:
     ap.add_argument("--adapter", action="append", default=[], metavar="NAME=PATH",
                     help="a trained actor adapter to compare (repeatable)")
     ap.add_argument("--no-prompted", action="store_true", help="leave the prompted rows out")
+    ap.add_argument("--versus", metavar="NAME", default="prompted",
+                    help="the row each adapter's gain is measured against, with the same "
+                    "memory (e.g. an SFT adapter's NAME, to see what RL after it adds)")
     ap.add_argument("--no-scripted", action="store_true",
                     help="leave the scripted (rule-based) reference rows out")
     ap.add_argument("--instances", type=int, nargs="+", default=[1, 2, 3],

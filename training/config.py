@@ -179,9 +179,26 @@ class PPOConfig(_Common):
     gamma: float = _f(1.0, "discount over tokens")
     lam: float = _f(0.95, "GAE lambda")
     minibatch_size: int = _f(2, "sequences per gradient step within a rollout batch")
+    instances: list[int] = _f(None, "actor: homes (household, split seen) or shoppers (shop, "
+                              "below 1000) the training episodes are played in, one per step "
+                              "in turn; default 1")
+    memory: Literal["none", "full"] = _f(
+        "none", "actor: play the training episodes without memory (none) or with notes, "
+        "lessons and the task tree (full), as agentmem eval does; with full each step plays "
+        "consecutive episodes of one home or shopper into a fresh memory")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.instances = list(self.instances or [1])
 
     def check(self) -> None:
         super().check()
+        if self.memory not in ("none", "full"):
+            raise ConfigError(f"memory={self.memory!r}: none or full")
+        if self.policy == "actor":
+            from training.demonstrations import check_held_out
+
+            check_held_out(self.env, self.instances)
         if not 0 < self.clip < 1 or not 0 < self.lam <= 1 or not 0 < self.gamma <= 1:
             raise ConfigError("need 0 < clip < 1, 0 < lam <= 1 and 0 < gamma <= 1")
         if self.minibatch_size < 1 or self.batch_size % self.minibatch_size:

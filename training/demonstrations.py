@@ -44,7 +44,7 @@ from envs import make_env
 from envs.base import read_trajectories
 
 __all__ = ["actor_examples", "MEMORY_VARIANTS", "HELD_OUT_SHOPPERS", "RecordingActor", "EXPERTS",
-           "default_expert", "check_options"]
+           "default_expert", "check_options", "check_held_out"]
 
 EXPERTS = ("explorer", "plan")
 """Who demonstrates when no trajectory file is given (see the module docstring)."""
@@ -110,7 +110,9 @@ def check_options(*, memory: Sequence[str], expert: str | None, moves: float,
         raise ConfigError(f"takes={takes}: each take turn appears at least once")
 
 
-def _check_held_out(env_name: str, instances: Sequence[int], split: str) -> None:
+def check_held_out(env_name: str, instances: Sequence[int], split: str = "seen") -> None:
+    """Refuse to train on what evaluation holds out: the household's unseen homes, and
+    shoppers numbered from :data:`HELD_OUT_SHOPPERS` up."""
     if env_name == "household" and split != "seen":
         raise ConfigError("the household's unseen homes are held out for evaluation; train on "
                           "split 'seen'")
@@ -177,7 +179,7 @@ def actor_examples(env_name: str = "household", *, instances: Sequence[int] = (1
     expert = expert or default_expert(env_name)
     explorer = make_actor("scripted", env_name)
     plan = _episodes(env_name, instances, episodes, seed, trajectories)
-    _check_held_out(env_name, sorted({i for i, _, _ in plan}), split)
+    check_held_out(env_name, sorted({i for i, _, _ in plan}), split)
     by_instance: dict[int, list[tuple[int, list[str] | None]]] = {}
     for instance, ep_seed, actions in plan:
         by_instance.setdefault(instance, []).append((ep_seed, actions))

@@ -21,9 +21,16 @@ For the actor, each turn of an episode is one sample (prompt: what the actor saw
 completion: its action), rewarded with the episode's outcome discounted from the
 end (with ``--actor-reward shaped`` the outcome plus ``progress_weight`` x the share
 of sub-goals reached), minus ``invalid_penalty`` for an invalid action (turn-level rewards;
-observations are prompt tokens, so they never enter the loss). The episode is played
-by GRPO's loop, :func:`training.rollout.play_actor_episode`, with each turn prompted
-on its own (:class:`training.rollout.TurnPrompts`), as at inference.
+observations are prompt tokens, so they never enter the loss). The episodes are played
+by the runtime's own loop through :func:`training.rollout.play_actor_episode`, with
+each turn prompted on its own (:class:`training.rollout.TurnPrompts`), as at
+inference. Each step plays consecutive episodes of one home or shopper
+(``--instances``, in turn, the first with seed 0); with ``--memory full`` they share a
+fresh memory (notes, lessons, task tree), so the actor is trained on the prompts
+memory gives it at inference, e.g. from a warm start trained with memory:
+
+    python -m training.ppo --policy actor --env shop --init-adapter shop-actor \
+        --memory full --instances 1 2 3 --actor-reward shaped --steps 20
 
 Like GRPO, the reward of the answer and manager policies is called once on a probe
 completion before torch and the model load (:func:`training.rewards.preflight_reward`).
@@ -31,6 +38,7 @@ completion before torch and the model load (:func:`training.rewards.preflight_re
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import sys
@@ -240,6 +248,19 @@ def sample_tokens(model: Any, prompt_ids: list[int], max_new: int, temperature: 
 
 
 # -- rollouts ---------------------------------------------------------------------------------
+def _episode_memory(config: PPOConfig) -> tuple[Any, Any]:
+    """The actor's memory for one step's episodes (``--memory full``: a fresh store, as
+    ``agentmem eval`` gives each home or shopper) and its store to close; (None, None)
+    without memory. Lessons are written without a model, as in the supervised data."""
+    if config.memory == "none":
+        return None, None
+    from agentmem.memory import Memory
+    from training.eval.episodes import EnvMemory
+
+    store = Memory(home=":memory:", embedder="minilm")
+    return EnvMemory(store), store
+
+
 def rollout_batches(config: PPOConfig, llm: Any, model: Any, tokenizer: Any,
                     rows: list[dict[str, Any]], reward: Reward | None
                     ) -> Callable[[int], list[Sample]]:
@@ -270,29 +291,38 @@ def rollout_batches(config: PPOConfig, llm: Any, model: Any, tokenizer: Any,
 
         return batch
 
-    make = make_env(config.env, instance=1, max_steps=config.max_episode_steps)
-
     def episodes(step: int) -> list[Sample]:
+        # One home or shopper per step, in turn; its episodes are consecutive, as at
+        # inference (with memory, each sees what the earlier ones left). The first
+        # is seed 0, where a shop's shopper still states their size and colour.
+        instance = config.instances[step % len(config.instances)]
+        env = make_env(config.env, instance=instance, max_steps=config.max_episode_steps)()
+        memory, store = _episode_memory(config)
         out: list[Sample] = []
-        env = make()
-        seed = config.seed * 100_000 + step
-        while len(out) < config.batch_size:
-            model.eval()
-            ep = play_actor_episode(llm, env, seed, TurnPrompts(tokenizer),
-                                    max_new_tokens=config.max_completion_tokens,
-                                    temperature=config.temperature)
-            # Turn-level outcome rewards: the episode's outcome discounted from the end,
-            # minus the penalty on the turns whose action was invalid.
-            n = len(ep.turns)
-            outcome = episode_return(ep.total_reward, ep.progress, 0, shaping=config.shaping,
-                                     penalty=0.0, env=env.name)
-            for t, turn in enumerate(ep.turns):
-                s = score(turn.prompt_ids, turn.reply_ids)
-                s.reward = outcome * config.gamma ** (n - 1 - t) - (
-                    config.invalid_penalty if turn.invalid else 0.0)
-                out.append(s)
-            seed += 7919
-        return out[: max(config.batch_size, len(out))]
+        try:
+            for n_ep in itertools.count():
+                if len(out) >= config.batch_size:
+                    break
+                seed = 0 if n_ep == 0 else config.seed * 100_000 + step * 100 + n_ep
+                model.eval()
+                ep = play_actor_episode(llm, env, seed, TurnPrompts(tokenizer),
+                                        max_new_tokens=config.max_completion_tokens,
+                                        temperature=config.temperature, memory=memory,
+                                        episode=n_ep)
+                # Turn-level outcome rewards: the episode's outcome discounted from the
+                # end, minus the penalty on the turns whose action was invalid.
+                n = len(ep.turns)
+                outcome = episode_return(ep.total_reward, ep.progress, 0,
+                                         shaping=config.shaping, penalty=0.0, env=env.name)
+                for t, turn in enumerate(ep.turns):
+                    s = score(turn.prompt_ids, turn.reply_ids)
+                    s.reward = outcome * config.gamma ** (n - 1 - t) - (
+                        config.invalid_penalty if turn.invalid else 0.0)
+                    out.append(s)
+        finally:
+            if store is not None:
+                store.close()
+        return out
 
     return episodes
 

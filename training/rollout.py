@@ -4,9 +4,12 @@ Both trainers sample through the runtime's own constrained decoding
 (:meth:`agentmem.llm.local.LocalLLM.generate_ids`), so a trained policy sees at
 training time exactly the output space it has at inference.
 
-The actor's episode loop (:func:`play_actor_episode`) is written once. What differs
-between the trainers is only what the actor is conditioned on at each turn, which
-a *context* decides:
+The actor's episodes are played by the runtime's own loop
+(:func:`training.eval.episodes.run_episode`, which ``agentmem eval`` and the demos
+use) with a :class:`SamplingActor` that records each reply's tokens
+(:func:`play_actor_episode`), so a training episode is an inference episode, with
+memory when one is given. What differs between the trainers is only what the actor
+is conditioned on at each turn, which a *context* decides:
 
 * :class:`TurnPrompts` (PPO, and inference): each turn's own prompt, rendered by
   :class:`policies.PromptedActor`; every turn is a separate sample.
@@ -22,12 +25,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, Sequence
 
 from agentmem.errors import ConfigError, InvalidContentError
+from agentmem.llm.base import Usage
+from agentmem.protocols import Action
 
 __all__ = ["parse_action", "complete", "TurnJoiner", "ActorTurn", "ActorEpisode",
-           "EpisodeContext", "TurnPrompts", "ChatSequence", "play_actor_episode"]
+           "EpisodeContext", "TurnPrompts", "ChatSequence", "SamplingActor", "play_actor_episode"]
 
 
 def parse_action(text: str) -> str:
@@ -197,41 +202,91 @@ class ChatSequence:
         return self.prompt_ids, self.completion_ids, self.mask
 
 
-def play_actor_episode(llm: Any, env: Any, seed: int, context: EpisodeContext, *,
-                       max_new_tokens: int, temperature: float) -> ActorEpisode:
-    """Play one episode of ``env`` (reset with ``seed``) with the actor on ``llm``.
+class _ContextFull(Exception):
+    """Raised out of the episode loop when the actor's context has no room for a reply."""
 
-    Every prompt is rendered by :class:`policies.PromptedActor` (the task, the
-    observation, the admissible actions) and every reply is constrained to the
-    admissible actions; ``context`` decides what each turn is conditioned on.
+
+class SamplingActor:
+    """An actor for the runtime's episode loop (:func:`training.eval.episodes.run_episode`)
+    that samples each reply through an :class:`EpisodeContext` and records its tokens.
+
+    The prompt is what :class:`policies.PromptedActor` sends at inference (the task,
+    with memory its task tree, lessons and notes, the observation, the admissible
+    actions); the reply is constrained to the admissible actions. The action is passed
+    to the environment as parsed, not mended into the closest admissible one, so an
+    invalid reply stays invalid and can be penalised.
     """
-    from policies import PromptedActor
-    from policies.actor import action_schema, untried_first
 
-    actor = PromptedActor(None)  # renders prompts; the model is ``llm``
-    obs = env.reset(seed)
-    info = env.info()
-    episode = ActorEpisode()
-    # Listed as the runtime's episode loop lists them: what was not tried yet first.
-    admissible = untried_first(info["admissible"], [])
-    context.open(actor.messages(obs, admissible, f"Task: {env.task}"))
-    done = False
-    while not done:
-        generated = context.generate(llm, action_schema(admissible), max_new_tokens,
-                                     temperature)
+    def __init__(self, llm: Any, context: EpisodeContext, *, max_new_tokens: int,
+                 temperature: float):
+        from policies import PromptedActor
+
+        self.llm, self.context = llm, context
+        self.max_new_tokens, self.temperature = max_new_tokens, temperature
+        self.render = PromptedActor(None)  # renders prompts; the model is ``llm``
+        self.turns: list[ActorTurn] = []
+        self._unsent: tuple[list[int], str] | None = None  # the last reply, not yet in context
+
+    def act(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
+            lessons: Sequence[Any] = (), *, taken: Sequence[str] = ()) -> Action:
+        from envs.base import INVALID_ACTION
+        from policies.actor import action_schema
+
+        messages, actions = self.render.prompt(observation, admissible, task_prompt, lessons,
+                                               taken=taken)
+        if self._unsent is None:
+            self.context.open(messages)
+        else:
+            # ``observation`` is what the previous action produced.
+            self.turns[-1].invalid = observation == INVALID_ACTION
+            self.context.reply(*self._unsent, messages)
+            self._unsent = None
+        generated = self.context.generate(self.llm, action_schema(actions),
+                                          self.max_new_tokens, self.temperature)
         if generated is None:
-            break
+            raise _ContextFull
         prompt_ids, reply_ids = generated
-        text = context.tokenizer.decode(reply_ids, skip_special_tokens=True)
+        text = self.context.tokenizer.decode(reply_ids, skip_special_tokens=True)
         action = parse_action(text)
-        obs, _, done, info = env.step(action)
-        episode.turns.append(ActorTurn(prompt_ids, reply_ids, action, bool(info.get("invalid"))))
-        taken = [t.action for t in episode.turns]
-        admissible = untried_first(info["admissible"], taken)
-        context.reply(reply_ids, text, None if done else
-                      actor.messages(obs, admissible, f"Task: {env.task}", taken=taken))
-    episode.total_reward = float(env.total_reward)
-    episode.success = bool(getattr(env, "won", env.total_reward >= 1.0))
-    episode.steps = env.steps
-    episode.progress = float(env.progress())
-    return episode
+        self.turns.append(ActorTurn(prompt_ids, reply_ids, action, False))
+        self._unsent = (reply_ids, text)
+        return Action(action=action, usage=Usage(calls=1), raw=text)
+
+    def close(self, last_observation: str) -> None:
+        """The episode is over: the last reply joins the context."""
+        from envs.base import INVALID_ACTION
+
+        if self._unsent is not None:
+            self.turns[-1].invalid = last_observation == INVALID_ACTION
+            self.context.reply(*self._unsent, None)
+            self._unsent = None
+
+
+def play_actor_episode(llm: Any, env: Any, seed: int, context: EpisodeContext, *,
+                       max_new_tokens: int, temperature: float, memory: Any = None,
+                       episode: int = 0) -> ActorEpisode:
+    """Play one episode of ``env`` (reset with ``seed``) with the actor on ``llm``,
+    through the runtime's own episode loop (:func:`training.eval.episodes.run_episode`),
+    so a training episode is an inference episode with sampled replies.
+
+    Every prompt is rendered by :class:`policies.PromptedActor` and every reply is
+    constrained to the admissible actions; ``context`` decides what each turn is
+    conditioned on. With ``memory`` (a :class:`training.eval.episodes.EnvMemory`) the
+    actor gets what memory hands it at inference, and the episode is written to it
+    (``episode`` numbers it in a series). When the context fills, the episode ends
+    there (and is not written to memory).
+    """
+    from training.eval.episodes import run_episode
+
+    actor = SamplingActor(llm, context, max_new_tokens=max_new_tokens, temperature=temperature)
+    try:
+        result = run_episode(env, actor, seed=seed, episode=episode, memory=memory)
+        actor.close(result.trajectory[-1][1] if result.trajectory else "")
+    except _ContextFull:
+        pass
+    out = ActorEpisode(turns=actor.turns)
+    out.total_reward = float(env.total_reward)
+    out.success = bool(getattr(env, "won", env.total_reward >= 1.0))
+    out.steps = env.steps
+    out.progress = float(env.progress())
+    return out

@@ -65,6 +65,10 @@ def test_actor_memory_table_and_plot(tmp_path):
     assert gains["sft: memory, steps saved"]["gain"] == pytest.approx(4.0)
     assert "| sft | +4.00 |" in text
     assert gains["sft: memory, score"]["gain"] == pytest.approx(2 / 6 * 0.5)  # 2 more full
+    rows["rl"] = {"variants": {"none": variant(4), "full": variant(6)}}
+    _, gains = bench_actor_memory.table(rows, argparse.Namespace(**vars(args), versus="sft"))
+    assert gains["rl vs sft (full)"]["gain"] == pytest.approx(1 / 6)  # what RL after SFT adds
+    assert "sft vs sft (full)" not in gains and "rl vs prompted (full)" not in gains
     bench_actor_memory.plot(rows, tmp_path / "actor_memory.png", "household")
     assert _png(tmp_path / "actor_memory.png")
     bench_actor_memory.plot(rows, tmp_path / "shop.png", "shop")  # the shop plots its score

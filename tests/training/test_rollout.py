@@ -218,3 +218,63 @@ def test_rollouts_list_untried_actions_first_as_the_runtime_loop_does():
                             max_new_tokens=40, temperature=1.0)
     actions = [t.action for t in ep.turns]
     assert len(actions) == 8 and len(set(actions)) == 8, actions
+
+
+def test_rollouts_with_memory_see_what_earlier_episodes_left_as_at_inference():
+    # The rollout is the runtime's own loop: with memory, the second episode's prompt
+    # holds the first one's notes and lesson, and both are written to the store.
+    from agentmem.memory import Memory
+    from training.eval.episodes import EnvMemory
+
+    tok = CharTokenizer()
+    llm = ScriptedActorLLM(tok, [None, "not json", None, None])
+    env = household(max_steps=4)
+    memory = EnvMemory(Memory(home=":memory:", embedder="hash"))
+    first = play_actor_episode(llm, env, 0, TurnPrompts(tok), max_new_tokens=60,
+                               temperature=1.0, memory=memory)
+    asked = len(llm.calls)
+    play_actor_episode(llm, env, 1, TurnPrompts(tok), max_new_tokens=60, temperature=1.0,
+                       memory=memory, episode=1)
+    assert [t.invalid for t in first.turns] == [False, True, False, False]
+    assert first.invalid == 1 and first.steps == 4
+    before = llm.calls[0]["messages"][-1]["content"]
+    after = llm.calls[asked]["messages"][-1]["content"]
+    assert "Lessons from earlier episodes:\n(none)" in before
+    assert "This failed for" in after and "was in cabinet 1" in after
+    kept = [r.content for r in memory.memory.list(agent_id="actor", limit=100)]
+    assert any(c.startswith("This failed for") for c in kept)
+
+
+def test_ppo_with_memory_trains_on_the_prompts_memory_gives(monkeypatch):
+    import training.model
+    from training.config import PPOConfig
+    from training.ppo import rollout_batches
+
+    monkeypatch.setattr(training.model, "completion_logprobs",
+                        lambda model, p, c, t: [0.0] * len(c))
+
+    class Model:
+        def eval(self):
+            return self
+
+    tok = CharTokenizer()
+    llm = ScriptedActorLLM(tok)
+    config = PPOConfig(policy="actor", env="household", batch_size=6, minibatch_size=2,
+                       max_episode_steps=3, memory="full", instances=[2, 3])
+    samples = rollout_batches(config, llm, Model(), tok, [], None)(1)
+    prompts = [tok.decode(s.prompt_ids) for s in samples]
+    assert len(samples) == 6  # two 3-step episodes of home 3 (step 1 of instances 2, 3)
+    lessons = "Lessons from earlier episodes:\n(none)"
+    assert lessons in prompts[0] and lessons not in prompts[3]  # episode 2 sees episode 1's
+    assert all("[>] active" in p for p in prompts)  # the task tree, in every turn
+
+
+def test_ppo_refuses_to_train_the_actor_where_evaluation_is_held_out():
+    from agentmem.errors import ConfigError
+    from training.config import PPOConfig
+
+    assert PPOConfig(policy="actor").instances == [1]
+    with pytest.raises(ConfigError, match="held out"):
+        PPOConfig(policy="actor", env="shop", instances=[3, 1000]).check()
+    with pytest.raises(ConfigError, match="none or full"):
+        PPOConfig(policy="actor", memory="some").check()
