@@ -180,6 +180,21 @@ def test_a_run_is_reproduced_from_its_config_file(tmp_path):
         parse_args(SFTConfig, ["--config", str(tmp_path / "takes.yaml")])
 
 
+def test_the_shop_ppo_run_is_reproduced_from_its_config_file():
+    from pathlib import Path
+
+    from training.config import PPOConfig
+
+    shipped = Path(__file__).resolve().parents[2] / "training" / "configs" / \
+        "ppo_shop_actor_memory.yaml"
+    config = parse_args(PPOConfig, ["--config", str(shipped)])
+    assert (config.policy, config.env, config.memory, config.actor_reward) == (
+        "actor", "shop", "full", "shaped")
+    assert config.instances == list(range(1, 19)) and config.steps == 10
+    assert Path(config.init_adapter).name == "shop-actor"  # the shipped warm start, resolved
+    assert f"--config training/configs/{shipped.name}" in shipped.read_text()
+
+
 @pytest.mark.parametrize("name, config_file", [
     ("household-actor", "sft_household_actor_memory.yaml"),
     ("shop-actor", "sft_shop_actor_memory.yaml")])
