@@ -152,10 +152,9 @@ def test_turn_prompts_let_a_full_context_raise():
                            temperature=1.0)
 
 
-def test_ppo_plays_actor_episodes_with_its_configured_token_budget(monkeypatch):
-    """PPO once hard-coded 48 new tokens for the actor; it now passes its config's."""
+def ppo_actor_batch(monkeypatch, llm, config, step: int = 0) -> list:
+    """PPO's rollout batch for ``step`` with a scripted model; log-probs are zeros."""
     import training.model
-    from training.config import PPOConfig
     from training.ppo import rollout_batches
 
     monkeypatch.setattr(training.model, "completion_logprobs",
@@ -165,11 +164,17 @@ def test_ppo_plays_actor_episodes_with_its_configured_token_budget(monkeypatch):
         def eval(self):
             return self
 
-    tok = CharTokenizer()
-    llm = ScriptedActorLLM(tok, [None, "not json"] * 10)
+    return rollout_batches(config, llm, Model(), llm.tokenizer, [], None)(step)
+
+
+def test_ppo_plays_actor_episodes_with_its_configured_token_budget(monkeypatch):
+    """PPO once hard-coded 48 new tokens for the actor; it now passes its config's."""
+    from training.config import PPOConfig
+
+    llm = ScriptedActorLLM(CharTokenizer(), [None, "not json"] * 10)
     config = PPOConfig(policy="actor", env="household", max_completion_tokens=21, batch_size=4,
                        max_episode_steps=2, gamma=0.5, invalid_penalty=0.25)
-    samples = rollout_batches(config, llm, Model(), tok, [], None)(0)
+    samples = ppo_actor_batch(monkeypatch, llm, config)
     assert len(samples) >= 4 and {c["max_tokens"] for c in llm.calls} == {21}
     # Two-turn episodes: the second turn (invalid) gets the outcome, the first half of it.
     first, second = samples[0], samples[1]
@@ -246,22 +251,12 @@ def test_rollouts_with_memory_see_what_earlier_episodes_left_as_at_inference():
 
 
 def test_ppo_with_memory_trains_on_the_prompts_memory_gives(monkeypatch):
-    import training.model
     from training.config import PPOConfig
-    from training.ppo import rollout_batches
-
-    monkeypatch.setattr(training.model, "completion_logprobs",
-                        lambda model, p, c, t: [0.0] * len(c))
-
-    class Model:
-        def eval(self):
-            return self
 
     tok = CharTokenizer()
-    llm = ScriptedActorLLM(tok)
     config = PPOConfig(policy="actor", env="household", batch_size=6, minibatch_size=2,
                        max_episode_steps=3, memory="full", instances=[2, 3])
-    samples = rollout_batches(config, llm, Model(), tok, [], None)(1)
+    samples = ppo_actor_batch(monkeypatch, ScriptedActorLLM(tok), config, step=1)
     prompts = [tok.decode(s.prompt_ids) for s in samples]
     assert len(samples) == 6  # two 3-step episodes of home 3 (step 1 of instances 2, 3)
     lessons = "Lessons from earlier episodes:\n(none)"
