@@ -38,6 +38,7 @@ import random
 from pathlib import Path
 from typing import Any, Sequence
 
+from agentmem.embeddings import make_embedder
 from agentmem.errors import ConfigError
 from agentmem.memory import Memory
 from envs import make_env
@@ -184,6 +185,8 @@ def actor_examples(env_name: str = "household", *, instances: Sequence[int] = (1
     for instance, ep_seed, actions in plan:
         by_instance.setdefault(instance, []).append((ep_seed, actions))
     rows: list[dict[str, Any]] = []
+    # One embedder for every fresh memory below (a name would load the model each time).
+    embedder = make_embedder(embedder) if "full" in memory else None
     for variant in memory:
         for instance, eps in by_instance.items():
             env = make_env(env_name, instance=instance, split=split, max_steps=max_steps)()

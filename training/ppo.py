@@ -248,16 +248,17 @@ def sample_tokens(model: Any, prompt_ids: list[int], max_new: int, temperature: 
 
 
 # -- rollouts ---------------------------------------------------------------------------------
-def _episode_memory(config: PPOConfig) -> tuple[Any, Any]:
+def _episode_memory(embedder: Any) -> tuple[Any, Any]:
     """The actor's memory for one step's episodes (``--memory full``: a fresh store, as
     ``agentmem eval`` gives each home or shopper) and its store to close; (None, None)
-    without memory. Lessons are written without a model, as in the supervised data."""
-    if config.memory == "none":
+    without memory (no ``embedder``). Lessons are written without a model, as in the
+    supervised data."""
+    if embedder is None:
         return None, None
     from agentmem.memory import Memory
     from training.eval.episodes import EnvMemory
 
-    store = Memory(home=":memory:", embedder="minilm")
+    store = Memory(home=":memory:", embedder=embedder)
     return EnvMemory(store), store
 
 
@@ -291,13 +292,20 @@ def rollout_batches(config: PPOConfig, llm: Any, model: Any, tokenizer: Any,
 
         return batch
 
+    # One embedder for every step's fresh memory (a name would load the model each step).
+    embedder = None
+    if config.memory == "full":
+        from agentmem.embeddings import make_embedder
+
+        embedder = make_embedder("minilm")
+
     def episodes(step: int) -> list[Sample]:
         # One home or shopper per step, in turn; its episodes are consecutive, as at
         # inference (with memory, each sees what the earlier ones left). The first
         # is seed 0, where a shop's shopper still states their size and colour.
         instance = config.instances[step % len(config.instances)]
         env = make_env(config.env, instance=instance, max_steps=config.max_episode_steps)()
-        memory, store = _episode_memory(config)
+        memory, store = _episode_memory(embedder)
         out: list[Sample] = []
         try:
             for n_ep in itertools.count():

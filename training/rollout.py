@@ -30,6 +30,7 @@ from typing import Any, Protocol, Sequence
 from agentmem.errors import ConfigError, InvalidContentError
 from agentmem.llm.base import Usage
 from agentmem.protocols import Action
+from envs.base import INVALID_ACTION
 
 __all__ = ["parse_action", "complete", "TurnJoiner", "ActorTurn", "ActorEpisode",
            "EpisodeContext", "TurnPrompts", "ChatSequence", "SamplingActor", "play_actor_episode"]
@@ -229,7 +230,6 @@ class SamplingActor:
 
     def act(self, observation: str, admissible: Sequence[str], task_prompt: str = "",
             lessons: Sequence[Any] = (), *, taken: Sequence[str] = ()) -> Action:
-        from envs.base import INVALID_ACTION
         from policies.actor import action_schema
 
         messages, actions = self.render.prompt(observation, admissible, task_prompt, lessons,
@@ -254,8 +254,6 @@ class SamplingActor:
 
     def close(self, last_observation: str) -> None:
         """The episode is over: the last reply joins the context."""
-        from envs.base import INVALID_ACTION
-
         if self._unsent is not None:
             self.turns[-1].invalid = last_observation == INVALID_ACTION
             self.context.reply(*self._unsent, None)

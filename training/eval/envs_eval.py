@@ -12,6 +12,7 @@ from __future__ import annotations
 import statistics
 from typing import Any, Callable, Sequence
 
+from agentmem.embeddings import make_embedder
 from agentmem.errors import InvalidArgumentError
 from agentmem.memory import Memory
 from envs import make_env  # re-exported: the factory lives with the environments
@@ -66,6 +67,8 @@ def run_env_eval(env_name: str, *, variants: Sequence[str] = VARIANTS, actor: st
     if bad:
         raise InvalidArgumentError(f"unknown variants {bad}; choose from {VARIANTS}")
     actor_factory = make_actor(actor, env_name, llm, adapter)
+    # One embedder for every fresh memory below (a name would load the model each time).
+    embedder = make_embedder(embedder) if any(v != "none" for v in variants) else None
     out: dict[str, Any] = {"env": env_name, "actor": actor, "adapter": adapter,
                            "episodes": episodes,
                            "instances": list(instances), "variants": {}}
