@@ -118,7 +118,7 @@ def _ask(m: Any, guard: Any, case: dict[str, Any], ids: dict[str, str], flagged:
             "benign_total": len(benign), "search_s": search_s}
 
 
-def _same_memories(cases: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+def same_memories(cases: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """Consecutive cases that hold the same memories, grouped."""
     groups: list[list[dict[str, Any]]] = []
     for case in cases:
@@ -239,7 +239,7 @@ def main() -> None:
     embedder = make_embedder(args.embedder)
     rows = []
     for name in args.sets:
-        for group in tqdm(_same_memories(load(name)), desc=name):
+        for group in tqdm(same_memories(load(name)), desc=name):
             for guarded in (False, True):
                 rows += [{"set": name, "id": case["id"], "style": case["style"],
                           "kind": case["kind"], "guard": guarded, **result}

@@ -551,7 +551,7 @@ def test_the_guard_benchmark_writes_shared_memories_once_and_reports_the_evidenc
              for i, (q, e) in enumerate([("Where does Ana live?", "Ana lives in Porto."),
                                          ("What does Ana play?", "Ana plays the cello.")])]
     other = {**cases[0], "id": "c2", "benign": memories[:1]}
-    groups = bench._same_memories([*cases, other])
+    groups = bench.same_memories([*cases, other])
     assert [[c["id"] for c in g] for g in groups] == [["c0", "c1"], ["c2"]]
     for guarded in (False, True):
         rows = bench.run_cases(groups[0], guarded, HashEmbedder())
