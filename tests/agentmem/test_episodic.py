@@ -399,3 +399,53 @@ def test_neighbours_can_be_asked_for_on_each_side(mem):
         recall(mem, "beagle", neighbours=(1, 2, 3), user_id="ana")
     assert recall(mem, "beagle Biscuit", k=1, neighbours=[0, 1], profile=False,
                   user_id="ana") == hits  # a list as from JSON
+
+
+def _two_speakers(mem) -> None:
+    said = [("Jon", "Gina and I both watch the same films."),
+            ("Gina", "Jon and I both cook on Sundays."),
+            ("Jon", "Gina and I both run a business."), ("Gina", "Jon and I both love dance."),
+            ("Jon", "Dancing helps me destress."), ("Gina", "Yoga helps me destress."),
+            ("Jon", "I have a new studio."), ("Gina", "My store opened.")]
+    turns = [Turn(speaker=who, text=text, time=WHEN, turn_id=f"D1:{i}")
+             for i, (who, text) in enumerate(said)]
+    ingest_sessions(mem, [Session(1, WHEN, turns)], manager=None, user_id="u")
+
+
+def test_a_question_about_two_people_finds_each_ones_own_answer(mem):
+    """The joint search ranks the turns that name both first; each person's answer is in
+    a turn of their own, found by the search for that person alone."""
+    _two_speakers(mem)
+    question = "How do Jon and Gina both like to destress?"
+    shown = [h.content for h in recall(mem, question, k=2, neighbours=0, profile=False,
+                                       max_tokens=40, per_person=True, user_id="u")]
+    assert {"Jon: Dancing helps me destress.", "Gina: Yoga helps me destress."} <= set(shown)
+    joint = [h.content for h in recall(mem, question, k=2, neighbours=0, profile=False,
+                                       max_tokens=40, user_id="u")]  # the default: off
+    assert "Gina: Yoga helps me destress." not in joint
+
+
+def test_per_person_searches_each_named_speaker_alone_and_only_then(mem):
+    _two_speakers(mem)
+    searched = []
+
+    class Spy:
+        def __getattr__(self, name):
+            return getattr(mem, name)
+
+        def search(self, query, **options):
+            searched.append(query)
+            return mem.search(query, **options)
+
+    recall(Spy(), "How does Jon destress?", per_person=True, user_id="u")
+    assert searched == ["How does Jon destress?"]
+    recall(Spy(), "Did Gina and Jon both cook?", per_person=True, user_id="u")
+    assert searched[1:] == ["Did Gina and Jon both cook?", "Did Gina cook?", "Did Jon cook?"]
+    recall(Spy(), "What do Jon & Gina have in common?", per_person=True, user_id="u")
+    assert searched[4:] == ["What do Jon & Gina have in common?", "What do Gina have in common?",
+                            "What do Jon have in common?"]
+    recall(Spy(), "What are Jon's and Gina's hobbies?", per_person=True, user_id="u")
+    assert searched[7:] == ["What are Jon's and Gina's hobbies?", "What are Gina's hobbies?",
+                            "What are Jon's hobbies?"]
+    recall(Spy(), "Did Gina and Jon both cook?", user_id="u")  # off by default: one search
+    assert searched[10:] == ["Did Gina and Jon both cook?"]

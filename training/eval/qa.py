@@ -41,7 +41,7 @@ from agentmem.errors import InvalidArgumentError
 from agentmem.llm.base import Usage
 from agentmem.memory import Memory
 from agentmem.progress import track
-from agentmem.recall import DEDUPE, NEIGHBOURS, context_tokens, recall
+from agentmem.recall import DEDUPE, NEIGHBOURS, PER_PERSON, context_tokens, recall
 from agentmem.records import Kind, MemoryRecord, Provenance, Scope, SourceType
 from envs.memqa import CATEGORIES, load_locomo
 from envs.scoring import bleu1, exact_match, token_f1
@@ -56,10 +56,11 @@ SYSTEMS = ("none", "full", "rag", "agentmem", "oracle")
 #: Parts of the agentmem system measured alone (run only when asked for): turns only,
 #: turns without their neighbours in the context, without neighbours (the same store),
 #: without showing the core profile, a fact given back once its turn is shown (dedupe),
-#: without index expansion, the generative (model-written) manager.
+#: without index expansion, the generative (model-written) manager, a question naming
+#: several people also searched for each alone (``per_person``).
 ABLATIONS = ("agentmem-episodic", "agentmem-episodic-no-neighbours", "agentmem-no-neighbours",
              "agentmem-no-profile", "agentmem-dedupe", "agentmem-no-expansion",
-             "agentmem-generative")
+             "agentmem-generative", "agentmem-per-person")
 #: RAG given the agentmem system's context budget: raw turns, best first, up to 500 tokens.
 BASELINES = ("rag-500",)
 #: The agentmem system's context budget per question (the Agent's default).
@@ -86,7 +87,7 @@ def rag_at_budget(memory: Memory, query: str) -> list[Any]:
     """What ``rag-500`` shows: the best hits of ``memory`` (raw turns) that fit
     :data:`CONTEXT_TOKENS`, nothing around them, no profile."""
     return recall(memory, query, k=40, max_tokens=CONTEXT_TOKENS, neighbours=0,
-                  profile=False, user_id="qa")
+                  profile=False, per_person=False, user_id="qa")
 
 
 class _NoMemory(System):
@@ -167,10 +168,11 @@ class _AgentMem(_Searched):
 
     def __init__(self, answerer: Any, k: int, manager: Any, limit: int | None,
                  neighbours: int | tuple[int, int] = NEIGHBOURS, profile: bool = True,
-                 expand: bool = True, dedupe: bool = DEDUPE):
+                 expand: bool = True, dedupe: bool = DEDUPE, per_person: bool = PER_PERSON):
         super().__init__(answerer, k)
         self.manager, self.limit, self.neighbours = manager, limit, neighbours
         self.profile, self.expand, self.dedupe = profile, expand, dedupe
+        self.per_person = per_person
 
     @property
     def ingest_key(self) -> Any:
@@ -211,7 +213,7 @@ class _AgentMem(_Searched):
         return [h.record for h in recall(self.memory, question.question,
                                          max_tokens=CONTEXT_TOKENS, neighbours=self.neighbours,
                                          profile=self.profile, dedupe=self.dedupe,
-                                         user_id="qa")]
+                                         per_person=self.per_person, user_id="qa")]
 
 
 def _ablation(name: str, answerer: Any, k: int, model: Any, manager: Any,
@@ -226,6 +228,8 @@ def _ablation(name: str, answerer: Any, k: int, model: Any, manager: Any,
         "agentmem-no-neighbours": lambda: _AgentMem(answerer, k, manager, limit, neighbours=0),
         "agentmem-no-profile": lambda: _AgentMem(answerer, k, manager, limit, profile=False),
         "agentmem-dedupe": lambda: _AgentMem(answerer, k, manager, limit, dedupe=True),
+        "agentmem-per-person": lambda: _AgentMem(answerer, k, manager, limit,
+                                                 per_person=True),
         "agentmem-no-expansion": lambda: _AgentMem(answerer, k, manager, limit, expand=False),
         "agentmem-generative": lambda: _AgentMem(
             answerer, k, memory_manager(model, mode="generative"), limit),
