@@ -24,8 +24,8 @@ first. With ``per_person``, a query that names two or more of the people speakin
 do Jon and Gina both destress?") is also searched for each of them alone, and the hits
 are taken from the searches in turn (the joint one first), since each person's answer
 often sits in a turn of their own; it found more evidence on the training and
-validation conversations but not on the held-out ones, so it is off by default. The :class:`~agentmem.Agent` and
-the evaluation harness both read through here.
+validation conversations but not on the held-out ones, so it is off by default. The
+:class:`~agentmem.Agent` and the evaluation harness both read through here.
 """
 
 from __future__ import annotations
@@ -110,8 +110,10 @@ def recall(memory: Memory, query: str, *, k: int = DIRECT_HITS, max_tokens: int 
                              ("neighbours", before, 0), ("neighbours", after, 0),
                              ("profile_tokens", profile_tokens, 0)):
         integer_arg(name, value, low)
-    hits = (_search(memory, query, max(k, _CANDIDATES), options) if per_person
-            else memory.search(query, k=max(k, _CANDIDATES), expand_links=True, **options))
+    n = max(k, _CANDIDATES)
+    hits = memory.search(query, k=n, expand_links=True, **options)
+    if per_person:
+        hits = _per_person(memory, query, hits, n, options)
     direct = [h for h in hits if h.via is None and h.record.kind != Kind.PROFILE]  # pass 1's
     if retention is not None:
         direct = retention.weigh(direct)
@@ -216,11 +218,12 @@ def _cut(profile: MemoryRecord, max_tokens: int, count: Callable[[str], int]
         update={"content": "\n".join(lines)})
 
 
-def _search(memory: Memory, query: str, n: int, options: dict[str, Any]) -> list[SearchHit]:
-    """The best ``n`` hits for ``query`` with what they link to; for a query naming
-    several speakers of the hits, taken in turn from the search for all of them and a
-    search per speaker (the others' names, "and" and "both" left out)."""
-    hits = memory.search(query, k=n, expand_links=True, **options)
+def _per_person(memory: Memory, query: str, hits: list[SearchHit], n: int,
+                options: dict[str, Any]) -> list[SearchHit]:
+    """``hits`` (the best ``n`` for ``query``, with what they link to) as they are,
+    unless the query names several of their speakers: then the best ``n`` taken in turn
+    from them and from a search per speaker (the others' names, "and" and "both" left
+    out), with what those link to."""
     named = _named(query, {h.record.metadata.get("speaker") for h in hits
                            if h.record.kind == Kind.TURN})
     if len(named) < 2:
@@ -256,9 +259,9 @@ def _named(query: str, speakers: set[Any]) -> list[str]:
     found = []
     for speaker in sorted((s for s in speakers if isinstance(s, str) and s.strip()),
                           key=len, reverse=True):
-        if re.search(_name(speaker), query):
+        query, times = re.subn(_name(speaker), " ", query)
+        if times:
             found.append(speaker)
-            query = re.sub(_name(speaker), " ", query)
     return sorted(found)
 
 
