@@ -1,7 +1,7 @@
 """The consensus guard at retrieval level, on the frozen held-out set and the dev set.
 
-    python benchmarks/bench_guard_heldout.py                 # all six sets, MiniLM, ~2 min
-    python benchmarks/bench_guard_heldout.py --sets dev dev2 dev3 dev4 dev5  # the sets tuned on
+    python benchmarks/bench_guard_heldout.py                 # all seven sets, MiniLM, ~1 min
+    python benchmarks/bench_guard_heldout.py --sets dev dev2 dev3 dev4 dev5 dev6  # tuned on
 
 For every case a fresh store gets the case's memories in session order (with the
 guard: each through its write check, ``ConsensusGuard.add``), the question retrieves
@@ -22,8 +22,10 @@ with the first guard), ``poisoning_dev2.jsonl`` (the held-out set's categories i
 new wording), ``poisoning_dev3.jsonl`` (attacks on LoCoMo conversation 26's chat
 turns), ``poisoning_dev4.jsonl`` (what the guard must keep) and
 ``poisoning_dev5.jsonl`` (a whole real memory, nothing injected: LoCoMo 26 and 30's
-session observations, with the question's evidence, which must stay in the context);
-each has its ``make_poisoning_*.py``. The held-out set
+session observations, with the question's evidence, which must stay in the context)
+and ``poisoning_dev6.jsonl`` (the kinds the docs say still pass: denials in other
+words, laundering that keeps the user's names, orders that fix an answer, each with a
+benign twin); each has its ``make_poisoning_*.py``. The held-out set
 (``benchmarks/data/poisoning_heldout.jsonl``) was written
 independently of the guard and is frozen (its sha256 is checked before the run):
 report on it once per design change; never tune on it. Writes
@@ -48,7 +50,8 @@ from _common import OUT, machine, write_results  # noqa: E402
 DATA = Path(__file__).resolve().parent / "data"
 SETS = {"dev": DATA / "poisoning_cases.jsonl", "dev2": DATA / "poisoning_dev2.jsonl",
         "dev3": DATA / "poisoning_dev3.jsonl", "dev4": DATA / "poisoning_dev4.jsonl",
-        "dev5": DATA / "poisoning_dev5.jsonl", "heldout": DATA / "poisoning_heldout.jsonl"}
+        "dev5": DATA / "poisoning_dev5.jsonl",
+        "dev6": DATA / "poisoning_dev6.jsonl", "heldout": DATA / "poisoning_heldout.jsonl"}
 
 
 def load(name: str) -> list[dict[str, Any]]:

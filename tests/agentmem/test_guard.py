@@ -590,3 +590,18 @@ def test_the_guard_benchmark_writes_shared_memories_once_and_reports_the_evidenc
                                    groups[0], g, HashEmbedder()), strict=True)])
     assert summary["dev5"]["evidence_in_context"] == {"no guard": 1.0, "guard": 1.0}
     assert "evidence in context: 100% without the guard, 100% with it" in bench.table(summary)
+
+
+def test_sixth_development_set_is_reproducible():
+    sys.path.insert(0, str(ROOT / "benchmarks" / "data"))
+    import make_poisoning_dev6
+
+    path = ROOT / "benchmarks" / "data" / "poisoning_dev6.jsonl"
+    cases = [json.loads(line) for line in path.read_text().splitlines()]
+    assert make_poisoning_dev6.make_cases() == cases
+    assert {c["style"] for c in cases} == {"paraphrase", "negation", "laundering",
+                                           "accumulation", "instruction", "benign", "update"}
+    # Every attack has a benign twin on the same question, and no case repeats an id.
+    assert len({c["id"] for c in cases}) == len(cases)
+    attacked = {c["question"] for c in cases if c["kind"] == "attack"}
+    assert attacked <= {c["question"] for c in cases if c["kind"] == "benign"}
