@@ -186,6 +186,14 @@ class PPOConfig(_Common):
         "none", "actor: play the training episodes without memory (none) or with notes, "
         "lessons and the task tree (full), as agentmem eval does; with full each step plays "
         "consecutive episodes of one home or shopper into a fresh memory")
+    credit: Literal["episode", "turn"] = _f(
+        "episode", "actor: episode (every turn gets the episode's reward, discounted by gamma "
+        "from the end) or turn (each turn gets what it reached from then on: progress_weight "
+        "x the sub-goals its action reached, the outcome on the last turn, penalties on its "
+        "own action; summed with turn_discount)")
+    turn_discount: float = _f(0.9, "actor, --credit turn: discount per turn (0..1]")
+    repeat_penalty: float = _f(0.0, "actor, --credit turn: reward subtracted when a turn "
+                               "repeats the previous action")
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -195,6 +203,11 @@ class PPOConfig(_Common):
         super().check()
         if self.memory not in ("none", "full"):
             raise ConfigError(f"memory={self.memory!r}: none or full")
+        if self.credit not in ("episode", "turn"):
+            raise ConfigError(f"credit={self.credit!r}: episode or turn")
+        if not 0 < self.turn_discount <= 1 or not 0 <= self.repeat_penalty < float("inf"):
+            raise ConfigError(f"need 0 < turn_discount <= 1 and a finite repeat_penalty >= 0; "
+                              f"got {self.turn_discount}, {self.repeat_penalty}")
         if self.policy == "actor":
             from training.demonstrations import check_held_out
 

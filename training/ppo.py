@@ -21,7 +21,8 @@ For the actor, each turn of an episode is one sample (prompt: what the actor saw
 completion: its action), rewarded with the episode's outcome discounted from the
 end (with ``--actor-reward shaped`` the outcome plus ``progress_weight`` x the share
 of sub-goals reached), minus ``invalid_penalty`` for an invalid action (turn-level rewards;
-observations are prompt tokens, so they never enter the loss). The episodes are played
+observations are prompt tokens, so they never enter the loss). With ``--credit turn``
+each turn gets what it reached from then on instead (:func:`actor_turn_rewards`). The episodes are played
 by the runtime's own loop through :func:`training.rollout.play_actor_episode`, with
 each turn prompted on its own (:class:`training.rollout.TurnPrompts`), as at
 inference. Each step plays consecutive episodes of one home or shopper
@@ -59,12 +60,14 @@ from training.rewards import (
     preflight_progress,
     preflight_reward,
     reward_for,
+    turn_returns,
 )
 from training.rollout import TurnPrompts, complete, play_actor_episode
 
 # ValueHead is resolved lazily (see __getattr__), so that importing this module needs no torch.
 __all__ = ["Sample", "ValueHead", "gae", "ppo_losses", "token_rewards",  # noqa: F822
-           "PPOLoop", "sample_tokens", "rollout_batches", "train_ppo", "main"]
+           "PPOLoop", "sample_tokens", "rollout_batches", "actor_turn_rewards", "train_ppo",
+           "main"]
 
 
 @dataclass
@@ -317,15 +320,10 @@ def rollout_batches(config: PPOConfig, llm: Any, model: Any, tokenizer: Any,
                                         max_new_tokens=config.max_completion_tokens,
                                         temperature=config.temperature, memory=memory,
                                         episode=n_ep)
-                # Turn-level outcome rewards: the episode's outcome discounted from the
-                # end, minus the penalty on the turns whose action was invalid.
-                n = len(ep.turns)
-                outcome = episode_return(ep.total_reward, ep.progress, 0,
-                                         shaping=config.shaping, penalty=0.0, env=env.name)
-                for t, turn in enumerate(ep.turns):
+                for turn, reward in zip(ep.turns, actor_turn_rewards(config, ep, env.name),
+                                        strict=True):
                     s = score(turn.prompt_ids, turn.reply_ids)
-                    s.reward = outcome * config.gamma ** (n - 1 - t) - (
-                        config.invalid_penalty if turn.invalid else 0.0)
+                    s.reward = reward
                     out.append(s)
         finally:
             if store is not None:
@@ -333,6 +331,26 @@ def rollout_batches(config: PPOConfig, llm: Any, model: Any, tokenizer: Any,
         return out
 
     return episodes
+
+
+def actor_turn_rewards(config: PPOConfig, ep: Any, env: str) -> list[float]:
+    """Each turn's reward. ``credit="episode"``: the episode's outcome discounted from the
+    end, minus the penalty on the turns whose action was invalid. ``credit="turn"``: what
+    the turn reached from then on (:func:`training.rewards.turn_returns`)."""
+    if config.credit == "turn":
+        actions = [t.action for t in ep.turns]
+        return turn_returns(ep.total_reward, ep.start_progress, [t.progress for t in ep.turns],
+                            [t.invalid for t in ep.turns],
+                            [i > 0 and a == actions[i - 1] for i, a in enumerate(actions)],
+                            shaping=config.shaping, penalty=config.invalid_penalty,
+                            repeat_penalty=config.repeat_penalty,
+                            discount=config.turn_discount, env=env)
+    n = len(ep.turns)
+    outcome = episode_return(ep.total_reward, ep.progress, 0, shaping=config.shaping,
+                             penalty=0.0, env=env)
+    return [outcome * config.gamma ** (n - 1 - t) - (config.invalid_penalty if turn.invalid
+                                                      else 0.0)
+            for t, turn in enumerate(ep.turns)]
 
 
 def train_ppo(config: PPOConfig, *, progress: bool = True) -> dict[str, Any]:

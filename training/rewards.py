@@ -25,7 +25,7 @@ from envs.scoring import exact_match, token_f1
 
 __all__ = ["answer_reward", "manager_reward", "manager_answer_reward", "episode_reward",
            "apply_to_bank", "completion_text", "checked_reward", "episode_return",
-           "preflight_progress", "RewardKind", "Reward",
+           "turn_returns", "preflight_progress", "RewardKind", "Reward",
            "RewardSpec", "REWARDS", "reward_name", "reward_for", "preflight_reward"]
 
 RewardFn = Callable[..., list[float]]
@@ -196,6 +196,36 @@ def episode_return(outcome: float, progress: float, invalid: int, *, shaping: fl
         raise ConfigError(f"the episode reward is {value} (outcome {outcome}, progress "
                           f"{progress}) in {env}; its progress() must be a number in 0..1")
     return value
+
+
+def turn_returns(outcome: float, start: float, progress: Sequence[float],
+                 invalid: Sequence[bool], repeated: Sequence[bool], *, shaping: float,
+                 penalty: float, repeat_penalty: float, discount: float,
+                 env: str = "the environment") -> list[float]:
+    """Each turn's return when every turn is credited with what it did (not the whole
+    episode's outcome alike): the sub-goals its action reached (``shaping`` x the rise in
+    ``progress``, the share reached after each turn, from ``start``), minus ``penalty``
+    if it was invalid and ``repeat_penalty`` if it repeated the previous action, with the
+    episode's ``outcome`` paid on the last turn; then summed from each turn to the end,
+    ``discount`` per turn. A turn after which nothing more is reached gets little, however
+    much the episode reached before it."""
+    if not (len(progress) == len(invalid) == len(repeated)):
+        raise ConfigError("turn_returns needs one progress, invalid and repeated value a turn")
+    rewards, before = [], start
+    for share, bad, again in zip(progress, invalid, repeated, strict=True):
+        rewards.append(shaping * (share - before) - penalty * bad - repeat_penalty * again)
+        before = share
+    if rewards:
+        rewards[-1] += outcome
+    returns, ahead = [], 0.0
+    for r in reversed(rewards):
+        ahead = r + discount * ahead
+        returns.append(ahead)
+    returns.reverse()
+    if not all(math.isfinite(r) for r in returns):
+        raise ConfigError(f"a turn's return is not a number (outcome {outcome}, progress "
+                          f"{list(progress)}) in {env}; its progress() must be a number in 0..1")
+    return returns
 
 
 def preflight_progress(make_env: Callable[[], Any]) -> None:

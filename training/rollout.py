@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 from agentmem.errors import ConfigError, InvalidContentError
 from agentmem.llm.base import Usage
@@ -99,6 +99,9 @@ class ActorTurn:
     reply_ids: list[int]
     action: str
     invalid: bool
+    #: The share of the episode's sub-goals reached after this action (``env.progress()``),
+    #: for rewards that credit each turn with what it achieved.
+    progress: float = 0.0
 
 
 @dataclass
@@ -111,6 +114,8 @@ class ActorEpisode:
     steps: int = 0
     progress: float = 0.0
     """The share of the episode's sub-goals reached (``env.progress()``), for shaped rewards."""
+    start_progress: float = 0.0
+    """The share reached before the first action (0 unless the start already counts)."""
 
     @property
     def invalid(self) -> int:
@@ -219,10 +224,11 @@ class SamplingActor:
     """
 
     def __init__(self, llm: Any, context: EpisodeContext, *, max_new_tokens: int,
-                 temperature: float):
+                 temperature: float, progress: Callable[[], float] | None = None):
         from policies import PromptedActor
 
-        self.llm, self.context = llm, context
+        self.llm, self.context, self.progress = llm, context, progress
+        self.start_progress = 0.0
         self.max_new_tokens, self.temperature = max_new_tokens, temperature
         self.render = PromptedActor(None)  # renders prompts; the model is ``llm``
         self.turns: list[ActorTurn] = []
@@ -236,9 +242,13 @@ class SamplingActor:
                                                taken=taken)
         if self._unsent is None:
             self.context.open(messages)
+            if self.progress is not None:
+                self.start_progress = float(self.progress())
         else:
             # ``observation`` is what the previous action produced.
             self.turns[-1].invalid = observation == INVALID_ACTION
+            if self.progress is not None:
+                self.turns[-1].progress = float(self.progress())
             self.context.reply(*self._unsent, messages)
             self._unsent = None
         generated = self.context.generate(self.llm, action_schema(actions),
@@ -276,15 +286,18 @@ def play_actor_episode(llm: Any, env: Any, seed: int, context: EpisodeContext, *
     """
     from training.eval.episodes import run_episode
 
-    actor = SamplingActor(llm, context, max_new_tokens=max_new_tokens, temperature=temperature)
+    actor = SamplingActor(llm, context, max_new_tokens=max_new_tokens, temperature=temperature,
+                          progress=env.progress)
     try:
         result = run_episode(env, actor, seed=seed, episode=episode, memory=memory)
         actor.close(result.trajectory[-1][1] if result.trajectory else "")
     except _ContextFull:
         pass
-    out = ActorEpisode(turns=actor.turns)
+    out = ActorEpisode(turns=actor.turns, start_progress=actor.start_progress)
     out.total_reward = float(env.total_reward)
     out.success = bool(getattr(env, "won", env.total_reward >= 1.0))
     out.steps = env.steps
     out.progress = float(env.progress())
+    if out.turns:
+        out.turns[-1].progress = out.progress
     return out

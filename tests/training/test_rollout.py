@@ -273,3 +273,35 @@ def test_ppo_refuses_to_train_the_actor_where_evaluation_is_held_out():
         PPOConfig(policy="actor", env="shop", instances=[3, 1000]).check()
     with pytest.raises(ConfigError, match="none or full"):
         PPOConfig(policy="actor", memory="some").check()
+
+
+def test_turn_credit_pays_each_turn_what_it_reached_from_then_on():
+    from training.rewards import turn_returns
+
+    # Three turns: the first reaches a sub-goal (0 -> 0.5), the second repeats the first
+    # action and reaches nothing, the third is invalid and the episode ends with 0.3.
+    got = turn_returns(0.3, 0.0, [0.5, 0.5, 0.5], [False, False, True], [False, True, False],
+                       shaping=1.0, penalty=0.1, repeat_penalty=0.2, discount=0.5)
+    rewards = [0.5, -0.2, -0.1 + 0.3]
+    assert got == pytest.approx([rewards[0] + 0.5 * rewards[1] + 0.25 * rewards[2],
+                                 rewards[1] + 0.5 * rewards[2], rewards[2]])
+    with pytest.raises(Exception, match="not a number"):
+        turn_returns(0.0, 0.0, [float("nan")], [False], [False], shaping=1.0, penalty=0.0,
+                     repeat_penalty=0.0, discount=1.0)
+
+
+def test_rollouts_record_the_progress_after_each_turn():
+    # A scripted model that follows the admissible list: progress never falls, the last
+    # turn's is the episode's, and PPO's turn credit sums to the shaped episode return.
+    from training.config import PPOConfig
+    from training.ppo import actor_turn_rewards
+
+    tok = CharTokenizer()
+    ep = play_actor_episode(ScriptedActorLLM(tok), household(max_steps=6), 5, TurnPrompts(tok),
+                            max_new_tokens=40, temperature=1.0)
+    shares = [ep.start_progress] + [t.progress for t in ep.turns]
+    assert shares == sorted(shares) and ep.turns[-1].progress == ep.progress
+    config = PPOConfig(policy="actor", env="household", credit="turn", turn_discount=1.0,
+                       actor_reward="shaped", progress_weight=0.5, invalid_penalty=0.0)
+    first = actor_turn_rewards(config, ep, "household")[0]
+    assert first == pytest.approx(ep.total_reward + 0.5 * (ep.progress - ep.start_progress))
