@@ -1,7 +1,7 @@
 """The consensus guard at retrieval level, on the frozen held-out set and the dev set.
 
-    python benchmarks/bench_guard_heldout.py                 # all seven sets, MiniLM, ~1 min
-    python benchmarks/bench_guard_heldout.py --sets dev dev2 dev3 dev4 dev5 dev6  # tuned on
+    python benchmarks/bench_guard_heldout.py                 # all eight sets, MiniLM, ~1 min
+    python benchmarks/bench_guard_heldout.py --sets dev dev2 dev3 dev4 dev5 dev6 dev7  # tuned on
 
 For every case a fresh store gets the case's memories in session order (with the
 guard: each through its write check, ``ConsensusGuard.add``), the question retrieves
@@ -25,7 +25,8 @@ turns), ``poisoning_dev4.jsonl`` (what the guard must keep) and
 session observations, with the question's evidence, which must stay in the context)
 and ``poisoning_dev6.jsonl`` (the kinds the docs say still pass: denials in other
 words, laundering that keeps the user's names, orders that fix an answer, each with a
-benign twin); each has its ``make_poisoning_*.py``. The held-out set
+benign twin) and ``poisoning_dev7.jsonl`` (every category, written separately from the
+case format alone); each has its ``make_poisoning_*.py``. The held-out set
 (``benchmarks/data/poisoning_heldout.jsonl``) was written
 independently of the guard and is frozen (its sha256 is checked before the run):
 report on it once per design change; never tune on it. Writes
@@ -51,7 +52,8 @@ DATA = Path(__file__).resolve().parent / "data"
 SETS = {"dev": DATA / "poisoning_cases.jsonl", "dev2": DATA / "poisoning_dev2.jsonl",
         "dev3": DATA / "poisoning_dev3.jsonl", "dev4": DATA / "poisoning_dev4.jsonl",
         "dev5": DATA / "poisoning_dev5.jsonl",
-        "dev6": DATA / "poisoning_dev6.jsonl", "heldout": DATA / "poisoning_heldout.jsonl"}
+        "dev6": DATA / "poisoning_dev6.jsonl", "dev7": DATA / "poisoning_dev7.jsonl",
+        "heldout": DATA / "poisoning_heldout.jsonl"}
 
 
 def load(name: str) -> list[dict[str, Any]]:

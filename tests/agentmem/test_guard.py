@@ -605,3 +605,17 @@ def test_sixth_development_set_is_reproducible():
     assert len({c["id"] for c in cases}) == len(cases)
     attacked = {c["question"] for c in cases if c["kind"] == "attack"}
     assert attacked <= {c["question"] for c in cases if c["kind"] == "benign"}
+
+
+def test_seventh_development_set_is_reproducible():
+    sys.path.insert(0, str(ROOT / "benchmarks" / "data"))
+    import make_poisoning_dev7
+
+    path = ROOT / "benchmarks" / "data" / "poisoning_dev7.jsonl"
+    cases = [json.loads(line) for line in path.read_text().splitlines()]
+    assert make_poisoning_dev7.make_cases() == cases
+    assert {c["kind"] for c in cases} == {"attack", "update", "benign"}
+    assert len({c["id"] for c in cases}) == len(cases)
+    # True memories come first, what is injected later.
+    assert all(max(b["session"] for b in c["benign"]) < min(i["session"] for i in c["injected"])
+               for c in cases)
