@@ -20,18 +20,23 @@ __all__ = ["Template", "load_template", "PromptedManager", "ManagerOutput", "Man
 SMALL_MODEL_PARAMETERS = 1_000_000_000
 
 
-def memory_manager(llm: Any = "local", *, mode: Literal["auto", "extractive", "generative"] = "auto",
+def memory_manager(llm: Any = "local", *,
+                   mode: Literal["auto", "extractive", "generative", "statements"] = "auto",
                    **kwargs: Any) -> ExtractiveManager | PromptedManager:
     """The default memory manager (the ``agentmem.policies`` entry point ``manager``).
 
     ``mode="auto"`` picks the extractive manager (the model chooses sentences, the code
     writes the facts) for a local model under :data:`SMALL_MODEL_PARAMETERS`, and the
     generative one (the model writes each fact) for bigger and hosted models.
+    ``mode="statements"`` is the extractive manager without a model: every statement
+    of a turn becomes a fact (up to three per turn), with no LLM call.
     """
-    if mode not in ("auto", "extractive", "generative"):
+    if mode not in ("auto", "extractive", "generative", "statements"):
         from agentmem.errors import ConfigError
 
-        raise ConfigError(f"mode must be auto, extractive or generative, got {mode!r}")
+        raise ConfigError(f"mode must be auto, extractive, generative or statements, got {mode!r}")
+    if mode == "statements":
+        return ExtractiveManager(None, **kwargs)
     if mode == "auto":
         from agentmem.llm import get_llm
 

@@ -17,12 +17,19 @@ turns a chosen sentence into a standalone fact, deterministically:
 
 Every fact is a rewrite of the speaker's own sentence, so it is grounded by
 construction. Questions are not offered (they ask, they do not tell).
+
+Without a model (``ExtractiveManager(None)``, ``memory_manager(mode="statements")``) it
+keeps every statement, up to ``max_keep`` per turn, and makes no LLM call. On LoCoMo
+the model's choice did not beat that (docs/results.md): a question's evidence is
+found through the facts a turn gave (their words index it, a fact hit brings the
+turn), and a choosier manager, trained or prompted, leaves more turns without one.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from typing import Sequence
 
 from agentmem.dates import rewrite_dates
@@ -106,9 +113,10 @@ class ExtractiveManager(PromptedPolicy):
     """A :class:`~agentmem.protocols.MemoryManager` for small models (see the module doc).
 
     Args:
-        llm: an LLM or a spec string.
+        llm: an LLM or a spec string; ``None`` keeps every statement (up to
+            ``max_keep`` per turn) with no LLM call.
         adapter: a LoRA adapter directory (local models only).
-        max_keep: the most sentences kept per call.
+        max_keep: the most sentences kept per call (per turn without a model).
     """
 
     def __init__(self, llm: LLM | str = "local", *, adapter: str | None = None,
@@ -126,6 +134,10 @@ class ExtractiveManager(PromptedPolicy):
         return next((s for c, s in reversed(self._speakers) if c == talk and s != turn.speaker),
                     None)
 
+    def remember_speakers(self, turns: Sequence[Turn]) -> None:
+        """Note who spoke (a later "you" is the last other speaker); :meth:`decide` does."""
+        self._speakers = (self._speakers + [(_conversation(t), t.speaker) for t in turns])[-64:]
+
     def candidates(self, turns: Sequence[Turn]) -> list[tuple[Turn, str]]:
         """The numbered choices: (turn, sentence) for every statement of ``turns``."""
         return [(t, s) for t in turns for s in sentences(t.text)]
@@ -138,9 +150,17 @@ class ExtractiveManager(PromptedPolicy):
     def decide(self, turns: Sequence[Turn], related: Sequence[MemoryRecord]) -> ManagerDecision:
         related = as_records(related)
         choices = self.candidates(turns)
-        self._speakers = (self._speakers + [(_conversation(t), t.speaker) for t in turns])[-64:]
+        self.remember_speakers(turns)
         if not choices:
             return ManagerDecision(ops=[Operation(op=OpType.NOOP, reason="no statement")])
+        if self.llm is None:  # no model: each turn's first max_keep statements
+            keep, per_turn = [], Counter()
+            for n, (turn, _) in enumerate(choices):
+                per_turn[id(turn)] += 1
+                if per_turn[id(turn)] <= self.max_keep:
+                    keep.append(n)
+            ops, rejected = self.to_operations(keep, choices, related)
+            return ManagerDecision(ops=ops, rejected=rejected)
         reply = self.llm.chat(self.messages(turns, related),
                               schema=extractive_schema(len(choices), self.max_keep),
                               max_tokens=self.max_tokens)

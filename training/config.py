@@ -226,9 +226,12 @@ class SFTConfig(_Adapter):
 
     output_dir: str = _f("runs/actor-sft", "where checkpoints, logs, plots and the final "
                          "adapter (output_dir/adapter) go")
-    policy: Literal["actor"] = _f("actor", "which policy to train (supervised data exists for "
-                                  "the actor)")
-    env: str = _f("household", "household or shop")
+    policy: Literal["actor", "manager"] = _f(
+        "actor", "which policy to train: the actor (demonstrations in an environment) or the "
+        "memory manager in its extractive mode (LoCoMo turns labelled by the dataset's notes)")
+    env: str = _f(None, "household or shop (actor; default household); locomo (manager)")
+    conversations: list[str] = _f(None, "LoCoMo files the manager's examples come from "
+                                  "(default: conversation 26; 30 and 41-43 are refused)")
     instances: list[int] = _f(None, "homes (household, split seen) or shoppers (shop, below "
                               "1000) the demonstrations are played in; default 1-6")
     episodes: int = _f(6, "demonstrated episodes per home or shopper")
@@ -255,12 +258,24 @@ class SFTConfig(_Adapter):
         super().__post_init__()
         self.instances = list(self.instances or range(1, 7))
         self.memory = list(self.memory or ["none", "full"])
+        self.env = self.env or ("locomo" if self.policy == "manager" else "household")
+        if self.policy == "manager" and not self.conversations:
+            from training.manager_demonstrations import DEFAULT_CONVERSATIONS
+
+            self.conversations = list(DEFAULT_CONVERSATIONS)
 
     def check(self) -> None:
         super().check()
-        if self.policy != "actor":
-            raise ConfigError(f"policy={self.policy!r}: supervised data exists for the actor only")
-        if self.env not in ACTOR_ENVS:
+        if self.policy not in ("actor", "manager"):
+            raise ConfigError(f"policy={self.policy!r}: supervised data exists for the actor "
+                              "and the manager")
+        if self.policy == "manager":
+            if self.env != "locomo":
+                raise ConfigError(f"env={self.env!r} does not train the manager; use locomo")
+            from training.manager_demonstrations import check_conversations
+
+            check_conversations(self.conversations)
+        elif self.env not in ACTOR_ENVS:
             raise ConfigError(f"env={self.env!r}: choose {' or '.join(ACTOR_ENVS)}")
         for name in ("episodes", "max_length"):
             if getattr(self, name) < 1:

@@ -92,9 +92,10 @@ def completion_logprobs(model: Any, prompt_ids: list[int], completion_ids: list[
 
 def template_of(policy: str) -> str:
     """The template id the runtime's ``policy`` prompts with now (what training rendered)."""
-    from policies import PromptedActor, PromptedAnswerer, PromptedManager
+    from policies import ExtractiveManager, PromptedActor, PromptedAnswerer, PromptedManager
 
-    kinds = {"answer": PromptedAnswerer, "manager": PromptedManager, "actor": PromptedActor}
+    kinds = {"answer": PromptedAnswerer, "manager": PromptedManager, "actor": PromptedActor,
+             "extractive": ExtractiveManager}
     return kinds[policy](None).template.id
 
 

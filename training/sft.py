@@ -1,12 +1,15 @@
-"""Supervised fine-tuning of the actor (the warm start before RL), with TRL's SFTTrainer
-and LoRA.
+"""Supervised fine-tuning of the actor (the warm start before RL) and of the extractive
+memory manager, with TRL's SFTTrainer and LoRA.
 
     python -m training.sft --env household --instances 1 2 3 4 5 6 --episodes 6
     python -m training.sft --env shop --output-dir runs/shop-sft
     python -m training.sft --trajectories episodes.jsonl      (recorded demonstrations)
+    python -m training.sft --policy manager                   (LoCoMo 26, labelled by its notes)
     agentmem train sft ...                                    (the same flags)
 
-The examples are the turns of demonstrations (the scripted explorer, which sees only
+The manager's examples are its calls on the default write path, labelled by LoCoMo's
+notes (:mod:`training.manager_demonstrations`); the actor's:
+the turns of demonstrations (the scripted explorer, which sees only
 what the actor sees; the environment's expert plan; or a recorded trajectory) played
 through the runtime's episode loop with and without memory
 (:mod:`training.demonstrations`): each is the prompt the runtime actor is sent and the
@@ -40,6 +43,10 @@ __all__ = ["train_sft", "examples_for_sft", "main"]
 def examples_for_sft(config: SFTConfig, dropped: list | None = None) -> list[dict[str, Any]]:
     """The prompt/completion rows a config trains on (checked demonstrations); the
     explorer's lost episodes are appended to ``dropped``."""
+    if config.policy == "manager":
+        from training.manager_demonstrations import extractive_examples
+
+        return extractive_examples(config.conversations, limit=config.examples or None)
     rows = actor_examples(config.env, instances=config.instances, episodes=config.episodes,
                           memory=config.memory, trajectories=config.trajectories,
                           max_steps=config.max_episode_steps, seed=config.seed,
@@ -65,7 +72,8 @@ def train_sft(config: SFTConfig) -> dict[str, Any]:
                           "--output-dir, or --no-resume to start over there")
     from training.model import template_of
 
-    template = template_of(config.policy)  # what the rows below are rendered with
+    # What the rows below are rendered with (the manager's rows: its extractive mode).
+    template = template_of("extractive" if config.policy == "manager" else config.policy)
     dropped: list = []
     rows = examples_for_sft(config, dropped)  # fails here, before the model loads, on bad data
     out.mkdir(parents=True, exist_ok=True)
@@ -101,20 +109,32 @@ def train_sft(config: SFTConfig) -> dict[str, Any]:
     run = run_trainer(trainer, out, config.resume, before)
     losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
     summary = {"adapter": str(out / "adapter"), **run, "examples": len(rows),
-               "examples_by_memory": {m: sum(r["memory"] == m for r in rows)
-                                      for m in config.memory},
-               "expert": config.expert or default_expert(config.env),
-               "episodes_dropped": len(dropped),
+               **_data_summary(config, rows, dropped),
                "first_loss": losses[0] if losses else math.nan,
                "last_loss": losses[-1] if losses else math.nan}
+    data = {k: summary[k] for k in ("expert", "conversations", "examples_keeping")
+            if k in summary}
     save_adapter(trainer.model, tokenizer, out / "adapter", policy=config.policy,
-                 template=template, extra={"trainer": "sft", "env": config.env,
-                        "expert": summary["expert"], "steps": trainer.state.global_step,
-                        "examples": len(rows), "instances": config.instances,
-                        "memory": config.memory})
+                 template=template, extra={"trainer": "sft", "env": config.env, **data,
+                        "steps": trainer.state.global_step, "examples": len(rows),
+                        **({"instances": config.instances, "memory": config.memory}
+                           if config.policy == "actor" else {})})
     plot_log(out / "log.jsonl", out / "training.png", f"SFT, {config.policy} policy ({config.env})")
     (out / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
     return summary
+
+
+def _data_summary(config: SFTConfig, rows: list[dict[str, Any]], dropped: list
+                  ) -> dict[str, Any]:
+    """What the examples were: per memory variant and teacher (actor), or per
+    conversation and how many choose something (manager)."""
+    if config.policy == "manager":
+        return {"conversations": sorted({r["conversation"] for r in rows}),
+                "examples_keeping": sum(bool(r["keep"]) for r in rows)}
+    return {"examples_by_memory": {m: sum(r["memory"] == m for r in rows)
+                                   for m in config.memory},
+            "expert": config.expert or default_expert(config.env),
+            "episodes_dropped": len(dropped)}
 
 
 def main(argv: list[str] | None = None, prog: str | None = None) -> None:

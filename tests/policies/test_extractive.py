@@ -111,3 +111,30 @@ def test_you_is_the_other_speaker_of_the_same_conversation_only():
     other = manager.decide([Turn(speaker="Cy", text="You should rest more.",
                                  turn_id="cy/default:x1")], [])
     assert other.ops[0].content == "Cy says: You should rest more."  # no one from elsewhere
+
+
+def test_without_a_model_every_statement_is_kept_and_no_call_is_made():
+    manager = memory_manager(mode="statements")
+    assert isinstance(manager, ExtractiveManager) and manager.llm is None
+    turns = [Turn(speaker="Ana", text="Hi! I moved to Berlin. I paint landscapes. My sister visited. "
+                  "I run on Sundays. Where do you live?", time=WHEN, turn_id="D1:0")]
+    with Memory(home=":memory:", embedder=HashEmbedder(), user_id="ana") as m:
+        old = m.add("Ana lives in Paris.")
+        decision = manager.decide(turns, [old])
+    # The first three statements (the greeting and the question are never offered), the
+    # home one as an update of the shown one, as the model-chosen path would write them.
+    assert [(o.op.value, o.content) for o in decision.ops] == [
+        ("UPDATE", "Ana moved to Berlin."), ("ADD", "Ana paint landscapes."),
+        ("ADD", "Ana's sister visited.")]
+    assert decision.usage.calls == 0
+    assert manager.decide([Turn(speaker="Ana", text="Ok!")], []).ops[0].op.value == "NOOP"
+
+
+def test_without_a_model_the_limit_is_per_turn_so_a_batch_loses_no_turn():
+    turns = [Turn(speaker="Ana", text="I moved to Berlin. I paint landscapes. I run often. "
+                  "I bake bread.", time=WHEN, turn_id="D1:0"),
+             Turn(speaker="Bo", text="I work at a bakery.", time=WHEN, turn_id="D1:1")]
+    decision = ExtractiveManager(None).decide(turns, [])
+    assert [o.content for o in decision.ops] == [
+        "Ana moved to Berlin.", "Ana paint landscapes.", "Ana run often.",
+        "Bo work at a bakery."]

@@ -1,0 +1,150 @@
+"""Supervised examples for the extractive memory manager, from LoCoMo's own notes.
+
+LoCoMo's annotators wrote, for each session, observations about each speaker and
+named the turn each came from ("Caroline attended an LGBTQ support group recently",
+turn D1:3). Those notes say which turns hold something worth remembering, so they
+label what :class:`policies.ExtractiveManager` should choose: of a turn some note
+cites, the sentence that shares the most content words with that note; of a turn no
+note cites, nothing.
+
+The examples are recorded on the runtime's own write path: the conversation is run
+through :func:`agentmem.ingest.ingest_sessions` with a manager that chooses the labelled
+sentences (:class:`LabelledExtractiveManager`) and writes the facts they make, so each
+prompt shows the related facts the runtime would retrieve at that point, rendered by
+the runtime's template. The observations are read here only, as labels; the memory
+under test never sees them. Conversations 30 and 41-43 are never trained on
+(:data:`HELD_OUT_CONVERSATIONS`): 30 is the validation conversation, 41-43 the test.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Sequence
+
+from agentmem.errors import ConfigError, InvalidArgumentError
+from agentmem.protocols import ManagerDecision, Turn
+from agentmem.records import MemoryRecord
+from agentmem.text import content_stems
+from policies.extractive import ExtractiveManager
+from policies.manager import as_records
+
+__all__ = ["locomo_observations", "labelled_keep", "LabelledExtractiveManager",
+           "extractive_examples", "check_conversations", "HELD_OUT_CONVERSATIONS",
+           "DEFAULT_CONVERSATIONS"]
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "locomo"
+#: The validation conversation (30) and the test ones (41-43).
+HELD_OUT_CONVERSATIONS = frozenset({"30", "41", "42", "43"})
+DEFAULT_CONVERSATIONS = (str(DATA / "26.json"),)
+
+
+def check_conversations(paths: Sequence[str | Path], *, held_out_ok: bool = False) -> None:
+    """Refuse a missing file, or a held-out conversation unless evaluating."""
+    for p in paths:
+        if not Path(p).is_file():
+            raise ConfigError(f"conversation file {p} does not exist; pass LoCoMo .json files")
+        if not held_out_ok and Path(p).stem in HELD_OUT_CONVERSATIONS:
+            raise ConfigError(f"{p}: conversations {', '.join(sorted(HELD_OUT_CONVERSATIONS))} "
+                              "are held out for evaluation; train on another one (26 is the "
+                              "training conversation)")
+
+
+def locomo_observations(path: str | Path) -> dict[str, list[str]]:
+    """The annotators' notes by the turn id each cites (``{"D1:3": ["Caroline ..."]}``).
+
+    A file without observations gives ``{}``; a note that cites several turns (``"D1:3,
+    D1:5"`` or a list) counts for each."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    notes: dict[str, list[str]] = {}
+    for key, value in data.items():
+        if not re.fullmatch(r"session_\d+_observation", key) or not isinstance(value, dict):
+            continue
+        for items in value.values():
+            for item in items if isinstance(items, list) else []:
+                if not (isinstance(item, list) and len(item) >= 2 and isinstance(item[0], str)):
+                    continue
+                cited = item[1] if isinstance(item[1], list) else re.split(r"[,;\s]+", str(item[1]))
+                for turn_id in cited:
+                    if turn_id:
+                        notes.setdefault(str(turn_id).strip(), []).append(item[0])
+    return notes
+
+
+def labelled_keep(choices: Sequence[tuple[Turn, str]], notes: dict[str, list[str]],
+                  max_keep: int) -> list[int]:
+    """The choices a note names: per note citing a shown turn, that turn's sentence with
+    the most content words in common with the note (none if it shares none)."""
+    keep: list[int] = []
+    for turn_id in dict.fromkeys(t.turn_id for t, _ in choices):
+        mine = [(i, content_stems(s)) for i, (t, s) in enumerate(choices) if t.turn_id == turn_id]
+        for note in notes.get(turn_id or "", []):
+            said = content_stems(note)
+            best = max(mine, key=lambda c: (len(c[1] & said), -c[0]), default=None)
+            if best is not None and best[1] & said and best[0] not in keep:
+                keep.append(best[0])
+    return sorted(keep)[:max_keep]
+
+
+class LabelledExtractiveManager(ExtractiveManager):
+    """The extractive manager with the notes' choice instead of a model's, recording each
+    prompt it would have sent and the reply it should get."""
+
+    def __init__(self, notes: dict[str, list[str]], **kwargs: Any):
+        super().__init__(None, **kwargs)
+        self.notes = notes
+        self.rows: list[dict[str, Any]] = []
+
+    def decide(self, turns: Sequence[Turn], related: Sequence[MemoryRecord]) -> ManagerDecision:
+        from agentmem.operations import Operation, OpType
+
+        related = as_records(related)
+        choices = self.candidates(turns)
+        self.remember_speakers(turns)
+        if not choices:  # the runtime sends no prompt for a turn without a statement
+            return ManagerDecision(ops=[Operation(op=OpType.NOOP, reason="no statement")])
+        keep = labelled_keep(choices, self.notes, self.max_keep)
+        self.rows.append({"prompt": self.messages(turns, related),
+                          "completion": [{"role": "assistant", "content": keep_reply(keep)}],
+                          "keep": keep, "choices": len(choices),
+                          "turns": [t.turn_id for t in turns]})
+        ops, rejected = self.to_operations(keep, choices, related)
+        return ManagerDecision(ops=ops, rejected=rejected)
+
+
+def keep_reply(keep: Sequence[int]) -> str:
+    """The reply choosing ``keep``, exactly as constrained decoding writes it."""
+    return json.dumps({"keep": list(keep)})
+
+
+def extractive_examples(paths: Sequence[str | Path] = DEFAULT_CONVERSATIONS, *,
+                        held_out_ok: bool = False, embedder: Any = "minilm",
+                        limit: int | None = None) -> list[dict[str, Any]]:
+    """Rows ``{"prompt", "completion", "keep", "choices", "turns", "conversation"}``, one
+    per manager call the default ingest makes on each conversation, in order.
+
+    Raises:
+        ConfigError: a file is missing, has no observations, or is held out (unless
+            ``held_out_ok``: evaluation builds its references this way).
+    """
+    from agentmem.ingest import ingest_sessions
+    from agentmem.memory import Memory
+    from envs.memqa import load_locomo
+
+    paths = [str(p) for p in paths]
+    check_conversations(paths, held_out_ok=held_out_ok)
+    rows: list[dict[str, Any]] = []
+    for path in paths:
+        notes = locomo_observations(path)
+        if not notes:
+            raise ConfigError(f"{path} has no session observations to label turns with")
+        sessions, _ = load_locomo(path)
+        manager = LabelledExtractiveManager(notes)
+        with Memory(home=":memory:", embedder=embedder) as memory:
+            report = ingest_sessions(memory, sessions, manager=manager, user_id="train",
+                                     conversation=Path(path).stem)
+        if report.failures:
+            raise InvalidArgumentError(f"{path}: labelling failed on {report.failures[:3]}")
+        rows += [{**r, "conversation": Path(path).stem} for r in manager.rows]
+    return rows[:limit] if limit else rows
