@@ -430,10 +430,13 @@ LLMOpt = Annotated[str, typer.Option("--llm", envvar="AGENTMEM_LLM",
                                       help="local, openai:MODEL, anthropic:MODEL")]
 
 
-def _policy(role: str, llm: Any):
+def _policy(role: str, llm: Any, **kwargs: Any):
     from agentmem._plugins import default_policy
 
-    return default_policy(role, llm)
+    return default_policy(role, llm, **kwargs)
+
+
+MANAGER_MODES = ("auto", "statements", "extractive", "generative")
 
 
 @command()
@@ -444,9 +447,13 @@ def ingest(path: Annotated[Path, typer.Argument(help="LoCoMo .json or a .jsonl o
            raw: Annotated[bool, typer.Option(help="store turns as they are, no LLM")] = False,
            batch: Annotated[int, typer.Option(help="turns per manager call")] = 1,
            limit: Annotated[Optional[int], typer.Option(help="only the first N turns")] = None,
+           manager: Annotated[str, typer.Option(
+               help="how facts are derived: auto (the default manager for --llm), statements "
+                    "(every statement, no model), extractive (the model picks sentences), "
+                    "generative (the model writes facts)")] = "auto",
            as_json: JsonAnyway = True) -> None:
     """Store a conversation's turns verbatim, then derive facts with the memory manager
-    (one LLM call per batch of turns; --raw: turns only, no LLM)."""
+    (--raw: turns only, no facts)."""
     import statistics
 
     from agentmem.conversations import first_turns, read_conversation
@@ -457,10 +464,19 @@ def ingest(path: Annotated[Path, typer.Argument(help="LoCoMo .json or a .jsonl o
     if user is None and agent is None:  # before the model loads
         raise InvalidArgumentError("say whose conversation this is: --user NAME (or --agent "
                                    "NAME); nothing was stored")
+    if manager not in MANAGER_MODES:
+        raise InvalidArgumentError(f"--manager {manager!r}: choose {', '.join(MANAGER_MODES)}; "
+                                   "nothing was stored")
     sessions = first_turns(read_conversation(path), limit)
-    manager = None if raw else _policy("manager", get_llm(llm))
+    if raw:
+        policy = None
+    elif manager == "statements":  # no model to load
+        policy = _policy("manager", None, mode="statements")
+    else:
+        policy = _policy("manager", get_llm(llm),
+                         **({} if manager == "auto" else {"mode": manager}))
     with _open(home, embedder, chroma_host, chroma_port, create=True) as m:
-        report = ingest_sessions(m, sessions, manager=manager, batch_size=batch, progress=True,
+        report = ingest_sessions(m, sessions, manager=policy, batch_size=batch, progress=True,
                                  conversation=path.stem, user_id=user, agent_id=agent)
     lat = sorted(report.seconds_per_batch)
     _dump({"turns": report.turns, "stored_turns": report.stored_turns,

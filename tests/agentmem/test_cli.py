@@ -138,7 +138,20 @@ def test_cli_ingest_raw_and_bad_file(home, tmp_path):
     assert r.exit_code == 2 and "missing field 'text'" in r.output
     r = runner.invoke(app, ["ingest", str(_jsonl(tmp_path)), "--home", home, "--raw"])
     assert r.exit_code == 2 and "--user NAME" in r.output
+    r = runner.invoke(app, ["ingest", str(_jsonl(tmp_path)), "--home", home, "-u", "ana",
+                            "--manager", "clever"])
+    assert r.exit_code == 2 and "--manager 'clever': choose auto" in r.output
     assert json.loads(run("stats", "--home", home).output)["by_kind"] == {"turn": 3}
+
+
+def test_cli_ingest_facts_from_every_statement_without_a_model(home, tmp_path):
+    r = run("ingest", str(_jsonl(tmp_path)), "--home", home, "-u", "ana",
+            "--manager", "statements")
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.output[r.output.index("{"):])
+    assert report["llm_calls"] == 0 and report["ops"]["ADD"] >= 3
+    facts = json.loads(run("list", "--home", home, "-u", "ana", "--json").output)
+    assert "Ana started painting watercolours." in {f["content"] for f in facts}
 
 
 def test_cli_ingest_writes_only_its_report_to_stdout(home, tmp_path):
@@ -154,7 +167,10 @@ def test_cli_ingest_writes_only_its_report_to_stdout(home, tmp_path):
 
 @pytest.mark.slow
 def test_cli_ingest_ask_chat_on_the_local_model(home, tmp_path, local_llm):
-    r = run("ingest", str(_jsonl(tmp_path)), "--home", home, "-u", "ana")
+    # The default for the embedded model makes no call (every statement becomes a fact);
+    # the model choosing the sentences is one call per turn.
+    r = run("ingest", str(_jsonl(tmp_path)), "--home", home, "-u", "ana",
+            "--manager", "extractive")
     assert r.exit_code == 0, r.output
     report = json.loads(r.output[r.output.index("{"):])
     assert report["llm_calls"] == 3 and report["calls_per_turn"] == 1.0

@@ -84,7 +84,9 @@ def test_the_default_manager_is_chosen_by_model_size():
     class Big(ScriptedLLM):
         parameters = 8_000_000_000
 
-    assert isinstance(memory_manager(Small([])), ExtractiveManager)
+    small = memory_manager(Small([]))
+    assert isinstance(small, ExtractiveManager) and small.llm is None  # statements, no model
+    assert memory_manager(Small([]), mode="extractive").llm is not None
     assert isinstance(memory_manager(Big([])), PromptedManager)
     assert isinstance(memory_manager(ScriptedLLM([])), PromptedManager)  # hosted: size unknown
     assert isinstance(memory_manager(Big([]), mode="extractive"), ExtractiveManager)

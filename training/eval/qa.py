@@ -60,7 +60,7 @@ SYSTEMS = ("none", "full", "rag", "agentmem", "oracle")
 #: several people also searched for each alone (``per_person``).
 ABLATIONS = ("agentmem-episodic", "agentmem-episodic-no-neighbours", "agentmem-no-neighbours",
              "agentmem-no-profile", "agentmem-dedupe", "agentmem-no-expansion",
-             "agentmem-generative", "agentmem-per-person", "agentmem-statements")
+             "agentmem-generative", "agentmem-per-person", "agentmem-extractive")
 #: RAG given the agentmem system's context budget: raw turns, best first, up to 500 tokens.
 BASELINES = ("rag-500",)
 #: The agentmem system's context budget per question (the Agent's default).
@@ -233,8 +233,8 @@ def _ablation(name: str, answerer: Any, k: int, model: Any, manager: Any,
         "agentmem-no-expansion": lambda: _AgentMem(answerer, k, manager, limit, expand=False),
         "agentmem-generative": lambda: _AgentMem(
             answerer, k, memory_manager(model, mode="generative"), limit),
-        "agentmem-statements": lambda: _AgentMem(
-            answerer, k, memory_manager(mode="statements"), limit),
+        "agentmem-extractive": lambda: _AgentMem(
+            answerer, k, memory_manager(model, mode="extractive"), limit),
     }[name]()
     system.name = name
     return system
