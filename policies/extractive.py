@@ -33,7 +33,7 @@ from collections import Counter
 from typing import Sequence
 
 from agentmem.dates import rewrite_dates
-from agentmem.llm import LLM
+from agentmem.llm import LLM, Usage
 from agentmem.operations import Operation, OpType
 from agentmem.profile import SUPERSEDING, attribute_of
 from agentmem.protocols import ManagerDecision, Turn
@@ -134,10 +134,6 @@ class ExtractiveManager(PromptedPolicy):
         return next((s for c, s in reversed(self._speakers) if c == talk and s != turn.speaker),
                     None)
 
-    def remember_speakers(self, turns: Sequence[Turn]) -> None:
-        """Note who spoke (a later "you" is the last other speaker); :meth:`decide` does."""
-        self._speakers = (self._speakers + [(_conversation(t), t.speaker) for t in turns])[-64:]
-
     def candidates(self, turns: Sequence[Turn]) -> list[tuple[Turn, str]]:
         """The numbered choices: (turn, sentence) for every statement of ``turns``."""
         return [(t, s) for t in turns for s in sentences(t.text)]
@@ -150,26 +146,32 @@ class ExtractiveManager(PromptedPolicy):
     def decide(self, turns: Sequence[Turn], related: Sequence[MemoryRecord]) -> ManagerDecision:
         related = as_records(related)
         choices = self.candidates(turns)
-        self.remember_speakers(turns)
+        self._speakers = (self._speakers + [(_conversation(t), t.speaker) for t in turns])[-64:]
         if not choices:
             return ManagerDecision(ops=[Operation(op=OpType.NOOP, reason="no statement")])
-        if self.llm is None:  # no model: each turn's first max_keep statements
+        keep, usage, raw = self.choose(turns, related, choices)
+        ops, rejected = self.to_operations(keep, choices, related)
+        for why in rejected:
+            log.info("extractive op dropped: %s", why)
+        return ManagerDecision(ops=ops, rejected=rejected, usage=usage, raw=raw)
+
+    def choose(self, turns: Sequence[Turn], related: Sequence[MemoryRecord],
+               choices: list[tuple[Turn, str]]) -> tuple[list[int], Usage, str]:
+        """The numbers of ``choices`` to keep, what choosing cost, and the model's reply:
+        the model's choice under the schema, or with no model each turn's first
+        ``max_keep`` statements."""
+        if self.llm is None:
             keep, per_turn = [], Counter()
             for n, (turn, _) in enumerate(choices):
                 per_turn[id(turn)] += 1
                 if per_turn[id(turn)] <= self.max_keep:
                     keep.append(n)
-            ops, rejected = self.to_operations(keep, choices, related)
-            return ManagerDecision(ops=ops, rejected=rejected)
+            return keep, Usage(), ""
         reply = self.llm.chat(self.messages(turns, related),
                               schema=extractive_schema(len(choices), self.max_keep),
                               max_tokens=self.max_tokens)
         keep = reply.parsed.get("keep") if isinstance(reply.parsed, dict) else None
-        ops, rejected = self.to_operations(keep if isinstance(keep, list) else [], choices,
-                                           related)
-        for why in rejected:
-            log.info("extractive op dropped: %s", why)
-        return ManagerDecision(ops=ops, rejected=rejected, usage=reply.usage, raw=reply.text)
+        return (keep if isinstance(keep, list) else []), reply.usage, reply.text
 
     def to_operations(self, keep: list[int], choices: list[tuple[Turn, str]],
                       related: Sequence[MemoryRecord]) -> tuple[list[Operation], list[str]]:

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from agentmem.errors import ConfigError, InvalidArgumentError
-from agentmem.protocols import ManagerDecision, Turn
+from agentmem.llm import Usage
+from agentmem.protocols import Turn
 from agentmem.records import MemoryRecord
 from agentmem.text import content_stems
 from policies.extractive import ExtractiveManager
-from policies.manager import as_records
 
 __all__ = ["locomo_observations", "labelled_keep", "LabelledExtractiveManager",
            "extractive_examples", "check_conversations", "HELD_OUT_CONVERSATIONS",
@@ -96,21 +96,14 @@ class LabelledExtractiveManager(ExtractiveManager):
         self.notes = notes
         self.rows: list[dict[str, Any]] = []
 
-    def decide(self, turns: Sequence[Turn], related: Sequence[MemoryRecord]) -> ManagerDecision:
-        from agentmem.operations import Operation, OpType
-
-        related = as_records(related)
-        choices = self.candidates(turns)
-        self.remember_speakers(turns)
-        if not choices:  # the runtime sends no prompt for a turn without a statement
-            return ManagerDecision(ops=[Operation(op=OpType.NOOP, reason="no statement")])
+    def choose(self, turns: Sequence[Turn], related: Sequence[MemoryRecord],
+               choices: list[tuple[Turn, str]]) -> tuple[list[int], Usage, str]:
         keep = labelled_keep(choices, self.notes, self.max_keep)
         self.rows.append({"prompt": self.messages(turns, related),
                           "completion": [{"role": "assistant", "content": keep_reply(keep)}],
                           "keep": keep, "choices": len(choices),
                           "turns": [t.turn_id for t in turns]})
-        ops, rejected = self.to_operations(keep, choices, related)
-        return ManagerDecision(ops=ops, rejected=rejected)
+        return keep, Usage(), ""
 
 
 def keep_reply(keep: Sequence[int]) -> str:
