@@ -69,6 +69,11 @@ class _Adapter:
                                   "directory (no adapter_config.json); pass a run's "
                                   "OUTPUT_DIR/adapter")
 
+    @property
+    def template_policy(self) -> str:
+        """The runtime policy whose prompts this run renders (``training.model.template_of``)."""
+        return self.policy  # every trainer config names its policy
+
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), indent=1)
 
@@ -263,6 +268,11 @@ class SFTConfig(_Adapter):
             from training.manager_demonstrations import DEFAULT_CONVERSATIONS
 
             self.conversations = list(DEFAULT_CONVERSATIONS)
+
+    @property
+    def template_policy(self) -> str:
+        # The manager's supervised data is for its extractive mode (its own template).
+        return "extractive" if self.policy == "manager" else self.policy
 
     def check(self) -> None:
         super().check()

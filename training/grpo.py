@@ -206,7 +206,7 @@ def train_grpo(config: GRPOConfig) -> dict[str, Any]:
 
     from training.model import load_for, lora_params, save_adapter, template_of
 
-    template = template_of(config.policy)  # what the rollouts prompt with
+    template = template_of(config.template_policy)  # what the rollouts prompt with
     model, tokenizer = load_for(config)
     before = lora_params(model)
     log = JsonlLog(out / "log.jsonl")

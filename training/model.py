@@ -52,7 +52,7 @@ def load_for(config: Any, adapter: str | Path | None = None) -> tuple[Any, Any]:
     if config.init_adapter is not None and adapter == config.init_adapter:
         from policies.base import adapter_template
 
-        trained, now = adapter_template(adapter), template_of(config.policy)
+        trained, now = adapter_template(adapter), template_of(config.template_policy)
         if trained is not None and trained != now:
             raise ConfigError(f"init_adapter {adapter} was trained with the {trained} template, "
                               f"but the {config.policy} policy prompts with {now} now; train "

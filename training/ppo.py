@@ -375,7 +375,7 @@ def train_ppo(config: PPOConfig, *, progress: bool = True) -> dict[str, Any]:
     from agentmem.llm.local import LocalLLM
     from training.model import load_for, load_reference, lora_params, save_adapter, template_of
 
-    template = template_of(config.policy)  # what the rollouts prompt with
+    template = template_of(config.template_policy)  # what the rollouts prompt with
     random.seed(config.seed)
     ckpt = out / "checkpoint"
     resume = config.resume and (ckpt / "ppo_state.pt").exists()

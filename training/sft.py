@@ -72,8 +72,7 @@ def train_sft(config: SFTConfig) -> dict[str, Any]:
                           "--output-dir, or --no-resume to start over there")
     from training.model import template_of
 
-    # What the rows below are rendered with (the manager's rows: its extractive mode).
-    template = template_of("extractive" if config.policy == "manager" else config.policy)
+    template = template_of(config.template_policy)  # what the rows below are rendered with
     dropped: list = []
     rows = examples_for_sft(config, dropped)  # fails here, before the model loads, on bad data
     out.mkdir(parents=True, exist_ok=True)

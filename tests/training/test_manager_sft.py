@@ -84,3 +84,18 @@ def test_sft_config_for_the_manager(tmp_path, locomo_file):
             parse_args(SFTConfig, argv)
     # The adapter records the extractive template, which the runtime manager checks.
     assert template_of("extractive") == ExtractiveManager(None).template.id
+
+
+def test_a_manager_warm_start_is_checked_against_the_extractive_template(tmp_path):
+    from training.config import SFTConfig, parse_args
+    from training.model import load_for, template_of
+
+    generative = tmp_path / "generative"
+    generative.mkdir()
+    (generative / "adapter_config.json").write_text("{}")
+    (generative / "agentmem-adapter.json").write_text(json.dumps(
+        {"template": template_of("manager")}))
+    config = parse_args(SFTConfig, ["--policy", "manager", "--init-adapter", str(generative)])
+    assert config.template_policy == "extractive"
+    with pytest.raises(ConfigError, match=f"prompts with {template_of('extractive')} now"):
+        load_for(config)  # refused before any model loads
