@@ -38,11 +38,23 @@ def memory_manager(llm: Any = "local", *,
 
         raise ConfigError(f"mode must be auto, extractive, generative or statements, got {mode!r}")
     if mode == "auto":
-        from agentmem.llm import get_llm
-
-        llm = get_llm(llm) if isinstance(llm, str) else llm
-        size = getattr(llm, "parameters", None)
+        size = _parameters(llm)
         mode = "statements" if size is not None and size < SMALL_MODEL_PARAMETERS else "generative"
     if mode == "statements":
         return ExtractiveManager(None, **kwargs)
     return (ExtractiveManager if mode == "extractive" else PromptedManager)(llm, **kwargs)
+
+
+def _parameters(llm: Any) -> int | None:
+    """The model's size; for a local model named by a string, read from its weights'
+    headers, so choosing the no-model manager loads no model."""
+    from agentmem.llm import get_llm, provider_of
+
+    if isinstance(llm, str) and provider_of(llm) == "local":
+        from agentmem.llm.local import model_parameters
+
+        size = model_parameters(llm.partition(":")[2] or None)
+        if size is not None:
+            return size
+    llm = get_llm(llm) if isinstance(llm, str) else llm
+    return getattr(llm, "parameters", None)

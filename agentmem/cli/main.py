@@ -459,7 +459,6 @@ def ingest(path: Annotated[Path, typer.Argument(help="LoCoMo .json or a .jsonl o
     from agentmem.conversations import first_turns, read_conversation
     from agentmem.errors import InvalidArgumentError
     from agentmem.ingest import ingest_sessions
-    from agentmem.llm import get_llm
 
     if user is None and agent is None:  # before the model loads
         raise InvalidArgumentError("say whose conversation this is: --user NAME (or --agent "
@@ -472,9 +471,8 @@ def ingest(path: Annotated[Path, typer.Argument(help="LoCoMo .json or a .jsonl o
         policy = None
     elif manager == "statements":  # no model to load
         policy = _policy("manager", None, mode="statements")
-    else:
-        policy = _policy("manager", get_llm(llm),
-                         **({} if manager == "auto" else {"mode": manager}))
+    else:  # auto loads no model when it picks statements (the embedded model's default)
+        policy = _policy("manager", llm, **({} if manager == "auto" else {"mode": manager}))
     with _open(home, embedder, chroma_host, chroma_port, create=True) as m:
         report = ingest_sessions(m, sessions, manager=policy, batch_size=batch, progress=True,
                                  conversation=path.stem, user_id=user, agent_id=agent)

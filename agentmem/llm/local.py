@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
+import math
 import os
 import shutil
 import tempfile
@@ -31,7 +32,8 @@ from agentmem.errors import (
 from agentmem.llm.base import BaseLLM, Usage
 from agentmem.paths import cache_root
 
-__all__ = ["LocalLLM", "smollm2_dir", "cache_root", "DEFAULT_GGUF", "ADAPTER_META"]
+__all__ = ["LocalLLM", "smollm2_dir", "cache_root", "DEFAULT_GGUF", "ADAPTER_META",
+           "model_parameters"]
 
 log = logging.getLogger("agentmem.llm")
 DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -96,6 +98,23 @@ def resolve_model_dir(model: str | Path | None) -> Path:
         raise ConfigError(f"{path} is not a Hugging Face model directory (no config.json); pass a "
                           "local model folder, or 'smollm2' for the packaged default")
     return path
+
+
+def model_parameters(model: str | Path | None = None) -> int | None:
+    """The parameter count of a local model, read from its safetensors headers without
+    loading the weights (so a policy can pick its mode by size first); None when the
+    directory has no safetensors files."""
+    from safetensors import safe_open
+
+    files = sorted(resolve_model_dir(model).glob("*.safetensors"))
+    if not files:
+        return None
+    total = 0
+    for file in files:
+        with safe_open(str(file), framework="pt") as f:
+            for name in f.keys():
+                total += math.prod(f.get_slice(name).get_shape())
+    return total
 
 
 _WEIGHTS: dict[tuple[str, str], tuple[Any, Any, threading.Lock]] = {}

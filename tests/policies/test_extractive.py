@@ -94,6 +94,20 @@ def test_the_default_manager_is_chosen_by_model_size():
         memory_manager(Small([]), mode="clever")
 
 
+def test_the_embedded_model_named_by_string_gets_statements_without_loading(monkeypatch):
+    from agentmem.llm import local
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the model was loaded to choose a manager that needs none")
+
+    # Its size comes from the weights' headers (135M), not from loading them.
+    assert 100_000_000 < local.model_parameters() < 200_000_000
+    monkeypatch.setattr(local, "_load_weights", refuse)
+    monkeypatch.setattr(local.LocalLLM, "__init__", refuse)
+    manager = memory_manager("local")
+    assert isinstance(manager, ExtractiveManager) and manager.llm is None
+
+
 def test_a_sentence_number_that_was_not_offered_is_ignored():
     llm = ScriptedLLM([{"keep": [7, 0]}])
     decision = ExtractiveManager(llm).decide(
