@@ -1,7 +1,15 @@
-"""Does GRPO training of the memory manager raise its operation accuracy on held-out fact streams?
+"""Does training the memory manager raise its operation accuracy on held-out fact streams?
 
     python benchmarks/bench_train_manager.py                          # 3 seeds, 12 steps each
     python benchmarks/bench_train_manager.py --seeds 0 --reward op --steps 5   # quick look
+    python benchmarks/bench_train_manager.py --sft-adapter runs/manager-facts-sft/adapter \\
+        --seeds 0 --reward op --name bench_train_manager_sft     # SFT, then GRPO from it
+    python benchmarks/bench_train_manager.py --sft-adapter DIR --seeds   # SFT row only
+
+With ``--sft-adapter`` (a generative manager trained by
+``training/configs/sft_manager_facts.yaml``) the SFT manager is a row of its own and
+each GRPO seed starts from it (``--init-adapter``); GRPO's gain is then reported against
+SFT as well as against the prompted manager.
 
 Train: the memory manager (LoRA on the embedded SmolLM2-135M) with GRPO on turns of
 synthetic fact streams (seeds 0-3), reward ``--reward answer`` (Memory-R1: the ops
@@ -14,9 +22,9 @@ difference in accuracy; and downstream on LoCoMo: each manager builds the memory
 from the first ``--locomo-turns`` turns of conversation ``--locomo`` and the same
 prompted answer policy answers the questions whose evidence lies in them (token F1,
 paired bootstrap against the prompted manager). Writes
-benchmarks/out/bench_train_manager.{json,md,png}; the runs go to
-benchmarks/out/train-manager/REWARD-seedN (a finished run is reused, a crashed one
-resumes).
+benchmarks/out/NAME.{json,md,png} (NAME: ``--name``, default bench_train_manager); the
+runs go to benchmarks/out/train-manager/[sft-]REWARD-seedN (a finished run is reused, a
+crashed one resumes).
 """
 
 from __future__ import annotations
@@ -71,12 +79,14 @@ def train(seed: int, args: argparse.Namespace) -> tuple[str, float | None]:
     from training.config import GRPOConfig
     from training.grpo import train_grpo
 
-    out = OUT / "train-manager" / f"{args.reward}-seed{seed}"
+    warm = "sft-" if args.sft_adapter else ""
+    out = OUT / "train-manager" / f"{warm}{args.reward}-seed{seed}"
     wall_file = out / "bench_wall.json"
     config = GRPOConfig(policy="manager", output_dir=str(out), steps=args.steps, seed=seed,
                         learning_rate=args.lr, batch_size=args.batch_size,
                         num_generations=args.num_generations, manager_reward=args.reward,
-                        max_completion_tokens=96, save_steps=4, tensorboard=False)
+                        max_completion_tokens=96, save_steps=4, tensorboard=False,
+                        init_adapter=args.sft_adapter)
     start = time.perf_counter()
     summary = train_grpo(config)
     wall = time.perf_counter() - start
@@ -93,15 +103,17 @@ def _plot(result: dict[str, Any], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    names = ["prompted"] + [f"seed {s}" for s in result["seeds"]]
+    sft = [result["sft"]] if result.get("sft") else []
+    names = ["prompted"] + ["SFT"] * len(sft) + [f"seed {s}" for s in result["seeds"]]
     panels = [("operation accuracy (fact streams)", lambda r: r["accuracy"])]
     if result["args"]["locomo"]:
         panels.append((f"F1 on LoCoMo {result['args']['locomo']}", lambda r: r["locomo"]["f1"]))
     fig, axes = plt.subplots(1, len(panels), figsize=(4.5 * len(panels), 3.4), squeeze=False)
     for ax, (label, get) in zip(axes[0], panels, strict=True):
-        values = [get(result["prompted"])] + [get(result["trained"][str(s)])
-                                              for s in result["seeds"]]
-        ax.bar(names, values, color=["#999"] + ["#3a7"] * len(result["seeds"]))
+        values = [get(r) for r in [result["prompted"], *sft]] + [
+            get(result["trained"][str(s)]) for s in result["seeds"]]
+        ax.bar(names, values,
+               color=["#999"] + ["#37a"] * len(sft) + ["#3a7"] * len(result["seeds"]))
         ax.set_title(label, fontsize=10)
         ax.set_ylim(0, max(values) * 1.3 + 1e-3)
     save_figure(fig, path)
@@ -109,7 +121,14 @@ def _plot(result: dict[str, Any], path: Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    ap.add_argument("--seeds", type=int, nargs="*", default=[0, 1, 2],
+                    help="GRPO seeds (none: evaluate the prompted and --sft-adapter only)")
+    ap.add_argument("--sft-adapter", default=None, help="a generative manager SFT adapter: "
+                    "a row of its own, and GRPO starts from it")
+    ap.add_argument("--name", default="bench_train_manager", help="output file stem")
+    ap.add_argument("--modes", nargs="*", default=[], choices=["statements", "extractive"],
+                    help="also evaluate these modes of the untrained manager "
+                    "(policies.memory_manager) on the same turns")
     ap.add_argument("--steps", type=int, default=12)
     ap.add_argument("--reward", choices=["answer", "op"], default="answer")
     ap.add_argument("--lr", type=float, default=2e-4)
@@ -123,25 +142,39 @@ def main() -> None:
     ap.add_argument("--locomo-turns", type=int, default=80)
     args = ap.parse_args()
 
-    from policies import PromptedManager
+    from policies import PromptedManager, memory_manager
 
-    def measure(adapter: str | None) -> dict[str, Any]:
-        """Both evaluations with one loaded manager."""
-        manager = PromptedManager("local", adapter=adapter)
+    def measure(adapter: str | None, manager: Any = None) -> dict[str, Any]:
+        """Both evaluations with one loaded manager (the generative one by default)."""
+        manager = manager or PromptedManager("local", adapter=adapter)
         r = evaluate(manager, args.streams, args.turns)
         r["locomo"] = locomo(manager, args.locomo, args.locomo_turns) if args.locomo else None
         return r
 
+    def against(r: dict[str, Any], ref: dict[str, Any], suffix: str = "") -> None:
+        """Paired gains of ``r`` over ``ref`` (operation accuracy and LoCoMo F1)."""
+        r["gain" + suffix], r["ci95" + suffix] = paired_gain(r["correct"], ref["correct"])
+        if r["locomo"]:
+            r["locomo"]["gain" + suffix], r["locomo"]["ci95" + suffix] = paired_gain(
+                r["locomo"]["rows"], ref["locomo"]["rows"])
+
     base = measure(None)
+    sft = measure(args.sft_adapter) if args.sft_adapter else None
+    # The other modes of the untrained manager, on the same turns (issue: extractive vs
+    # generative operation accuracy).
+    modes = {m: measure(None, memory_manager("local", mode=m)) for m in args.modes}
+    for r in modes.values():
+        against(r, base)
+    if sft:
+        against(sft, base)
     trained: dict[str, Any] = {}
     for seed in args.seeds:
         adapter, wall = train(seed, args)
         r = measure(adapter)
         r["train_wall_s"] = wall
-        r["gain"], r["ci95"] = paired_gain(r["correct"], base["correct"])
-        if r["locomo"]:
-            r["locomo"]["gain"], r["locomo"]["ci95"] = paired_gain(r["locomo"]["rows"],
-                                                                   base["locomo"]["rows"])
+        against(r, base)
+        if sft:
+            against(r, sft, "_vs_sft")
         trained[str(seed)] = r
 
     def mean_gain(get: Any) -> tuple[float, tuple[float, float]]:
@@ -151,15 +184,19 @@ def main() -> None:
         return paired_gain(per_item, get(base))
 
     result: dict[str, Any] = {"machine": machine(), "args": vars(args), "seeds": args.seeds,
-                              "prompted": base, "trained": trained,
-                              "mean_gain": mean_gain(lambda r: r["correct"])}
-    if args.locomo:
-        result["mean_locomo_gain"] = mean_gain(lambda r: r["locomo"]["rows"])
+                              "prompted": base, "sft": sft, "modes": modes,
+                              "trained": trained}
+    if args.seeds:
+        result["mean_gain"] = mean_gain(lambda r: r["correct"])
+        if args.locomo:
+            result["mean_locomo_gain"] = mean_gain(lambda r: r["locomo"]["rows"])
 
     ops = sorted(base["by_op"])
     loc = bool(args.locomo)
-    lines = [f"## Memory manager: GRPO on fact streams (reward {args.reward})", "",
-             f"{args.steps} GRPO steps x {args.batch_size} completions per seed, LoRA lr "
+    lines = [f"## Memory manager: {'SFT, then ' if sft else ''}GRPO on fact streams (reward "
+             f"{args.reward})", "",
+             (f"SFT adapter {args.sft_adapter}; GRPO starts from it. " if sft else "")
+             + f"{args.steps} GRPO steps x {args.batch_size} completions per seed, LoRA lr "
              f"{args.lr}; {len(base['correct'])} held-out turns (streams {args.streams})"
              + (f"; LoCoMo {args.locomo}, first {args.locomo_turns} turns, "
                 f"{base['locomo']['questions']} questions" if loc else "") + ".", "",
@@ -176,11 +213,19 @@ def main() -> None:
         return f"{g:+.3f} [{c[0]:+.3f}, {c[1]:+.3f}]"
 
     lines.append(row("prompted (no adapter)", base, "—", "—", "—"))
+    for mode, r in modes.items():
+        lines.append(row(f"{mode} mode (untrained)", r, ci(r["gain"], r["ci95"]),
+                         ci(r["locomo"]["gain"], r["locomo"]["ci95"]) if loc else "", "—"))
+    if sft:
+        lines.append(row("SFT (fact streams' gold operations)", sft, ci(sft["gain"], sft["ci95"]),
+                         ci(sft["locomo"]["gain"], sft["locomo"]["ci95"]) if loc else "", "—"))
     for s in args.seeds:
         r = trained[str(s)]
-        lines.append(row(f"GRPO seed {s}", r, ci(r["gain"], r["ci95"]),
+        lines.append(row(f"{'SFT+' if sft else ''}GRPO seed {s}", r, ci(r["gain"], r["ci95"]),
                          ci(r["locomo"]["gain"], r["locomo"]["ci95"]) if loc else "",
                          f"{r['train_wall_s'] / 60:.1f} min" if r["train_wall_s"] else "?"))
+    if not args.seeds:
+        return _finish(args, result, lines)
     mean = {"accuracy": sum(trained[str(s)]["accuracy"] for s in args.seeds) / len(args.seeds),
             "by_op": {o: sum(trained[str(s)]["by_op"].get(o, 0) for s in args.seeds)
                       / len(args.seeds) for o in ops},
@@ -188,10 +233,17 @@ def main() -> None:
                        / len(args.seeds)} if loc else None}
     lines.append(row("**mean over the seeds**", mean, ci(*result["mean_gain"]),
                      ci(*result["mean_locomo_gain"]) if loc else "", "—"))
+    if sft:
+        lines += ["", "GRPO against SFT alone (op accuracy): " + "; ".join(
+            f"seed {s} {ci(trained[str(s)]['gain_vs_sft'], trained[str(s)]['ci95_vs_sft'])}"
+            for s in args.seeds) + "."]
+    _finish(args, result, lines)
+
+
+def _finish(args: argparse.Namespace, result: dict[str, Any], lines: list[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    _plot(result, OUT / "bench_train_manager.png")
-    write_results("bench_train_manager", json.loads(json.dumps(result, default=str)),
-                  "\n".join(lines))
+    _plot(result, OUT / f"{args.name}.png")
+    write_results(args.name, json.loads(json.dumps(result, default=str)), "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
 People state facts about themselves over time: where they live, their job, their
 pets, their favourite food, their hobbies. Later turns move house (UPDATE the
 city), lose a pet (DELETE), repeat themselves or chat (NOOP), or say something
-new (ADD). Each :class:`FactTurn` carries the gold operation and, for UPDATE and
-DELETE, the value that the changed memory held, so a memory manager's choices
+new (ADD). Each :class:`FactTurn` carries the gold operation, the fact a good manager
+writes for it and, for UPDATE and DELETE, the value that the changed memory held (the
+manager's supervised data, :mod:`training.manager_demonstrations`), so its choices
 can be scored turn by turn (:func:`score_manager`) and the final state can be
 asked about (:func:`final_questions`).
 """
@@ -47,6 +48,9 @@ class FactTurn:
     value: str | None = None          # the new value (ADD/UPDATE)
     old_value: str | None = None      # what the changed memory said (UPDATE/DELETE)
     turn_id: str = ""
+    # The fact a good manager writes (ADD/UPDATE): one sentence naming the person, in the
+    # turn's own words (so it passes the manager's grounding check).
+    fact: str | None = None
 
     def turn(self) -> Turn:
         return Turn(speaker=self.speaker, text=self.text, time=self.time, turn_id=self.turn_id)
@@ -86,32 +90,40 @@ def _next(rng: random.Random, p: _Person, when: datetime) -> FactTurn:
         city = rng.choice([c for c in _CITIES if c != f.get("city")])
         if "city" in f:
             old, f["city"] = f["city"], city
-            return FactTurn(n, rng.choice([f"I just moved from {old} to {city}!",
-                                           f"Big news: I relocated to {city}, no more {old}."]),
-                            when, "UPDATE", f"{n}.city", city, old)
+            # The fact names the old city too: an UPDATE must share a word with the
+            # memory it overwrites (policies.manager.to_operations).
+            text, fact = rng.choice([(f"I just moved from {old} to {city}!",
+                                      f"{n} moved from {old} to {city}."),
+                                     (f"Big news: I relocated to {city}, no more {old}.",
+                                      f"{n} relocated to {city}, no more {old}.")])
+            return FactTurn(n, text, when, "UPDATE", f"{n}.city", city, old, fact=fact)
         f["city"] = city
-        return FactTurn(n, f"I live in {city}.", when, "ADD", f"{n}.city", city)
+        return FactTurn(n, f"I live in {city}.", when, "ADD", f"{n}.city", city,
+                        fact=f"{n} lives in {city}.")
     if kind == "job":
         job = rng.choice([j for j in _JOBS if j != f.get("job")])
         if "job" in f:
             old, f["job"] = f["job"], job
             return FactTurn(n, f"I quit being a {old}; I now work as a {job}.", when, "UPDATE",
-                            f"{n}.job", job, old)
+                            f"{n}.job", job, old, fact=f"{n} now works as a {job}.")
         f["job"] = job
-        return FactTurn(n, f"I work as a {job}.", when, "ADD", f"{n}.job", job)
+        return FactTurn(n, f"I work as a {job}.", when, "ADD", f"{n}.job", job,
+                        fact=f"{n} works as a {job}.")
     if kind == "food":
         food = rng.choice([x for x in _FOODS if x != f.get("food")])
         if "food" in f:
             old, f["food"] = f["food"], food
             return FactTurn(n, f"I'm over {old}; my favourite food is {food} now.", when,
-                            "UPDATE", f"{n}.food", food, old)
+                            "UPDATE", f"{n}.food", food, old,
+                            fact=f"{n}'s favourite food is {food} now.")
         f["food"] = food
-        return FactTurn(n, f"My favourite food is {food}.", when, "ADD", f"{n}.food", food)
+        return FactTurn(n, f"My favourite food is {food}.", when, "ADD", f"{n}.food", food,
+                        fact=f"{n}'s favourite food is {food}.")
     if kind == "hobby":
         hobby = rng.choice([h for h in _HOBBIES if f"hobby.{h}" not in f])
         f[f"hobby.{hobby}"] = hobby
         return FactTurn(n, f"I started {hobby} this month.", when, "ADD", f"{n}.hobby.{hobby}",
-                        hobby)
+                        hobby, fact=f"{n} started {hobby}.")
     if kind == "pet":
         if "pet" in f:
             old = f.pop("pet")
@@ -120,8 +132,9 @@ def _next(rng: random.Random, p: _Person, when: datetime) -> FactTurn:
                                            "now."]), when, "DELETE", f"{n}.pet", None, old)
         species, names = rng.choice(_PETS)
         f["pet"] = f"{species} {rng.choice(names)}"
-        return FactTurn(n, f"I adopted a {species} called {f['pet'].split()[1]}.", when, "ADD",
-                        f"{n}.pet", f["pet"])
+        pet = f["pet"].split()[1]
+        return FactTurn(n, f"I adopted a {species} called {pet}.", when, "ADD", f"{n}.pet",
+                        f["pet"], fact=f"{n} adopted a {species} called {pet}.")
     if kind == "repeat":
         key = rng.choice(sorted(k for k in f if not k.startswith("hobby.")) or sorted(f))
         value = f[key]

@@ -12,7 +12,7 @@ from typing import Literal, Sequence
 
 from pydantic import BaseModel, Field
 
-from agentmem.llm import LLM
+from agentmem.llm import LLM, Usage
 from agentmem.operations import Operation, OpType
 from agentmem.protocols import ManagerDecision, Turn
 from agentmem.records import MemoryRecord, Provenance, SourceType
@@ -92,16 +92,22 @@ class PromptedManager(PromptedPolicy):
     def decide(self, turns: Sequence[Turn], related: Sequence[MemoryRecord]) -> ManagerDecision:
         """One LLM call for all ``turns``; ``related`` may be records or search hits."""
         related = as_records(related)
-        reply = self.llm.chat(self.messages(turns, related),
-                              schema=output_schema(len(related), self.max_ops),
-                              max_tokens=self.max_tokens)
-        ops, rejected = to_operations(ManagerOutput.model_validate(reply.parsed), turns, related,
-                                      self.min_grounding)
+        output, usage, raw = self.reply(turns, related)
+        ops, rejected = to_operations(output, turns, related, self.min_grounding)
         for why in rejected:
             # Reported in the decision (and `agentmem ingest`'s summary); a warning per
             # op would bury a progress bar under hundreds of lines.
             log.info("manager op rejected: %s", why)
-        return ManagerDecision(ops=ops, rejected=rejected, usage=reply.usage, raw=reply.text)
+        return ManagerDecision(ops=ops, rejected=rejected, usage=usage, raw=raw)
+
+    def reply(self, turns: Sequence[Turn], related: Sequence[MemoryRecord]
+              ) -> tuple[ManagerOutput, Usage, str]:
+        """The model's numbered operations under the schema, what the call cost, and its
+        raw reply (a subclass that records demonstrations overrides this alone)."""
+        reply = self.llm.chat(self.messages(turns, related),
+                              schema=output_schema(len(related), self.max_ops),
+                              max_tokens=self.max_tokens)
+        return ManagerOutput.model_validate(reply.parsed), reply.usage, reply.text
 
 
 def to_operations(output: ManagerOutput, turns: Sequence[Turn], related: Sequence[MemoryRecord],

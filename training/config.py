@@ -233,10 +233,15 @@ class SFTConfig(_Adapter):
                          "adapter (output_dir/adapter) go")
     policy: Literal["actor", "manager"] = _f(
         "actor", "which policy to train: the actor (demonstrations in an environment) or the "
-        "memory manager in its extractive mode (LoCoMo turns labelled by the dataset's notes)")
-    env: str = _f(None, "household or shop (actor; default household); locomo (manager)")
+        "memory manager (its extractive mode on LoCoMo turns labelled by the dataset's notes, "
+        "or its generative mode on fact streams' gold operations)")
+    env: str = _f(None, "household or shop (actor; default household); locomo (manager, "
+                  "extractive mode; default) or facts (manager, generative mode)")
     conversations: list[str] = _f(None, "LoCoMo files the manager's examples come from "
                                   "(default: conversation 26; 30 and 41-43 are refused)")
+    streams: int = _f(8, "--env facts: fact streams to learn from (seeds 0..N-1; 500-599 are "
+                      "held out)")
+    stream_turns: int = _f(40, "--env facts: turns per fact stream")
     instances: list[int] = _f(None, "homes (household, split seen) or shoppers (shop, below "
                               "1000) the demonstrations are played in; default 1-6")
     episodes: int = _f(6, "demonstrated episodes per home or shopper")
@@ -271,8 +276,11 @@ class SFTConfig(_Adapter):
 
     @property
     def template_policy(self) -> str:
-        # The manager's supervised data is for its extractive mode (its own template).
-        return "extractive" if self.policy == "manager" else self.policy
+        # The manager's supervised data from LoCoMo is for its extractive mode (its own
+        # template); from the fact streams for the generative one.
+        if self.policy == "manager" and self.env == "locomo":
+            return "extractive"
+        return self.policy
 
     def check(self) -> None:
         super().check()
@@ -280,11 +288,17 @@ class SFTConfig(_Adapter):
             raise ConfigError(f"policy={self.policy!r}: supervised data exists for the actor "
                               "and the manager")
         if self.policy == "manager":
-            if self.env != "locomo":
-                raise ConfigError(f"env={self.env!r} does not train the manager; use locomo")
-            from training.manager_demonstrations import check_conversations
+            from training.manager_demonstrations import check_conversations, check_streams
 
-            check_conversations(self.conversations)
+            if self.env == "locomo":
+                check_conversations(self.conversations)
+            elif self.env == "facts":
+                check_streams(range(self.streams))
+                if self.stream_turns < 1:
+                    raise ConfigError(f"stream_turns must be >= 1, got {self.stream_turns}")
+            else:
+                raise ConfigError(f"env={self.env!r} does not train the manager; use locomo "
+                                  "(extractive mode) or facts (generative mode)")
         elif self.env not in ACTOR_ENVS:
             raise ConfigError(f"env={self.env!r}: choose {' or '.join(ACTOR_ENVS)}")
         for name in ("episodes", "max_length"):

@@ -62,41 +62,18 @@ def answer_examples(paths: Sequence[str | Path] | None, *, k: int = 5, limit: in
 
 def manager_examples(*, streams: int = 4, turns: int = 30, k: int = 5, limit: int | None = None,
                      seed: int = 0, embedder: Any = "minilm") -> list[dict[str, Any]]:
-    """Manager prompts over synthetic fact streams, with the bank a correct manager keeps.
+    """Manager prompts over synthetic fact streams (seeds ``seed * 1000 + 0..streams-1``),
+    recorded on the write path with the bank a correct manager keeps
+    (:func:`training.manager_demonstrations.fact_stream_examples`, which SFT learns from).
 
-    Rows: ``{"prompt", "gold_op", "old_value", "shown", "question", "answer"}``;
-    ``shown`` holds the memories the prompt numbers ``[0]``, ``[1]``..., in that order.
+    Rows: ``{"prompt", "completion", "gold_op", "old_value", "shown", "question",
+    "answer", "stream"}``; ``shown`` holds the memories the prompt numbers ``[0]``,
+    ``[1]``..., in that order.
     """
-    from agentmem.operations import Operation
-    from envs.facts import fact_stream, question_for
-    from policies import PromptedManager
+    from training.manager_demonstrations import fact_stream_examples
 
-    render = PromptedManager(None)
-    rows: list[dict[str, Any]] = []
-    for s in range(streams):
-        stream = fact_stream(seed * 1000 + s, turns=turns)
-        with Memory(home=":memory:", embedder=embedder) as memory:
-            for t in stream:
-                related = [h.record for h in memory.search(t.text, k=k, user_id="train")]
-                # The question this turn decides, answered as a correct memory would
-                # after it (Memory-R1's downstream reward); small talk has none.
-                question = question_for(t.key) if t.key else None
-                rows.append({"prompt": render.messages([t.turn()], related),
-                             "gold_op": t.gold_op, "old_value": t.old_value or "",
-                             "shown": [r.content for r in related],
-                             "question": question or "",
-                             "answer": (t.value or "none") if question else ""})
-                # Keep the bank as a correct manager would, for the next turn's context.
-                if t.gold_op == "ADD":
-                    memory.add(f"{t.speaker}: {t.text}", user_id="train")
-                elif t.gold_op in ("UPDATE", "DELETE"):
-                    target = next((r for r in memory.list(user_id="train", limit=10_000)
-                                   if t.speaker in r.content and t.old_value
-                                   and t.old_value.split()[-1] in r.content), None)
-                    if target is not None:
-                        op = (Operation.update(target.id, f"{t.speaker}: {t.text}")
-                              if t.gold_op == "UPDATE" else Operation.delete(target.id))
-                        memory.apply([op], user_id="train")
+    rows = fact_stream_examples([seed * 1000 + s for s in range(streams)], turns=turns, k=k,
+                                embedder=embedder)
     random.Random(seed).shuffle(rows)
     return rows[:limit] if limit else rows
 

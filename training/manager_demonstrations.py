@@ -1,4 +1,5 @@
-"""Supervised examples for the extractive memory manager, from LoCoMo's own notes.
+"""Supervised examples for the memory manager: its extractive mode labelled by LoCoMo's
+own notes, its generative mode by the synthetic fact streams' gold operations.
 
 LoCoMo's annotators wrote, for each session, observations about each speaker and
 named the turn each came from ("Caroline attended an LGBTQ support group recently",
@@ -14,6 +15,14 @@ prompt shows the related facts the runtime would retrieve at that point, rendere
 the runtime's template. The observations are read here only, as labels; the memory
 under test never sees them. Conversations 30 and 41-43 are never trained on
 (:data:`HELD_OUT_CONVERSATIONS`): 30 is the validation conversation, 41-43 the test.
+
+The generative mode (:class:`policies.PromptedManager`, which writes each fact and its
+ADD/UPDATE/DELETE/NOOP) learns from :mod:`envs.facts`, where every turn's right
+operation is known. :class:`GoldFactManager` replies with it, on the same write path
+(:func:`envs.facts.score_manager` drives :func:`agentmem.ingest.manage_turns`), so each
+prompt shows the memories the runtime would retrieve from a bank kept as a correct
+manager keeps it; the replay must score 1.0 or the examples are refused. Streams
+500-599 are held out (:data:`HELD_OUT_STREAMS`; the benchmarks evaluate on 500 and 501).
 """
 
 from __future__ import annotations
@@ -29,15 +38,19 @@ from agentmem.protocols import Turn
 from agentmem.records import MemoryRecord
 from agentmem.text import content_stems
 from policies.extractive import ExtractiveManager
+from policies.manager import ManagerOp, ManagerOutput, PromptedManager
 
 __all__ = ["locomo_observations", "labelled_keep", "LabelledExtractiveManager",
            "extractive_examples", "check_conversations", "HELD_OUT_CONVERSATIONS",
-           "DEFAULT_CONVERSATIONS"]
+           "DEFAULT_CONVERSATIONS", "GoldFactManager", "fact_stream_examples",
+           "check_streams", "HELD_OUT_STREAMS"]
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "locomo"
 #: The validation conversation (30) and the test ones (41-43).
 HELD_OUT_CONVERSATIONS = frozenset({"30", "41", "42", "43"})
 DEFAULT_CONVERSATIONS = (str(DATA / "26.json"),)
+#: Fact-stream seeds never trained on (evaluation uses 500 and 501).
+HELD_OUT_STREAMS = range(500, 600)
 
 
 def check_conversations(paths: Sequence[str | Path], *, held_out_ok: bool = False) -> None:
@@ -141,3 +154,104 @@ def extractive_examples(paths: Sequence[str | Path] = DEFAULT_CONVERSATIONS, *,
             raise InvalidArgumentError(f"{path}: labelling failed on {report.failures[:3]}")
         rows += [{**r, "conversation": Path(path).stem} for r in manager.rows]
     return rows[:limit] if limit else rows
+
+
+def check_streams(streams: Sequence[int]) -> None:
+    """Refuse a held-out fact stream (or none at all) as training data."""
+    if not streams:
+        raise ConfigError("no fact streams to learn from; pass --streams N (N >= 1)")
+    bad = sorted(set(streams) & set(HELD_OUT_STREAMS))
+    if bad:
+        raise ConfigError(f"fact streams {bad[:5]} are held out for evaluation (seeds "
+                          f"{HELD_OUT_STREAMS.start}-{HELD_OUT_STREAMS.stop - 1}); train on "
+                          "others")
+
+
+class GoldFactManager(PromptedManager):
+    """The generative manager replying with a fact stream's gold operations instead of a
+    model's, recording each prompt it would have sent and the reply it should get.
+
+    An UPDATE or DELETE names the shown memory of the same person that holds the old
+    value; a turn whose old memory was not retrieved cannot be answered right and is
+    counted in ``unreachable`` (its row is still recorded, as an ADD or a NOOP)."""
+
+    def __init__(self, stream: Sequence[Any], **kwargs: Any):
+        super().__init__(None, **kwargs)
+        self.gold = {t.turn_id: t for t in stream}
+        self.rows: list[dict[str, Any]] = []
+        self.unreachable: list[str] = []
+
+    def reply(self, turns: Sequence[Turn], related: Sequence[MemoryRecord]
+              ) -> tuple[ManagerOutput, Usage, str]:
+        from envs.facts import question_for
+
+        ops = []
+        for turn in turns:
+            gold = self.gold[turn.turn_id]
+            op = ManagerOp(fact=gold.fact or "", op=gold.gold_op)
+            if gold.gold_op in ("UPDATE", "DELETE"):
+                op.id = self._holding(gold, related)
+                if op.id < 0:
+                    self.unreachable.append(turn.turn_id)
+                    op = ManagerOp(fact=gold.fact or "", op="ADD" if gold.fact else "NOOP")
+            ops.append(op)
+        output = ManagerOutput(operations=ops)
+        gold = self.gold[turns[-1].turn_id]  # score_manager sends one turn per call
+        question = question_for(gold.key) if gold.key else None
+        self.rows.append({
+            "prompt": self.messages(turns, related),
+            "completion": [{"role": "assistant", "content": gold_reply(output)}],
+            "gold_op": gold.gold_op, "old_value": gold.old_value or "",
+            "shown": [r.content for r in related],
+            # The question this turn decides, answered as a correct memory would after
+            # it (Memory-R1's downstream reward for GRPO); small talk has none.
+            "question": question or "", "answer": (gold.value or "none") if question else ""})
+        return output, Usage(), ""
+
+    @staticmethod
+    def _holding(gold: Any, related: Sequence[MemoryRecord]) -> int:
+        """The number of the shown memory of ``gold``'s speaker holding its old value."""
+        old = (gold.old_value or "").split()[-1:] or [""]
+        for i, r in enumerate(related):
+            text = r.content.lower()
+            if text.startswith(gold.speaker.lower()) and old[0].lower() in text.split(" ", 1)[-1]:
+                return i
+        return -1
+
+
+def gold_reply(output: ManagerOutput) -> str:
+    """The reply ``output``, exactly as constrained decoding writes it: the local model's
+    grammar is built from the schema with its keys sorted, so it writes ``fact``, ``id``,
+    then ``op`` (an adapter trained on another order picks the id before the operation
+    it never learned to follow: every DELETE named no memory)."""
+    return json.dumps(output.model_dump(), sort_keys=True)
+
+
+def fact_stream_examples(streams: Sequence[int], *, turns: int = 30, k: int = 5,
+                         embedder: Any = "minilm") -> list[dict[str, Any]]:
+    """Rows ``{"prompt", "completion", "gold_op", "old_value", "shown", "question",
+    "answer", "stream"}``, one per turn of each fact stream, in order: the generative
+    manager's calls on the write path with the gold operations applied.
+
+    Raises:
+        ConfigError: a stream is held out.
+        InvalidArgumentError: the gold operations do not replay on the write path (a
+            turn scored wrong that was reachable), which would teach wrong replies.
+    """
+    from agentmem.memory import Memory
+    from envs.facts import fact_stream, score_manager
+
+    check_streams(streams)
+    rows: list[dict[str, Any]] = []
+    for seed in streams:
+        stream = fact_stream(seed, turns=turns)
+        manager = GoldFactManager(stream)
+        with Memory(home=":memory:", embedder=embedder) as memory:
+            scored = score_manager(manager, stream, memory, k=k, user_id="train")
+        wrong = [r for r in scored["turns"]
+                 if not r["correct"] and r["turn"] not in manager.unreachable]
+        if wrong:
+            raise InvalidArgumentError(f"fact stream {seed}: the gold operations scored wrong "
+                                       f"on the write path at {wrong[:2]}")
+        rows += [{**r, "stream": seed} for r in manager.rows]
+    return rows

@@ -1,14 +1,16 @@
-"""Supervised fine-tuning of the actor (the warm start before RL) and of the extractive
-memory manager, with TRL's SFTTrainer and LoRA.
+"""Supervised fine-tuning of the actor (the warm start before RL) and of the memory
+manager, with TRL's SFTTrainer and LoRA.
 
     python -m training.sft --env household --instances 1 2 3 4 5 6 --episodes 6
     python -m training.sft --env shop --output-dir runs/shop-sft
     python -m training.sft --trajectories episodes.jsonl      (recorded demonstrations)
     python -m training.sft --policy manager                   (LoCoMo 26, labelled by its notes)
+    python -m training.sft --policy manager --env facts       (fact streams' gold operations)
     agentmem train sft ...                                    (the same flags)
 
-The manager's examples are its calls on the default write path, labelled by LoCoMo's
-notes (:mod:`training.manager_demonstrations`); the actor's:
+The manager's examples are its calls on the write path (:mod:`training.manager_demonstrations`):
+the extractive mode's labelled by LoCoMo's notes, the generative mode's by the fact
+streams' gold operations; the actor's:
 the turns of demonstrations (the scripted explorer, which sees only
 what the actor sees; the environment's expert plan; or a recorded trajectory) played
 through the runtime's episode loop with and without memory
@@ -43,6 +45,11 @@ __all__ = ["train_sft", "examples_for_sft", "main"]
 def examples_for_sft(config: SFTConfig, dropped: list | None = None) -> list[dict[str, Any]]:
     """The prompt/completion rows a config trains on (checked demonstrations); the
     explorer's lost episodes are appended to ``dropped``."""
+    if config.policy == "manager" and config.env == "facts":
+        from training.manager_demonstrations import fact_stream_examples
+
+        rows = fact_stream_examples(range(config.streams), turns=config.stream_turns)
+        return rows[:config.examples] if config.examples else rows
     if config.policy == "manager":
         from training.manager_demonstrations import extractive_examples
 
@@ -111,8 +118,8 @@ def train_sft(config: SFTConfig) -> dict[str, Any]:
                **_data_summary(config, rows, dropped),
                "first_loss": losses[0] if losses else math.nan,
                "last_loss": losses[-1] if losses else math.nan}
-    data = {k: summary[k] for k in ("expert", "conversations", "examples_keeping")
-            if k in summary}
+    data = {k: summary[k] for k in ("expert", "conversations", "examples_keeping", "streams",
+                                    "examples_by_op") if k in summary}
     save_adapter(trainer.model, tokenizer, out / "adapter", policy=config.policy,
                  template=template, extra={"trainer": "sft", "env": config.env, **data,
                         "steps": trainer.state.global_step, "examples": len(rows),
@@ -127,6 +134,10 @@ def _data_summary(config: SFTConfig, rows: list[dict[str, Any]], dropped: list
                   ) -> dict[str, Any]:
     """What the examples were: per memory variant and teacher (actor), or per
     conversation and how many choose something (manager)."""
+    if config.policy == "manager" and config.env == "facts":
+        return {"streams": sorted({r["stream"] for r in rows}),
+                "examples_by_op": {op: sum(r["gold_op"] == op for r in rows)
+                                   for op in ("ADD", "UPDATE", "DELETE", "NOOP")}}
     if config.policy == "manager":
         return {"conversations": sorted({r["conversation"] for r in rows}),
                 "examples_keeping": sum(bool(r["keep"]) for r in rows)}

@@ -202,6 +202,15 @@ class LocalLLM(BaseLLM):
                 raise ConfigError(f"cannot build a grammar from this JSON schema: {exc}") from None
         return self._grammars[text]
 
+    def accepts(self, schema: type[BaseModel] | dict, text: str) -> bool:
+        """Whether constrained decoding under ``schema`` can write exactly ``text`` (the
+        keys in the grammar's order, its spacing): training replies must be written as
+        the runtime writes them, or the adapter learns a form it is never allowed."""
+        import xgrammar as xgr
+
+        matcher = xgr.GrammarMatcher(self._compiled(schema))
+        return bool(matcher.accept_string(text)) and matcher.is_completed()
+
     def _closing_ids(self) -> Any:
         """(ids, bonus) for tokens that start by closing something (a quote, a brace, a
         bracket), larger the more they close. Inside a string only a quote closes (``}`` is

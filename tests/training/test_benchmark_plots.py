@@ -138,3 +138,17 @@ def test_layered_memory_table_and_plot_with_and_without_answers(tmp_path):
     for name, analysis in (("answered", answered), ("retrieval", retrieval)):
         bench.plot(analysis, tmp_path / f"{name}.png")
         assert _png(tmp_path / f"{name}.png")
+
+
+def test_manager_training_plot_with_an_sft_row(tmp_path):
+    import bench_train_manager
+
+    def run(acc, f1):
+        return {"accuracy": acc, "locomo": {"f1": f1}}
+
+    result = {"args": {"locomo": "30"}, "seeds": [0], "prompted": run(0.4, 0.05),
+              "sft": run(0.8, 0.06), "trained": {"0": run(0.85, 0.07)}}
+    bench_train_manager._plot(result, tmp_path / "manager.png")
+    result.update(sft=None, seeds=[])  # neither SFT nor GRPO: the prompted bar alone
+    bench_train_manager._plot(result, tmp_path / "prompted.png")
+    assert _png(tmp_path / "manager.png") and _png(tmp_path / "prompted.png")

@@ -1,4 +1,5 @@
-"""The extractive manager's supervised data: LoCoMo's notes label the runtime's own calls."""
+"""The manager's supervised data, recorded on the runtime's own write path: LoCoMo's notes
+label the extractive mode's calls, the fact streams' gold operations the generative mode's."""
 
 import json
 
@@ -99,3 +100,76 @@ def test_a_manager_warm_start_is_checked_against_the_extractive_template(tmp_pat
     assert config.template_policy == "extractive"
     with pytest.raises(ConfigError, match=f"prompts with {template_of('extractive')} now"):
         load_for(config)  # refused before any model loads
+
+
+def test_fact_stream_gold_operations_replay_on_the_write_path():
+    from agentmem.memory import Memory
+    from envs.facts import fact_stream, score_manager
+    from policies import PromptedManager
+    from policies.manager import ManagerOutput
+    from training.manager_demonstrations import GoldFactManager, fact_stream_examples
+
+    stream = fact_stream(3, turns=40)
+    gold = GoldFactManager(stream)
+    with Memory(home=":memory:", embedder="hash") as memory:
+        scored = score_manager(gold, stream, memory, user_id="u")
+        stored = sorted(r.content for r in memory.list(user_id="u", kinds=["fact"]))
+    # The gold replies, applied through the one apply path, are all scored right, and
+    # the bank holds each person's present facts (a lost pet is gone, a move updated).
+    assert scored["accuracy"] == 1.0 and not gold.unreachable
+    updates = [t for t in stream if t.gold_op == "UPDATE"]
+    assert updates and all(t.fact in stored or any(
+        u.key == t.key and u.time > t.time for u in updates) for t in updates)
+    rows = fact_stream_examples([3], turns=40, embedder="hash")
+    assert [r["gold_op"] for r in rows] == [t.gold_op for t in stream]
+    render = PromptedManager(None)
+    for row, turn in zip(rows, stream, strict=True):
+        reply = ManagerOutput.model_validate_json(row["completion"][0]["content"])
+        (op,) = reply.operations
+        assert op.op == turn.gold_op and row["prompt"][0] == render.messages([], [])[0]
+        assert f"{turn.speaker}: {turn.text}" in row["prompt"][-1]["content"]
+        if op.op in ("UPDATE", "DELETE"):
+            # names the shown memory of that person holding the old value
+            shown = row["shown"][op.id]
+            assert shown.startswith(turn.speaker) and turn.old_value.split()[-1] in shown
+            assert f"[{op.id}] {shown}" in row["prompt"][-1]["content"]
+        else:
+            assert op.id == -1 and op.fact == (turn.fact or "")
+
+
+def test_held_out_fact_streams_and_bad_stream_configs_are_refused():
+    from training.config import SFTConfig, parse_args
+    from training.manager_demonstrations import fact_stream_examples
+    from training.model import template_of
+
+    with pytest.raises(ConfigError, match="held out"):
+        fact_stream_examples([2, 500], embedder="hash")
+    config = parse_args(SFTConfig, ["--policy", "manager", "--env", "facts", "--streams", "3"])
+    # The generative manager's data: its adapter records the generative template.
+    assert config.template_policy == "manager" and template_of("manager") == "manager.v1"
+    for argv, message in [(["--streams", "501"], "held out"), (["--streams", "0"], "no fact"),
+                          (["--stream-turns", "0"], "stream_turns")]:
+        with pytest.raises(ConfigError, match=message):
+            parse_args(SFTConfig, ["--policy", "manager", "--env", "facts", *argv])
+
+
+@pytest.mark.slow
+def test_the_managers_training_replies_are_what_constrained_decoding_can_write(locomo_file,
+                                                                               local_llm):
+    """Key order and spacing as the local model's grammar writes them: an adapter trained
+    on {"fact", "op", "id"} is made to write the id first and never learned to."""
+    from policies.extractive import extractive_schema
+    from training.data import reply_schema
+    from training.manager_demonstrations import extractive_examples, fact_stream_examples
+
+    rows = fact_stream_examples([3], turns=40, embedder="hash")
+    assert {r["gold_op"] for r in rows} == {"ADD", "UPDATE", "DELETE", "NOOP"}
+    for row in rows:
+        assert local_llm.accepts(reply_schema("manager", row), row["completion"][0]["content"])
+    path = locomo_file(session_1=[
+        {"speaker": "Ana", "dia_id": "D1:1", "text": "I adopted a beagle last week. I love walks."},
+        {"speaker": "Bo", "dia_id": "D1:2", "text": "We went hiking with friends on Sunday."}],
+        **NOTES)
+    for row in extractive_examples([path], embedder="hash"):
+        assert local_llm.accepts(extractive_schema(row["choices"], 3),
+                                 row["completion"][0]["content"])
