@@ -66,14 +66,17 @@ def manager_examples(*, streams: int = 4, turns: int = 30, k: int = 5, limit: in
     recorded on the write path with the bank a correct manager keeps
     (:func:`training.manager_demonstrations.fact_stream_examples`, which SFT learns from).
 
-    Rows: ``{"prompt", "completion", "gold_op", "old_value", "shown", "question",
-    "answer", "stream"}``; ``shown`` holds the memories the prompt numbers ``[0]``,
+    Rows: ``{"prompt", "gold_op", "old_value", "shown", "question", "answer",
+    "stream"}``; ``shown`` holds the memories the prompt numbers ``[0]``,
     ``[1]``..., in that order.
     """
     from training.manager_demonstrations import fact_stream_examples
 
-    rows = fact_stream_examples([seed * 1000 + s for s in range(streams)], turns=turns, k=k,
-                                embedder=embedder)
+    # RL samples its own replies: the gold one stays out of the rows (TRL hands every
+    # column to the reward functions).
+    rows = [{key: value for key, value in row.items() if key != "completion"}
+            for row in fact_stream_examples([seed * 1000 + s for s in range(streams)],
+                                            turns=turns, k=k, embedder=embedder)]
     random.Random(seed).shuffle(rows)
     return rows[:limit] if limit else rows
 
