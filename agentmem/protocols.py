@@ -15,8 +15,8 @@ from agentmem.llm.base import Usage
 from agentmem.operations import Operation
 from agentmem.records import MemoryRecord
 
-__all__ = ["Turn", "ManagerDecision", "Answer", "Action", "MemoryManager", "AnswerPolicy",
-           "ActorPolicy"]
+__all__ = ["Turn", "ManagerDecision", "Answer", "Action", "MemoryManager", "MANAGER_MODES",
+           "AnswerPolicy", "ActorPolicy"]
 
 
 class Turn(BaseModel):
@@ -56,6 +56,11 @@ class Action(BaseModel):
     action: str
     usage: Usage = Field(default_factory=Usage)
     raw: str = ""
+
+
+#: The ``mode=`` a default manager factory (the ``agentmem.policies`` entry point
+#: ``manager``) accepts: how facts are derived (``agentmem ingest --manager``).
+MANAGER_MODES = ("auto", "statements", "extractive", "generative")
 
 
 @runtime_checkable

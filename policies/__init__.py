@@ -6,6 +6,7 @@ and a structured-output parser; the training code renders the same templates.
 
 from typing import Any, Literal
 
+from agentmem.protocols import MANAGER_MODES
 from policies._templates import Template, load_template
 from policies.actor import PromptedActor
 from policies.answer import AnswerOutput, PromptedAnswerer
@@ -16,7 +17,7 @@ __all__ = ["Template", "load_template", "PromptedManager", "ManagerOutput", "Man
            "ExtractiveManager", "memory_manager", "SMALL_MODEL_PARAMETERS",
            "PromptedAnswerer", "AnswerOutput", "PromptedActor"]
 
-#: Local models below this size get the extractive manager by default.
+#: Local models below this size get the no-model statements manager by default.
 SMALL_MODEL_PARAMETERS = 1_000_000_000
 
 
@@ -33,10 +34,10 @@ def memory_manager(llm: Any = "local", *,
     to (docs/results.md). Bigger and hosted models get ``generative`` (the model writes
     each fact).
     """
-    if mode not in ("auto", "extractive", "generative", "statements"):
+    if mode not in MANAGER_MODES:
         from agentmem.errors import ConfigError
 
-        raise ConfigError(f"mode must be auto, extractive, generative or statements, got {mode!r}")
+        raise ConfigError(f"mode must be one of {', '.join(MANAGER_MODES)}, got {mode!r}")
     if mode == "auto":
         size = _parameters(llm)
         mode = "statements" if size is not None and size < SMALL_MODEL_PARAMETERS else "generative"

@@ -436,9 +436,6 @@ def _policy(role: str, llm: Any, **kwargs: Any):
     return default_policy(role, llm, **kwargs)
 
 
-MANAGER_MODES = ("auto", "statements", "extractive", "generative")
-
-
 @command()
 def ingest(path: Annotated[Path, typer.Argument(help="LoCoMo .json or a .jsonl of messages")],
            home: Home = None, user: User = None, agent: Agent = None,
@@ -459,6 +456,7 @@ def ingest(path: Annotated[Path, typer.Argument(help="LoCoMo .json or a .jsonl o
     from agentmem.conversations import first_turns, read_conversation
     from agentmem.errors import InvalidArgumentError
     from agentmem.ingest import ingest_sessions
+    from agentmem.protocols import MANAGER_MODES
 
     if user is None and agent is None:  # before the model loads
         raise InvalidArgumentError("say whose conversation this is: --user NAME (or --agent "
