@@ -20,8 +20,9 @@ over held-out streams (other seeds) on a fresh memory (MiniLM), scored turn by t
 with :func:`envs.facts.score_manager`; paired bootstrap 95% interval of the
 difference in accuracy; and downstream on LoCoMo: each manager builds the memory
 from the first ``--locomo-turns`` turns of conversation ``--locomo`` and the same
-prompted answer policy answers the questions whose evidence lies in them (token F1,
-paired bootstrap against the prompted manager). Writes
+prompted answer policy answers the questions whose evidence lies in them (token F1
+and the evidence's recall@k, paired bootstrap against the prompted manager, and the
+SFT manager also against ``--modes statements``, the embedded model's default). Writes
 benchmarks/out/NAME.{json,md,png} (NAME: ``--name``, default bench_train_manager); the
 runs go to benchmarks/out/train-manager/[sft-]REWARD-seedN (a finished run is reused, a
 crashed one resumes).
@@ -69,9 +70,19 @@ def locomo(manager: Any, conv: str, turns: int) -> dict[str, Any]:
     start = time.perf_counter()
     result = run_qa([DATA / f"{conv}.json"], systems=["agentmem"], manager=manager, turns=turns,
                     progress=True)["systems"]["agentmem"]
+    # Per question, in the conversation's order, so two managers pair question by question
+    # (recall is None where a question names no evidence turn).
     return {"f1": result["f1"], "recall_at_k": result["recall_at_k"],
-            "rows": [r["f1"] for r in result["rows"]], "questions": result["questions"],
-            "seconds": time.perf_counter() - start}
+            "rows": [r["f1"] for r in result["rows"]],
+            "recall_rows": [r["recall"] for r in result["rows"]],
+            "questions": result["questions"], "seconds": time.perf_counter() - start}
+
+
+def recall_gain(after: dict[str, Any], before: dict[str, Any]) -> tuple[float, tuple[float, float]]:
+    """Paired gain in recall@k over the questions both managers' runs could score."""
+    pairs = [(a, b) for a, b in zip(after["recall_rows"], before["recall_rows"], strict=True)
+             if a is not None and b is not None]
+    return paired_gain([a for a, _ in pairs], [b for _, b in pairs])
 
 
 def train(seed: int, args: argparse.Namespace) -> tuple[str, float | None]:
@@ -104,16 +115,21 @@ def _plot(result: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     sft = [result["sft"]] if result.get("sft") else []
-    names = ["prompted"] + ["SFT"] * len(sft) + [f"seed {s}" for s in result["seeds"]]
+    modes = list(result.get("modes", {}).values())
+    names = (["prompted"] + list(result.get("modes", {})) + ["SFT"] * len(sft)
+             + [f"seed {s}" for s in result["seeds"]])
     panels = [("operation accuracy (fact streams)", lambda r: r["accuracy"])]
     if result["args"]["locomo"]:
-        panels.append((f"F1 on LoCoMo {result['args']['locomo']}", lambda r: r["locomo"]["f1"]))
+        conv = result["args"]["locomo"]
+        panels += [(f"F1 on LoCoMo {conv}", lambda r: r["locomo"]["f1"]),
+                   (f"recall@k on LoCoMo {conv}", lambda r: r["locomo"]["recall_at_k"])]
     fig, axes = plt.subplots(1, len(panels), figsize=(4.5 * len(panels), 3.4), squeeze=False)
     for ax, (label, get) in zip(axes[0], panels, strict=True):
-        values = [get(r) for r in [result["prompted"], *sft]] + [
+        values = [get(r) for r in [result["prompted"], *modes, *sft]] + [
             get(result["trained"][str(s)]) for s in result["seeds"]]
-        ax.bar(names, values,
-               color=["#999"] + ["#37a"] * len(sft) + ["#3a7"] * len(result["seeds"]))
+        ax.bar(names, values, color=["#999"] + ["#c84"] * len(modes) + ["#37a"] * len(sft)
+               + ["#3a7"] * len(result["seeds"]))
+        ax.tick_params(axis="x", labelsize=8, rotation=20)
         ax.set_title(label, fontsize=10)
         ax.set_ylim(0, max(values) * 1.3 + 1e-3)
     save_figure(fig, path)
@@ -152,11 +168,13 @@ def main() -> None:
         return r
 
     def against(r: dict[str, Any], ref: dict[str, Any], suffix: str = "") -> None:
-        """Paired gains of ``r`` over ``ref`` (operation accuracy and LoCoMo F1)."""
+        """Paired gains of ``r`` over ``ref`` (operation accuracy, LoCoMo F1 and recall)."""
         r["gain" + suffix], r["ci95" + suffix] = paired_gain(r["correct"], ref["correct"])
         if r["locomo"]:
             r["locomo"]["gain" + suffix], r["locomo"]["ci95" + suffix] = paired_gain(
                 r["locomo"]["rows"], ref["locomo"]["rows"])
+            r["locomo"]["recall_gain" + suffix], r["locomo"]["recall_ci95" + suffix] = (
+                recall_gain(r["locomo"], ref["locomo"]))
 
     base = measure(None)
     sft = measure(args.sft_adapter) if args.sft_adapter else None
@@ -167,6 +185,8 @@ def main() -> None:
         against(r, base)
     if sft:
         against(sft, base)
+        if "statements" in modes:  # the embedded model's default manager: ship only if beaten
+            against(sft, modes["statements"], "_vs_statements")
     trained: dict[str, Any] = {}
     for seed in args.seeds:
         adapter, wall = train(seed, args)
@@ -193,21 +213,27 @@ def main() -> None:
 
     ops = sorted(base["by_op"])
     loc = bool(args.locomo)
-    lines = [f"## Memory manager: {'SFT, then ' if sft else ''}GRPO on fact streams (reward "
-             f"{args.reward})", "",
-             (f"SFT adapter {args.sft_adapter}; GRPO starts from it. " if sft else "")
-             + f"{args.steps} GRPO steps x {args.batch_size} completions per seed, LoRA lr "
-             f"{args.lr}; {len(base['correct'])} held-out turns (streams {args.streams})"
-             + (f"; LoCoMo {args.locomo}, first {args.locomo_turns} turns, "
+    grpo = (f"{args.steps} GRPO steps x {args.batch_size} completions per seed (reward "
+            f"{args.reward}), LoRA lr {args.lr}; " if args.seeds else "")
+    lines = [f"## Memory manager: {'SFT' if sft else 'prompted'}"
+             f"{', then GRPO' if args.seeds else ''} on fact streams", "",
+             (f"SFT adapter {args.sft_adapter}" + ("; GRPO starts from it. " if args.seeds
+                                                  else ". ") if sft else "")
+             + f"{grpo}{len(base['correct'])} held-out turns (streams {args.streams})"
+             + (f"; LoCoMo {args.locomo}, first {args.locomo_turns} turns (or all), "
                 f"{base['locomo']['questions']} questions" if loc else "") + ".", "",
              "| manager | op accuracy | " + " | ".join(ops) + " | gain [95% CI] |"
-             + (" LoCoMo F1 | F1 gain [95% CI] |" if loc else "") + " train wall time |",
-             "|---" * (4 + len(ops) + (2 if loc else 0)) + "|"]
+             + (" LoCoMo F1 | F1 gain [95% CI] | recall@k | recall gain [95% CI] |" if loc
+                else "") + " train wall time |",
+             "|---" * (4 + len(ops) + (4 if loc else 0)) + "|"]
 
     def row(name: str, r: dict[str, Any], gain: str, lgain: str, wall: str) -> str:
+        rgain = (ci(r["locomo"]["recall_gain"], r["locomo"]["recall_ci95"])
+                 if loc and "recall_gain" in r["locomo"] else "—")
         return (f"| {name} | {r['accuracy']:.3f} | "
                 + " | ".join(f"{r['by_op'].get(o, 0):.2f}" for o in ops) + f" | {gain} |"
-                + (f" {r['locomo']['f1']:.3f} | {lgain} |" if loc else "") + f" {wall} |")
+                + (f" {r['locomo']['f1']:.3f} | {lgain} | {r['locomo']['recall_at_k']:.3f} |"
+                   f" {rgain} |" if loc else "") + f" {wall} |")
 
     def ci(g: float, c: tuple[float, float]) -> str:
         return f"{g:+.3f} [{c[0]:+.3f}, {c[1]:+.3f}]"
@@ -224,13 +250,19 @@ def main() -> None:
         lines.append(row(f"{'SFT+' if sft else ''}GRPO seed {s}", r, ci(r["gain"], r["ci95"]),
                          ci(r["locomo"]["gain"], r["locomo"]["ci95"]) if loc else "",
                          f"{r['train_wall_s'] / 60:.1f} min" if r["train_wall_s"] else "?"))
+    if sft and "gain_vs_statements" in sft:
+        lines += ["", "SFT against the statements mode (the embedded model's default): op "
+                  f"accuracy {ci(sft['gain_vs_statements'], sft['ci95_vs_statements'])}"
+                  + (f"; LoCoMo F1 {ci(sft['locomo']['gain_vs_statements'], sft['locomo']['ci95_vs_statements'])}"
+                     f", recall {ci(sft['locomo']['recall_gain_vs_statements'], sft['locomo']['recall_ci95_vs_statements'])}"
+                     if loc else "") + "."]
     if not args.seeds:
         return _finish(args, result, lines)
     mean = {"accuracy": sum(trained[str(s)]["accuracy"] for s in args.seeds) / len(args.seeds),
             "by_op": {o: sum(trained[str(s)]["by_op"].get(o, 0) for s in args.seeds)
                       / len(args.seeds) for o in ops},
-            "locomo": {"f1": sum(trained[str(s)]["locomo"]["f1"] for s in args.seeds)
-                       / len(args.seeds)} if loc else None}
+            "locomo": {key: sum(trained[str(s)]["locomo"][key] for s in args.seeds)
+                       / len(args.seeds) for key in ("f1", "recall_at_k")} if loc else None}
     lines.append(row("**mean over the seeds**", mean, ci(*result["mean_gain"]),
                      ci(*result["mean_locomo_gain"]) if loc else "", "—"))
     if sft:

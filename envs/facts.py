@@ -48,12 +48,18 @@ class FactTurn:
     value: str | None = None          # the new value (ADD/UPDATE)
     old_value: str | None = None      # what the changed memory said (UPDATE/DELETE)
     turn_id: str = ""
-    # The fact a good manager writes (ADD/UPDATE): one sentence naming the person, in the
-    # turn's own words (so it passes the manager's grounding check).
+    # The fact a good manager writes (ADD/UPDATE/DELETE; none for NOOP): one sentence
+    # naming the person, in the turn's own words (so it passes the grounding check).
     fact: str | None = None
 
     def turn(self) -> Turn:
         return Turn(speaker=self.speaker, text=self.text, time=self.time, turn_id=self.turn_id)
+
+    def holds_old_value(self, content: str) -> bool:
+        """Whether a memory's ``content`` holds the value this UPDATE or DELETE changes
+        (its last word: "Paris", the pet's name), i.e. it is the memory to change."""
+        old = (self.old_value or "").split()[-1:]
+        return bool(old) and old[0].lower() in content.lower()
 
 
 @dataclass
@@ -127,9 +133,13 @@ def _next(rng: random.Random, p: _Person, when: datetime) -> FactTurn:
     if kind == "pet":
         if "pet" in f:
             old = f.pop("pet")
-            return FactTurn(n, rng.choice([f"Sadly, my {old} passed away last week.",
-                                           f"I had to give my {old} to my aunt; I have no pet "
-                                           "now."]), when, "DELETE", f"{n}.pet", None, old)
+            # A DELETE has a fact too (what ended, in the turn's words): with an empty
+            # fact, a trained manager could not tell a DELETE from a NOOP before the op.
+            text, fact = rng.choice([(f"Sadly, my {old} passed away last week.",
+                                      f"{n}'s {old} passed away."),
+                                     (f"I had to give my {old} to my aunt; I have no pet now.",
+                                      f"{n} gave the {old} to an aunt and has no pet now.")])
+            return FactTurn(n, text, when, "DELETE", f"{n}.pet", None, old, fact=fact)
         species, names = rng.choice(_PETS)
         f["pet"] = f"{species} {rng.choice(names)}"
         pet = f["pet"].split()[1]
@@ -202,9 +212,8 @@ def score_manager(manager: Any, stream: list[FactTurn], memory: Any, *, k: int =
         ops = {r.op.value for r in changed} or {"NOOP"}
         ok = t.gold_op in ops
         if ok and t.gold_op in ("UPDATE", "DELETE"):
-            ok = any(r.op.value == t.gold_op and r.previous is not None and t.old_value
-                     and t.old_value.split()[-1].lower() in r.previous.content.lower()
-                     for r in changed)
+            ok = any(r.op.value == t.gold_op and r.previous is not None
+                     and t.holds_old_value(r.previous.content) for r in changed)
         if ok and t.gold_op == "NOOP":
             ok = not changed
         rows.append({"turn": t.turn_id, "text": t.text, "gold": t.gold_op,

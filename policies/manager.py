@@ -176,8 +176,10 @@ def to_operations(output: ManagerOutput, turns: Sequence[Turn], related: Sequenc
             ops.append(Operation(op=OpType.UPDATE, id=related[o.id].id, content=fact,
                                  reason=f"updated by {ref or 'new turns'}"))
         elif o.op == "DELETE":
+            # The fact written with a DELETE says what ended; history keeps it as the why.
             ops.append(Operation(op=OpType.DELETE, id=related[o.id].id,
-                                 reason=f"contradicted by {ref or 'new turns'}"))
+                                 reason=f"contradicted by {ref or 'new turns'}"
+                                 + (f": {fact}" if fact else "")))
         else:
             ops.append(Operation(op=OpType.NOOP, reason="nothing new"))
     return ops, rejected

@@ -22,7 +22,7 @@ operation is known. :class:`GoldFactManager` replies with it, on the same write 
 (:func:`envs.facts.score_manager` drives :func:`agentmem.ingest.manage_turns`), so each
 prompt shows the memories the runtime would retrieve from a bank kept as a correct
 manager keeps it; the replay must score 1.0 or the examples are refused. Streams
-500-599 are held out (:data:`HELD_OUT_STREAMS`; the benchmarks evaluate on 500 and 501).
+500-599 are held out (:data:`HELD_OUT_STREAMS`; the results in docs come from 500-503).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "locomo"
 #: The validation conversation (30) and the test ones (41-43).
 HELD_OUT_CONVERSATIONS = frozenset({"30", "41", "42", "43"})
 DEFAULT_CONVERSATIONS = (str(DATA / "26.json"),)
-#: Fact-stream seeds never trained on (evaluation uses 500 and 501).
+#: Fact-stream seeds never trained on (the results in docs come from 500-503).
 HELD_OUT_STREAMS = range(500, 600)
 
 
@@ -211,10 +211,9 @@ class GoldFactManager(PromptedManager):
     @staticmethod
     def _holding(gold: Any, related: Sequence[MemoryRecord]) -> int:
         """The number of the shown memory of ``gold``'s speaker holding its old value."""
-        old = (gold.old_value or "").split()[-1:] or [""]
         for i, r in enumerate(related):
-            text = r.content.lower()
-            if text.startswith(gold.speaker.lower()) and old[0].lower() in text.split(" ", 1)[-1]:
+            speaker, _, rest = r.content.partition(" ")
+            if speaker.lower().startswith(gold.speaker.lower()) and gold.holds_old_value(rest):
                 return i
         return -1
 

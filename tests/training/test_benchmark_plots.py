@@ -144,11 +144,16 @@ def test_manager_training_plot_with_an_sft_row(tmp_path):
     import bench_train_manager
 
     def run(acc, f1):
-        return {"accuracy": acc, "locomo": {"f1": f1}}
+        return {"accuracy": acc, "locomo": {"f1": f1, "recall_at_k": f1 * 10}}
 
     result = {"args": {"locomo": "30"}, "seeds": [0], "prompted": run(0.4, 0.05),
+              "modes": {"statements": run(0.6, 0.07)},
               "sft": run(0.8, 0.06), "trained": {"0": run(0.85, 0.07)}}
     bench_train_manager._plot(result, tmp_path / "manager.png")
+    # Recall pairs question by question, leaving out those either run could not score.
+    gain, _ = bench_train_manager.recall_gain({"recall_rows": [1.0, None, 0.5, 1.0]},
+                                              {"recall_rows": [0.5, 1.0, None, 0.0]})
+    assert gain == 0.75
     result.update(sft=None, seeds=[])  # neither SFT nor GRPO: the prompted bar alone
     bench_train_manager._plot(result, tmp_path / "prompted.png")
     assert _png(tmp_path / "manager.png") and _png(tmp_path / "prompted.png")

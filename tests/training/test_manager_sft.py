@@ -114,12 +114,17 @@ def test_fact_stream_gold_operations_replay_on_the_write_path():
     with Memory(home=":memory:", embedder="hash") as memory:
         scored = score_manager(gold, stream, memory, user_id="u")
         stored = sorted(r.content for r in memory.list(user_id="u", kinds=["fact"]))
+        deleted, _ = memory.history_since(0)
+        reasons = [h.reason for h in deleted if h.op == "DELETE"]
     # The gold replies, applied through the one apply path, are all scored right, and
     # the bank holds each person's present facts (a lost pet is gone, a move updated).
     assert scored["accuracy"] == 1.0 and not gold.unreachable
     updates = [t for t in stream if t.gold_op == "UPDATE"]
     assert updates and all(t.fact in stored or any(
         u.key == t.key and u.time > t.time for u in updates) for t in updates)
+    # A lost pet's memory is deleted with the turn's fact as the reason in history.
+    gone = [t.fact for t in stream if t.gold_op == "DELETE"]
+    assert gone and [r.split(": ", 1)[1] for r in reasons] == gone
     rows = fact_stream_examples([3], turns=40, embedder="hash")
     assert [r["gold_op"] for r in rows] == [t.gold_op for t in stream]
     render = PromptedManager(None)
@@ -128,11 +133,14 @@ def test_fact_stream_gold_operations_replay_on_the_write_path():
         (op,) = reply.operations
         assert op.op == turn.gold_op and row["prompt"][0] == render.messages([], [])[0]
         assert f"{turn.speaker}: {turn.text}" in row["prompt"][-1]["content"]
+        # Every operation but NOOP writes a fact (a DELETE says what ended).
+        assert bool(op.fact) == (op.op != "NOOP")
         if op.op in ("UPDATE", "DELETE"):
             # names the shown memory of that person holding the old value
             shown = row["shown"][op.id]
             assert shown.startswith(turn.speaker) and turn.old_value.split()[-1] in shown
             assert f"[{op.id}] {shown}" in row["prompt"][-1]["content"]
+            assert op.fact == turn.fact
         else:
             assert op.id == -1 and op.fact == (turn.fact or "")
 
