@@ -7,7 +7,7 @@ implements them (prompted, or the same class with a LoRA adapter).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol, Sequence, runtime_checkable
+from typing import Literal, Protocol, Sequence, get_args, runtime_checkable
 
 from pydantic import BaseModel, Field
 
@@ -15,7 +15,7 @@ from agentmem.llm.base import Usage
 from agentmem.operations import Operation
 from agentmem.records import MemoryRecord
 
-__all__ = ["Turn", "ManagerDecision", "Answer", "Action", "MemoryManager", "MANAGER_MODES",
+__all__ = ["Turn", "ManagerDecision", "Answer", "Action", "MemoryManager", "ManagerMode", "MANAGER_MODES",
            "AnswerPolicy", "ActorPolicy"]
 
 
@@ -60,7 +60,8 @@ class Action(BaseModel):
 
 #: The ``mode=`` a default manager factory (the ``agentmem.policies`` entry point
 #: ``manager``) accepts: how facts are derived (``agentmem ingest --manager``).
-MANAGER_MODES = ("auto", "statements", "extractive", "generative")
+ManagerMode = Literal["auto", "statements", "extractive", "generative"]
+MANAGER_MODES: tuple[str, ...] = get_args(ManagerMode)
 
 
 @runtime_checkable

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -82,6 +83,8 @@ def recall_gain(after: dict[str, Any], before: dict[str, Any]) -> tuple[float, t
     """Paired gain in recall@k over the questions both managers' runs could score."""
     pairs = [(a, b) for a, b in zip(after["recall_rows"], before["recall_rows"], strict=True)
              if a is not None and b is not None]
+    if not pairs:
+        return math.nan, (math.nan, math.nan)
     return paired_gain([a for a, _ in pairs], [b for _, b in pairs])
 
 
@@ -150,8 +153,8 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=2e-4)
     ap.add_argument("--batch-size", type=int, default=8)
     ap.add_argument("--num-generations", type=int, default=4)
-    ap.add_argument("--streams", type=int, nargs="+", default=[500, 501],
-                    help="held-out fact-stream seeds (training uses 0-3)")
+    ap.add_argument("--streams", type=int, nargs="+", default=[500, 501, 502, 503],
+                    help="held-out fact-stream seeds (GRPO trains on 0-3, SFT on 0-7)")
     ap.add_argument("--turns", type=int, default=30, help="turns per held-out stream")
     ap.add_argument("--locomo", default="30", help="LoCoMo conversation for the downstream F1 "
                     "('' to skip)")
@@ -210,13 +213,17 @@ def main() -> None:
         result["mean_gain"] = mean_gain(lambda r: r["correct"])
         if args.locomo:
             result["mean_locomo_gain"] = mean_gain(lambda r: r["locomo"]["rows"])
+            per_question = [None if None in col else sum(col) / len(col) for col in zip(
+                *(trained[str(s)]["locomo"]["recall_rows"] for s in args.seeds), strict=True)]
+            result["mean_recall_gain"] = recall_gain({"recall_rows": per_question},
+                                                     base["locomo"])
 
     ops = sorted(base["by_op"])
     loc = bool(args.locomo)
     grpo = (f"{args.steps} GRPO steps x {args.batch_size} completions per seed (reward "
             f"{args.reward}), LoRA lr {args.lr}; " if args.seeds else "")
-    lines = [f"## Memory manager: {'SFT' if sft else 'prompted'}"
-             f"{', then GRPO' if args.seeds else ''} on fact streams", "",
+    title = " then ".join(s for s, on in (("SFT", sft), ("GRPO", args.seeds)) if on)
+    lines = [f"## Memory manager: {title or 'prompted'} on fact streams", "",
              (f"SFT adapter {args.sft_adapter}" + ("; GRPO starts from it. " if args.seeds
                                                   else ". ") if sft else "")
              + f"{grpo}{len(base['correct'])} held-out turns (streams {args.streams})"
@@ -261,8 +268,10 @@ def main() -> None:
     mean = {"accuracy": sum(trained[str(s)]["accuracy"] for s in args.seeds) / len(args.seeds),
             "by_op": {o: sum(trained[str(s)]["by_op"].get(o, 0) for s in args.seeds)
                       / len(args.seeds) for o in ops},
-            "locomo": {key: sum(trained[str(s)]["locomo"][key] for s in args.seeds)
-                       / len(args.seeds) for key in ("f1", "recall_at_k")} if loc else None}
+            "locomo": {**{key: sum(trained[str(s)]["locomo"][key] for s in args.seeds)
+                          / len(args.seeds) for key in ("f1", "recall_at_k")},
+                       "recall_gain": result["mean_recall_gain"][0],
+                       "recall_ci95": result["mean_recall_gain"][1]} if loc else None}
     lines.append(row("**mean over the seeds**", mean, ci(*result["mean_gain"]),
                      ci(*result["mean_locomo_gain"]) if loc else "", "—"))
     if sft:

@@ -20,7 +20,8 @@ from typing import Any
 from agentmem.errors import InvalidArgumentError
 from agentmem.protocols import Turn
 
-__all__ = ["FactTurn", "fact_stream", "final_questions", "question_for", "score_manager"]
+__all__ = ["FactTurn", "fact_stream", "final_questions", "holds_value", "question_for",
+           "score_manager"]
 
 _NAMES = ("Ana", "Bruno", "Chen", "Dara", "Emeka", "Farah", "Goran", "Hana", "Ivo", "Jade")
 _CITIES = ("Lisbon", "Porto", "Berlin", "Osaka", "Lima", "Nairobi", "Oslo", "Quito", "Hanoi",
@@ -56,10 +57,16 @@ class FactTurn:
         return Turn(speaker=self.speaker, text=self.text, time=self.time, turn_id=self.turn_id)
 
     def holds_old_value(self, content: str) -> bool:
-        """Whether a memory's ``content`` holds the value this UPDATE or DELETE changes
-        (its last word: "Paris", the pet's name), i.e. it is the memory to change."""
-        old = (self.old_value or "").split()[-1:]
-        return bool(old) and old[0].lower() in content.lower()
+        """Whether a memory's ``content`` holds the value this UPDATE or DELETE changes,
+        i.e. it is the memory to change (see :func:`holds_value`)."""
+        return holds_value(self.old_value, content)
+
+
+def holds_value(old_value: str | None, content: str) -> bool:
+    """Whether ``content`` holds ``old_value``, judged by its last word ("Paris", the
+    pet's name); no old value is held by nothing."""
+    old = (old_value or "").split()[-1:]
+    return bool(old) and old[0].lower() in content.lower()
 
 
 @dataclass

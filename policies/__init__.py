@@ -4,9 +4,9 @@ Each policy is a versioned prompt template (``policies/templates``), an LLM back
 and a structured-output parser; the training code renders the same templates.
 """
 
-from typing import Any, Literal
+from typing import Any
 
-from agentmem.protocols import MANAGER_MODES
+from agentmem.protocols import MANAGER_MODES, ManagerMode
 from policies._templates import Template, load_template
 from policies.actor import PromptedActor
 from policies.answer import AnswerOutput, PromptedAnswerer
@@ -22,7 +22,7 @@ SMALL_MODEL_PARAMETERS = 1_000_000_000
 
 
 def memory_manager(llm: Any = "local", *,
-                   mode: Literal["auto", "extractive", "generative", "statements"] = "auto",
+                   mode: ManagerMode = "auto",
                    **kwargs: Any) -> ExtractiveManager | PromptedManager:
     """The default memory manager (the ``agentmem.policies`` entry point ``manager``).
 

@@ -126,6 +126,10 @@ def to_operations(output: ManagerOutput, turns: Sequence[Turn], related: Sequenc
     # Names match everything about a person, so they do not count as shared content.
     names = content_stems(" ".join(t.speaker for t in turns))
     source_words = content_stems(" ".join(t.text for t in turns)) - names
+
+    def grounded(fact: str) -> bool:
+        words = content_stems(fact) - names
+        return bool(words) and len(words & source_words) / len(words) >= min_grounding
     for i, o in enumerate(output.operations):
         fact = " ".join(o.fact.split())
         if o.op in ("ADD", "UPDATE") and fact:
@@ -134,8 +138,7 @@ def to_operations(output: ManagerOutput, turns: Sequence[Turn], related: Sequenc
                 continue
             # A small model pads replies with facts from nowhere: most content words of a
             # stored fact must come from the new messages.
-            words = content_stems(fact) - names
-            if not words or len(words & source_words) / len(words) < min_grounding:
+            if not grounded(fact):
                 rejected.append(f"op {i} ({o.op}) {fact!r} is not grounded in the new messages")
                 continue
             if o.op == "ADD" and any(fact.lower() == r.content.lower() for r in related):
@@ -176,10 +179,11 @@ def to_operations(output: ManagerOutput, turns: Sequence[Turn], related: Sequenc
             ops.append(Operation(op=OpType.UPDATE, id=related[o.id].id, content=fact,
                                  reason=f"updated by {ref or 'new turns'}"))
         elif o.op == "DELETE":
-            # The fact written with a DELETE says what ended; history keeps it as the why.
+            # The fact written with a DELETE says what ended; history keeps it as the why
+            # when it comes from the new messages (an invented one would mislead the audit).
             ops.append(Operation(op=OpType.DELETE, id=related[o.id].id,
                                  reason=f"contradicted by {ref or 'new turns'}"
-                                 + (f": {fact}" if fact else "")))
+                                 + (f": {fact}" if fact and grounded(fact) else "")))
         else:
             ops.append(Operation(op=OpType.NOOP, reason="nothing new"))
     return ops, rejected

@@ -21,6 +21,7 @@ from typing import Any, Callable, Sequence
 
 from agentmem.errors import ConfigError, LLMOutputError
 from agentmem.llm.base import parse_structured
+from envs.facts import holds_value
 from envs.scoring import exact_match, token_f1
 
 __all__ = ["answer_reward", "manager_reward", "manager_answer_reward", "episode_reward",
@@ -102,9 +103,8 @@ def manager_reward(format_reward: float = 0.1) -> Callable[..., list[float]]:
             kinds = {o.get("op") for o in ops} - {"NOOP"} or {"NOOP"}
             right = op in kinds and (op != "NOOP" or kinds == {"NOOP"})
             if right and op in ("UPDATE", "DELETE"):
-                key = old.split()[-1].lower() if old else ""
                 right = any(o.get("op") == op and isinstance(o.get("id"), int)
-                            and 0 <= o["id"] < len(mems) and key in mems[o["id"]].lower()
+                            and 0 <= o["id"] < len(mems) and holds_value(old, mems[o["id"]])
                             for o in ops)
             out.append(format_reward + float(right))
         return out

@@ -252,6 +252,18 @@ def test_manager_delete_needs_evidence(bank):
         [Turn(speaker="Ben", text="I quit the marathon training.")], related)
     assert [o.id for o in decision.ops] == [related[0].id]  # Leeds was never mentioned
     assert "nothing in common" in decision.rejected[0]
+    assert decision.ops[0].reason == "contradicted by new turns"  # no fact: no why
+
+
+def test_a_deletes_fact_is_its_reason_only_when_the_new_messages_say_it(bank):
+    related = bank.list()  # [0] marathon, [1] Leeds
+    turn = Turn(speaker="Ben", text="I quit the marathon training.", turn_id="t9")
+    for fact, reason in (("Ben quit the marathon training.",
+                          "contradicted by t9: Ben quit the marathon training."),
+                         ("Ben won the lottery in Monaco.", "contradicted by t9")):
+        llm = ScriptedLLM([{"operations": [{"op": "DELETE", "id": 0, "fact": fact}]}])
+        (op,) = PromptedManager(llm).decide([turn], related).ops
+        assert op.id == related[0].id and op.reason == reason
 
 
 def test_with_memory_the_task_line_comes_first_and_only_it_names_the_task():

@@ -154,6 +154,8 @@ def test_manager_training_plot_with_an_sft_row(tmp_path):
     gain, _ = bench_train_manager.recall_gain({"recall_rows": [1.0, None, 0.5, 1.0]},
                                               {"recall_rows": [0.5, 1.0, None, 0.0]})
     assert gain == 0.75
-    result.update(sft=None, seeds=[])  # neither SFT nor GRPO: the prompted bar alone
+    gain, _ = bench_train_manager.recall_gain({"recall_rows": [None]}, {"recall_rows": [1.0]})
+    assert gain != gain  # nothing to pair: NaN, not a ZeroDivisionError
+    result.update(sft=None, seeds=[], modes={})  # neither SFT nor GRPO: the prompted bar alone
     bench_train_manager._plot(result, tmp_path / "prompted.png")
     assert _png(tmp_path / "manager.png") and _png(tmp_path / "prompted.png")
