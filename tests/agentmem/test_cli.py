@@ -159,10 +159,12 @@ def test_cli_ingest_writes_only_its_report_to_stdout(home, tmp_path):
     estimate of the time left) goes to stderr."""
     out = subprocess.run([sys.executable, "-m", "agentmem", "ingest", str(_jsonl(tmp_path)),
                           "--home", home, "-u", "ana", "--raw"], capture_output=True, text=True,
-                         timeout=120, env={**os.environ, "AGENTMEM_EMBEDDER": "hash"})
+                         timeout=120, env={**os.environ, "AGENTMEM_EMBEDDER": "hash",
+                                           "AGENTMEM_PROGRESS_EVERY": "0"})
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["turns"] == 3
-    assert "3/3" in out.stderr and "eta" in out.stderr
+    # Not a terminal: a line per step here (every 30 s by default), then a last one.
+    assert "1/3 (33%)" in out.stderr and "eta" in out.stderr and "3/3" in out.stderr
 
 
 @pytest.mark.slow
