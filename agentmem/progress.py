@@ -49,7 +49,6 @@ class _LogLines:
         self.done, self.transient, self.text = completed, transient, ""
         self.start = self.last = time.monotonic()
         self.first = completed  # a resumed job's rate counts only this run's items
-
         self.every = _every()
 
     def advance(self, n: int) -> None:
