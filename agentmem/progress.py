@@ -88,6 +88,11 @@ class ProgressBar:
         if not enabled:
             return
         from rich.console import Console
+
+        console = Console(stderr=True)
+        if not console.is_terminal:  # a log: plain lines, no live display to build
+            self._log = _LogLines(console, description, total, completed, transient)
+            return
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -97,10 +102,6 @@ class ProgressBar:
             TimeRemainingColumn,
         )
 
-        console = Console(stderr=True)
-        if not console.is_terminal:
-            self._log = _LogLines(console, description, total, completed, transient)
-            return
         self._progress = Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
             TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),

@@ -118,8 +118,8 @@ def _plot(result: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     sft = [result["sft"]] if result.get("sft") else []
-    modes = list(result.get("modes", {}).values())
-    names = (["prompted"] + list(result.get("modes", {})) + ["SFT"] * len(sft)
+    modes = result.get("modes", {})
+    names = (["prompted"] + list(modes) + ["SFT"] * len(sft)
              + [f"seed {s}" for s in result["seeds"]])
     panels = [("operation accuracy (fact streams)", lambda r: r["accuracy"])]
     if result["args"]["locomo"]:
@@ -128,7 +128,7 @@ def _plot(result: dict[str, Any], path: Path) -> None:
                    (f"recall@k on LoCoMo {conv}", lambda r: r["locomo"]["recall_at_k"])]
     fig, axes = plt.subplots(1, len(panels), figsize=(4.5 * len(panels), 3.4), squeeze=False)
     for ax, (label, get) in zip(axes[0], panels, strict=True):
-        values = [get(r) for r in [result["prompted"], *modes, *sft]] + [
+        values = [get(r) for r in [result["prompted"], *modes.values(), *sft]] + [
             get(result["trained"][str(s)]) for s in result["seeds"]]
         ax.bar(names, values, color=["#999"] + ["#c84"] * len(modes) + ["#37a"] * len(sft)
                + ["#3a7"] * len(result["seeds"]))
