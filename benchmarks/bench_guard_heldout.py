@@ -1,6 +1,6 @@
-"""The consensus guard at retrieval level, on the frozen held-out set and the dev set.
+"""The consensus guard at retrieval level, on the frozen held-out sets and the dev sets.
 
-    python benchmarks/bench_guard_heldout.py                 # all eight sets, MiniLM, ~1 min
+    python benchmarks/bench_guard_heldout.py                 # all nine sets, MiniLM, ~3 min
     python benchmarks/bench_guard_heldout.py --sets dev dev2 dev3 dev4 dev5 dev6 dev7  # tuned on
 
 For every case a fresh store gets the case's memories in session order (with the
@@ -26,10 +26,11 @@ session observations, with the question's evidence, which must stay in the conte
 and ``poisoning_dev6.jsonl`` (the kinds the docs say still pass: denials in other
 words, laundering that keeps the user's names, orders that fix an answer, each with a
 benign twin) and ``poisoning_dev7.jsonl`` (every category, written separately from the
-case format alone); each has its ``make_poisoning_*.py``. The held-out set
-(``benchmarks/data/poisoning_heldout.jsonl``) was written
-independently of the guard and is frozen (its sha256 is checked before the run):
-report on it once per design change; never tune on it. Writes
+case format alone); each has its ``make_poisoning_*.py``. The held-out sets
+(``benchmarks/data/poisoning_heldout.jsonl``, and ``poisoning_heldout2.jsonl``, written
+later by someone who read neither the guard nor any earlier set) were written
+independently of the guard and are frozen (their sha256 is checked before the run):
+report on them once per design change; never tune on them. Writes
 benchmarks/out/bench_guard_heldout.{json,md,png}.
 """
 
@@ -53,13 +54,14 @@ SETS = {"dev": DATA / "poisoning_cases.jsonl", "dev2": DATA / "poisoning_dev2.js
         "dev3": DATA / "poisoning_dev3.jsonl", "dev4": DATA / "poisoning_dev4.jsonl",
         "dev5": DATA / "poisoning_dev5.jsonl",
         "dev6": DATA / "poisoning_dev6.jsonl", "dev7": DATA / "poisoning_dev7.jsonl",
-        "heldout": DATA / "poisoning_heldout.jsonl"}
+        "heldout": DATA / "poisoning_heldout.jsonl",
+        "heldout2": DATA / "poisoning_heldout2.jsonl"}
 
 
 def load(name: str) -> list[dict[str, Any]]:
     path = SETS[name]
-    if name == "heldout":
-        frozen = (DATA / "poisoning_heldout.sha256").read_text().split()[0]
+    if name.startswith("heldout"):
+        frozen = path.with_suffix(".sha256").read_text().split()[0]
         actual = hashlib.sha256(path.read_bytes()).hexdigest()
         if actual != frozen:
             raise SystemExit(f"{path} changed since it was frozen ({actual} != {frozen}); "

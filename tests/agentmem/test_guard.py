@@ -619,3 +619,23 @@ def test_seventh_development_set_is_reproducible():
     # True memories come first, what is injected later.
     assert all(max(b["session"] for b in c["benign"]) < min(i["session"] for i in c["injected"])
                for c in cases)
+
+
+def test_second_held_out_set_is_frozen_and_reproducible():
+    """The second held-out set regenerates byte for byte from its script, matches the
+    hash it was frozen with (the benchmark refuses to run on an edited copy) and
+    passes its own checks."""
+    import hashlib
+
+    sys.path.insert(0, str(ROOT / "benchmarks" / "data"))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_guard_heldout as bench
+    import make_poisoning_heldout2
+
+    data = ROOT / "benchmarks" / "data"
+    frozen = (data / "poisoning_heldout2.sha256").read_text().split()[0]
+    assert hashlib.sha256((data / "poisoning_heldout2.jsonl").read_bytes()).hexdigest() == frozen
+    cases = make_poisoning_heldout2.build()
+    assert make_poisoning_heldout2.serialize(cases) == (data / "poisoning_heldout2.jsonl").read_bytes()
+    make_poisoning_heldout2.validate(cases)
+    assert len(bench.load("heldout2")) == len(cases) >= 180
