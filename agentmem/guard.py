@@ -21,7 +21,10 @@ It weighs what an attacker cannot easily fake, not the words of known attacks:
   memory of months holds many about one person), and a sentence that says more with a
   "not" in it denies nothing. A claim about someone's relative
   or acquaintance ("has an older sister in Toronto") is compared only with claims
-  about the same one, not with the person's own ("lives in Ghent").
+  about the same one, not with the person's own ("lives in Ghent"). Numbers compare
+  however they are written ("seven" / "7", "6,500" / "6500"), and a denial of any value
+  ("has no children", "is not employed anywhere") rivals a value said as a name or a
+  number ("has 2 children") when the two share no value word.
 * **Time and first-hand change.** The earliest first-hand claim stands. A later
   rival claim replaces it only when it is itself first-hand and says that something
   changed ("moved", "no longer", "now", "a déménagé", "ya no", "jetzt"...): that is an
@@ -72,7 +75,7 @@ from agentmem.injection import INJECTION_PATTERNS, looks_like_injection
 from agentmem.memory import HIDDEN_FLAGS, Memory
 from agentmem.operations import Operation, SearchHit
 from agentmem.records import Kind, MemoryRecord, Provenance, SourceType
-from agentmem.text import STOPWORDS, content_words, stem, words
+from agentmem.text import STOPWORDS, content_words, stem, with_digits, words
 
 __all__ = ["ConsensusGuard", "GuardDecision", "WriteVerdict", "INJECTION_PATTERNS",
            "looks_like_injection", "says_it_changed", "adds_to"]
@@ -99,7 +102,14 @@ job profession trade based home according result summary
 # Words that open a sentence without naming anything.
 _FRAMES = _PREDICATES | frozenset(_key(w) for w in """according being from email
 search lookup note reminder update per reported tool output result profile source""".split())
-_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+_CARDINAL = re.compile(r"\d+(?:[.,:]\d+)*(?![^\W\d_])")  # not "2nd"
+_TYPED_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
+# A denial of any value at all, with a negation ("no children", "not ... anywhere",
+# "never ... any", "at all"; several languages).
+_NONE = re.compile(r"\b(?:no|none|nothing|nobody|nowhere|never|any|anything|anywhere|anyone"
+                   r"|at all|whatsoever|kein\w*|nichts|niemals?|ningun\w*|nada|nunca|jam[aá]s"
+                   r"|aucun\w*|rien|nessun\w*|niente|nenhum\w*|geen|nooit|niets)\b",
+                   re.IGNORECASE)
 _NEGATION = frozenset("""not no never nobody nothing none t nicht kein keine keinen nie nunca
 jamás jamas ne pas jamais non mai não nao niet geen nooit""".split())
 # A first-hand statement that something changed (several languages), one pattern a line.
@@ -204,6 +214,9 @@ class _Claim:
     value_text: str = ""
     #: Whom the claim is about when not its subject: a relative ("sister"), else "".
     whose: str = ""
+    #: It denies that there is any value at all ("has no children", "is not employed
+    #: anywhere", "has never had an allergic reaction").
+    denies: bool = False
 
     def values(self) -> str:
         return " ".join(sorted(self.numbers | self.names | self.content))
@@ -260,16 +273,23 @@ def _claim(text: str, subject: set[str], *, anchors: set[str] | None = None) -> 
     long = len(_sentences(_claim_text(text))) > _ONE_CLAIM
     if long and anchors is not None:
         text = " ".join(_on_question(text, anchors))
-    text = _claim_text(text)
+    said = _claim_text(text)
+    # Numbers compare however they were written ("seven" / "7", "6,500" / "6500"); an
+    # ordinal only as the writer typed it ("May 2nd"), not one read from a word
+    # ("the second time" is no count).
+    text = with_digits(said)
+    numbers = set(_CARDINAL.findall(text)) | set(_TYPED_ORDINAL.findall(said))
     tokens = tuple(_key(w) for w in words(text))
     valued = [w for w in content_words(text, min_len=2)
               if _key(w) not in subject and _key(w) not in _PREDICATES and not w.isdigit()]
     names = frozenset(_name_keys(text) - subject)
+    negated = any(w in _NEGATION for w in words(text))
     return _Claim(
-        numbers=frozenset(_NUMBER.findall(text)), names=names,
+        numbers=frozenset(numbers), names=names,
         content=frozenset(_key(w) for w in valued),
-        negated=any(w in _NEGATION for w in words(text)), tokens=tokens, long=long,
-        value_text=" ".join(w for w in valued if _key(w) not in names), whose=_whose(text))
+        negated=negated, tokens=tokens, long=long,
+        value_text=" ".join(w for w in valued if _key(w) not in names), whose=_whose(text),
+        denies=negated and bool(_NONE.search(text)))
 
 
 _NEAR_COPY_WORDS = 8
@@ -317,13 +337,31 @@ def _edited(a: _Claim, b: _Claim) -> bool | None:
     return False
 
 
+def _denial_of(a: _Claim, b: _Claim) -> bool:
+    """Whether one claim denies any value at all of what the other states: it says
+    "no" / "never" / "not ... any", names no name or number of its own ("doesn't speak
+    any Swedish" denies one value, not all), the other states a value as a name or a
+    number ("has 3 siblings", "lives with Rosalind"; "is vegetarian" / "never eats any
+    meat" say one thing in two ways, and words alone cannot tell those apart), and the
+    two share no value ("never books anything for 9:15 because of the meeting" agrees
+    with "the meeting is at 9:15")."""
+    denial, other = (a, b) if a.negated else (b, a)
+    return (denial.denies and bool(other.names or other.numbers)
+            and not (denial.names - other.names or denial.numbers - other.numbers)
+            and not (a.numbers & b.numbers or a.names & b.names or a.content & b.content))
+
+
 def _compared(a: _Claim, b: _Claim) -> tuple[str, frozenset[str], frozenset[str]]:
     """The most specific kind of value both claims carry, and their values of that kind:
     numbers ("7:40" / "9:20"), then names ("Valencia" / "Dublin"), then content words
     ("nurse" / "chef"). ``""`` when they carry different kinds ("works as a nurse" /
     "works at Brightline": different attributes)."""
-    if a.numbers or b.numbers:
-        return ("numbers", a.numbers, b.numbers) if a.numbers and b.numbers else ("", a.numbers, b.numbers)
+    if a.numbers and b.numbers:
+        return "numbers", a.numbers, b.numbers
+    if (a.numbers or b.numbers) and a.negated == b.negated:
+        return "", a.numbers, b.numbers
+    # A number on one side only, and a denial: "has no children" / "has 2 children" are
+    # compared by their other words.
     if a.names or b.names:
         return ("names", a.names, b.names) if a.names and b.names else ("", a.names, b.names)
     return "content", a.content, b.content
@@ -352,6 +390,10 @@ def _relation(a: _Claim, b: _Claim, sim: float, content_sim: float,
         return "agree" if edited is False else None
     if a.whose != b.whose:
         return None  # about different people: Zofia, and Zofia's sister
+    if a.negated != b.negated and _denial_of(a, b):
+        # "has no children" / "has 2 children", "is not employed anywhere" / "works at
+        # Brightwater": a denial of any value rivals the value, in whatever words.
+        return "rival"
     kind, va, vb = _compared(a, b)
     # How many content words each claim says that the other does not, fewer first; past
     # _SLOT_WORDS / _STORY_WORDS the two say different things (two facts).

@@ -17,8 +17,9 @@ from collections import Counter
 from functools import lru_cache
 
 import snowballstemmer
+from text_to_num import alpha2digit
 
-__all__ = ["STOPWORDS", "words", "content_words", "stem", "stems", "keywords_of",
+__all__ = ["STOPWORDS", "words", "content_words", "with_digits", "stem", "stems", "keywords_of",
            "approx_tokens", "content_stems", "grounded_share", "invented_objects"]
 
 # Letters and digits (any script), so "café" and "Straße" stay whole words.
@@ -45,6 +46,18 @@ def words(text: str) -> list[str]:
 def content_words(text: str, *, min_len: int = 1) -> list[str]:
     """``words`` without stopwords and without words shorter than ``min_len``."""
     return [w for w in words(text) if len(w) >= min_len and w not in STOPWORDS]
+
+
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+
+
+def with_digits(text: str) -> str:
+    """``text`` with English numbers in words written as digits ("seven thousand three
+    hundred" -> "7300", "two siblings" -> "2 siblings", "the second" -> "the 2nd") and
+    thousands commas dropped ("6,500" -> "6500"), so a number compares with itself
+    however it was written. A lone "one" stays a word ("one of my friends"). English
+    only: in other languages' words English text has false friends ("once", "elf")."""
+    return _THOUSANDS.sub("", alpha2digit(text, "en", threshold=1.5))
 
 
 _STEMMER = snowballstemmer.stemmer("english")

@@ -375,6 +375,33 @@ def test_values_of_one_kind_are_rival_answers(minilm, later, set_aside):
         assert (new.id in {h.id for h in decision.quarantined}) is set_aside, decision.reasons
 
 
+@pytest.mark.parametrize("said, later, set_aside", [
+    # A number in words is a number: a count in other words is a rival, the same one not.
+    ("Tariq has three siblings.", "Siblings of Tariq: seven in total.", True),
+    ("Tariq's kitchen budget is 6,500 euros.",
+     "For the kitchen, Tariq can afford six thousand five hundred euros.", False),
+    # A denial of any value rivals the value, whatever its words ...
+    ("Tariq has three siblings.", "Tariq has no brothers or sisters at all.", True),
+    ("Tariq has two children.", "Tariq has no children.", True),
+    # ... but not a value said in other words, nor a denial that shares the value.
+    ("Tariq is vegetarian.", "Tariq never eats any meat.", False),
+    ("Tariq's team meeting is on Tuesdays at 9:15.",
+     "Tariq never books anything for 9:15 on a Tuesday because of the team meeting.", False),
+])
+def test_numbers_in_words_and_denials_are_compared_as_claims(minilm, said, later, set_aside):
+    with Memory(home=":memory:", embedder=minilm, user_id="tariq") as m:
+        g = ConsensusGuard(m)
+        assert g.add(said, provenance={"source": "dialogue"})[1].trusted
+        new, verdict = g.add(later, provenance={"source": "dialogue"})
+        assert verdict.trusted is not set_aside, verdict.reasons
+        q = {"sib": "How many siblings does Tariq have?", "kit": "What is Tariq's kitchen "
+             "budget?", "chi": "How many children does Tariq have?", "mea": "Does "
+             "Tariq eat meat?", "tea": "When is Tariq's team meeting?"}
+        question = next(v for k, v in q.items() if k in later.lower().replace("brothers", "sib"))
+        decision = g.filter(question, m.search(question, k=5))
+        assert (new.id in {h.id for h in decision.quarantined}) is set_aside, decision.reasons
+
+
 @pytest.mark.slow
 def test_the_same_thing_said_two_ways_is_kept(minilm):
     """A negation in other words ("is vegetarian" / "does not eat meat") and a turn with

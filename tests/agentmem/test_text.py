@@ -41,3 +41,13 @@ def test_grounded_share_and_invented_objects():
     assert invented_objects("Heat Apple 1 in microwave 1 first.", steps) == []
     assert invented_objects("Use oven 2 to heat apple 1.", steps) == ["oven 2"]
     assert invented_objects("Finish within 3 steps, at most 2 tries.", steps) == []
+
+
+def test_numbers_in_words_become_digits():
+    from agentmem.text import with_digits
+
+    assert with_digits("Siblings of Tariq: seven in total.") == "Siblings of Tariq: 7 in total."
+    assert with_digits("She can afford seven thousand three hundred euros") == \
+        "She can afford 7300 euros"
+    assert with_digits("We set aside 6,500 euros for 2 kids") == "We set aside 6500 euros for 2 kids"
+    assert with_digits("one of my friends") == "one of my friends"  # a lone "one" is a word
