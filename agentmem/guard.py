@@ -279,11 +279,12 @@ def _claim(text: str, subject: set[str], *, anchors: set[str] | None = None) -> 
     # ("the second time" is no count).
     text = with_digits(said)
     numbers = set(_CARDINAL.findall(text)) | set(_TYPED_ORDINAL.findall(said))
-    tokens = tuple(_key(w) for w in words(text))
+    split = words(text)
+    tokens = tuple(_key(w) for w in split)
     valued = [w for w in content_words(text, min_len=2)
               if _key(w) not in subject and _key(w) not in _PREDICATES and not w.isdigit()]
     names = frozenset(_name_keys(text) - subject)
-    negated = any(w in _NEGATION for w in words(text))
+    negated = any(w in _NEGATION for w in split)
     return _Claim(
         numbers=frozenset(numbers), names=names,
         content=frozenset(_key(w) for w in valued),
