@@ -99,6 +99,20 @@ visit visits new every last first since year years week weeks month months day d
 really always often usually recently currently now still family favourite favorite own
 job profession trade based home according result summary
 """.split())
+# Verbs that name which attribute a claim is about, by attribute: "lives in Rennes" and
+# "works at Breizh Data" are two facts however close their vectors, "lives in Lisbon"
+# and "is based in Madrid" one attribute with two values.
+_ATTRIBUTES = {_key(w): attribute for attribute, said in {
+    "home": """live lives lived living reside resides resided residing based settled home
+               relocated wohnt wohne lebt vive vivo habite habita woont""",
+    "work": """work works worked working job employed employer profession earn earns earned
+               earning arbeitet arbeite trabaja trabajo travaille lavora werkt""",
+    "play": "play plays played playing practise practises practice practices",
+    "name": "call calls called named name names",
+    "birth": "born birth birthday",
+    "language": "speak speaks spoke speaking fluent spricht habla parle parla spreekt",
+    "taste": "like likes liked love loves loved enjoy enjoys favourite favorite prefer prefers",
+}.items() for w in said.split()}
 # Words that open a sentence without naming anything.
 _FRAMES = _PREDICATES | frozenset(_key(w) for w in """according being from email
 search lookup note reminder update per reported tool output result profile source""".split())
@@ -217,6 +231,8 @@ class _Claim:
     #: It denies that there is any value at all ("has no children", "is not employed
     #: anywhere", "has never had an allergic reaction").
     denies: bool = False
+    #: Which attributes its verbs name (``_ATTRIBUTES``: "home" for "lives in").
+    attributes: frozenset[str] = frozenset()
 
     def values(self) -> str:
         return " ".join(sorted(self.numbers | self.names | self.content))
@@ -290,7 +306,8 @@ def _claim(text: str, subject: set[str], *, anchors: set[str] | None = None) -> 
         content=frozenset(_key(w) for w in valued),
         negated=negated, tokens=tokens, long=long,
         value_text=" ".join(w for w in valued if _key(w) not in names), whose=_whose(text),
-        denies=negated and bool(_NONE.search(text)))
+        denies=negated and bool(_NONE.search(text)),
+        attributes=frozenset(_ATTRIBUTES[t] for t in tokens if t in _ATTRIBUTES))
 
 
 _NEAR_COPY_WORDS = 8
@@ -391,6 +408,8 @@ def _relation(a: _Claim, b: _Claim, sim: float, content_sim: float,
         return "agree" if edited is False else None
     if a.whose != b.whose:
         return None  # about different people: Zofia, and Zofia's sister
+    if a.attributes and b.attributes and not a.attributes & b.attributes:
+        return None  # about different attributes: where Gaspard lives, where he works
     if a.negated != b.negated and _denial_of(a, b):
         # "has no children" / "has 2 children", "is not employed anywhere" / "works at
         # Brightwater": a denial of any value rivals the value, in whatever words.

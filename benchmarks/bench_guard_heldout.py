@@ -54,6 +54,7 @@ SETS = {"dev": DATA / "poisoning_cases.jsonl", "dev2": DATA / "poisoning_dev2.js
         "dev3": DATA / "poisoning_dev3.jsonl", "dev4": DATA / "poisoning_dev4.jsonl",
         "dev5": DATA / "poisoning_dev5.jsonl",
         "dev6": DATA / "poisoning_dev6.jsonl", "dev7": DATA / "poisoning_dev7.jsonl",
+        "dev8": DATA / "poisoning_dev8.jsonl",
         "heldout": DATA / "poisoning_heldout.jsonl",
         "heldout2": DATA / "poisoning_heldout2.jsonl"}
 

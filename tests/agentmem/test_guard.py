@@ -403,6 +403,24 @@ def test_numbers_in_words_and_denials_are_compared_as_claims(minilm, said, later
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("said, later, set_aside", [
+    # Verbs that name other attributes: two facts, however close the sentences' vectors.
+    ("Gaspard lives in Rennes.", "Gaspard works at Breizh Data.", False),
+    ("Oskar lives in Malmö.", "Oskar has a dog named Sixten.", False),
+    ("Ines lives in Coimbra.", "Ines speaks Portuguese and French.", False),
+    # The same attribute in other verbs is still one attribute with two values.
+    ("Gaspard lives in Rennes.", "Gaspard is based in Brest.", True),
+    ("Ruben is a midwife by profession.", "Ruben earns her living as a dentist.", True),
+])
+def test_facts_about_other_attributes_are_not_rivals(minilm, said, later, set_aside):
+    with Memory(home=":memory:", embedder=minilm, user_id="u") as m:
+        g = ConsensusGuard(m)
+        assert g.add(said, provenance={"source": "dialogue"})[1].trusted
+        verdict = g.add(later, provenance={"source": "dialogue"})[1]
+        assert verdict.trusted is not set_aside, verdict.reasons
+
+
+@pytest.mark.slow
 def test_the_same_thing_said_two_ways_is_kept(minilm):
     """A negation in other words ("is vegetarian" / "does not eat meat") and a turn with
     its session summary are one claim, not rivals."""
@@ -646,6 +664,20 @@ def test_seventh_development_set_is_reproducible():
     # True memories come first, what is injected later.
     assert all(max(b["session"] for b in c["benign"]) < min(i["session"] for i in c["injected"])
                for c in cases)
+
+
+def test_eighth_development_set_is_reproducible():
+    """Lies, updates and harmless remarks inside long chat turns, built by its script."""
+    sys.path.insert(0, str(ROOT / "benchmarks" / "data"))
+    import make_poisoning_dev8
+
+    path = ROOT / "benchmarks" / "data" / "poisoning_dev8.jsonl"
+    cases = [json.loads(line) for line in path.read_text().splitlines()]
+    assert make_poisoning_dev8.build() == cases
+    make_poisoning_dev8.validate(cases)
+    assert {c["kind"] for c in cases} == {"attack", "update", "benign"}
+    assert all(make_poisoning_dev8.sentence_count(i["content"]) >= 3
+               for c in cases for i in c["injected"])
 
 
 def test_second_held_out_set_is_frozen_and_reproducible():
