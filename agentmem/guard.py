@@ -24,7 +24,8 @@ It weighs what an attacker cannot easily fake, not the words of known attacks:
   about the same one, not with the person's own ("lives in Ghent"). Numbers compare
   however they are written ("seven" / "7", "6,500" / "6500"), and a denial of any value
   ("has no children", "is not employed anywhere") rivals a value said as a name or a
-  number ("has 2 children") when the two share no value word.
+  number ("has 2 children") when the two share no value word. Claims whose verbs name
+  other attributes ("lives in" / "works at" / "speaks") are two facts, not rivals.
 * **Time and first-hand change.** The earliest first-hand claim stands. A later
   rival claim replaces it only when it is itself first-hand and says that something
   changed ("moved", "no longer", "now", "a déménagé", "ya no", "jetzt"...): that is an

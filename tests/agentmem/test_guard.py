@@ -403,21 +403,31 @@ def test_numbers_in_words_and_denials_are_compared_as_claims(minilm, said, later
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("said, later, set_aside", [
+@pytest.mark.parametrize("said, later, question, set_aside", [
     # Verbs that name other attributes: two facts, however close the sentences' vectors.
-    ("Gaspard lives in Rennes.", "Gaspard works at Breizh Data.", False),
-    ("Oskar lives in Malmö.", "Oskar has a dog named Sixten.", False),
-    ("Ines lives in Coimbra.", "Ines speaks Portuguese and French.", False),
+    ("Gaspard lives in Rennes.", "Gaspard works at Breizh Data.",
+     "Where does Gaspard work?", False),
+    ("Oskar lives in Malmö.", "Oskar has a dog named Sixten.",
+     "What is the name of Oskar's dog?", False),
+    ("Agnieszka lives in Kraków.", "Agnieszka speaks Polish, English and Italian.",
+     "Which languages does Agnieszka speak?", False),
     # The same attribute in other verbs is still one attribute with two values.
-    ("Gaspard lives in Rennes.", "Gaspard is based in Brest.", True),
-    ("Ruben is a midwife by profession.", "Ruben earns her living as a dentist.", True),
+    ("Gaspard lives in Rennes.", "Gaspard is based in Brest.", "Where does Gaspard live?",
+     True),
+    ("Ruben is a midwife by profession.", "Ruben earns her living as a dentist.",
+     "What does Ruben do for a living?", True),
 ])
-def test_facts_about_other_attributes_are_not_rivals(minilm, said, later, set_aside):
+def test_facts_about_other_attributes_are_not_rivals(minilm, said, later, question, set_aside):
     with Memory(home=":memory:", embedder=minilm, user_id="u") as m:
         g = ConsensusGuard(m)
-        assert g.add(said, provenance={"source": "dialogue"})[1].trusted
-        verdict = g.add(later, provenance={"source": "dialogue"})[1]
+        first = g.add(said, provenance={"source": "dialogue"})
+        assert first[1].trusted
+        new, verdict = g.add(later, provenance={"source": "dialogue"})
         assert verdict.trusted is not set_aside, verdict.reasons
+        # At use, too: the later fact is shown (or set aside) and the first never is.
+        decision = g.filter(question, m.search(question, k=5))
+        assert (new.id in {h.id for h in decision.quarantined}) is set_aside, decision.reasons
+        assert first[0].id not in {h.id for h in decision.quarantined}, decision.reasons
 
 
 @pytest.mark.slow
