@@ -544,6 +544,12 @@ class Memory:
                expand_links: bool = False) -> list[SearchHit]:
         """Hybrid search: vector and BM25 rankings fused by reciprocal rank.
 
+        The keyword side of a hybrid search looks only for the query's words that fewer
+        than half of the searched records hold (:func:`agentmem.store.base.telling_terms`:
+        the user's own name in their memory tells nothing, and ranked by it every record
+        naming them would come before one that says "I"); ``mode="keyword"`` looks for
+        every word.
+
         Only records whose scope matches every given scope field are returned; time
         filters apply to ``event_time`` when set, else ``created_at``. Memories the
         consensus guard quarantined are left out unless ``include_quarantined``, and
@@ -578,7 +584,8 @@ class Memory:
                 exact = self._exact.query(query_embedding, n, flt) if self._exact else None
                 vec_hits = exact if exact is not None else self._index.query(
                     query_embedding, n, flt)
-            kw_ids = self._store.keyword_search(query, flt, n) if mode != "vector" else []
+            kw_ids = (self._store.keyword_search(query, flt, n, telling_only=mode == "hybrid")
+                      if mode != "vector" else [])
         hidden = tuple(flag for flag, shown in (("quarantined", include_quarantined),
                                                  ("archived", include_archived)) if not shown)
         hits = self._fuse(vec_hits, kw_ids, flt.scope, k, hidden, read)

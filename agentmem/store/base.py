@@ -98,6 +98,19 @@ def keyword_terms(query: str, most: int = 32) -> list[str]:
     return ([w for w in every if w not in STOPWORDS] or every)[:most]
 
 
+def telling_terms(terms: Sequence[str], searched: int, holding: Sequence[int]) -> list[str]:
+    """The ``terms`` that tell the ``searched`` records apart, where ``holding[i]`` of them
+    hold ``terms[i]``: those held by fewer than half, whose Robertson-Sparck Jones weight
+    log((N - n + 0.5) / (n + 0.5)) is above zero (BM25's IDF before it is floored).
+
+    Why a hybrid search drops the rest: a word in most of the searched records (the
+    user's own name in a memory about them, "What town does Teodor call home?") ranks no
+    record above another, yet once the keyword and vector rankings are fused by rank,
+    every record naming it would come before one that answers in other words ("we
+    signed the lease on a flat in Genoa"), however close that one's vector is."""
+    return [t for t, n in zip(terms, holding, strict=True) if 2 * n < searched]
+
+
 # Reads records by id (a store's get_many, or one over records a search already fetched).
 RecordReader = Callable[[Sequence[str]], dict[str, MemoryRecord]]
 

@@ -47,6 +47,7 @@ from agentmem.store.base import (
     keyword_terms,
     record_from_json,
     record_json,
+    telling_terms,
     where_sql,
 )
 
@@ -487,13 +488,31 @@ class PostgresStore:
                           f"GROUP BY {column}", args)
         return {str(k): n for k, n in rows}
 
-    def keyword_search(self, query: str, flt: Filter, n: int) -> list[str]:
-        """Ids of the best full-text matches (any of the query's words), best first."""
-        terms = keyword_terms(query)
-        if not terms:
-            return []
-        text = _any_of(terms)
+    def keyword_search(self, query: str, flt: Filter, n: int, *,
+                       telling_only: bool = False) -> list[str]:
+        """Ids of the best full-text matches (any of the query's words), best first. With
+        ``telling_only`` (a hybrid search), words held by half or more of the records in
+        the filter are not looked for (:func:`telling_terms`)."""
         where, args = _where_sql(flt)
+        terms = keyword_terms(query)
+        if terms and telling_only:
+            terms = self._telling(terms, where, args)
+        return self._keyword(terms, where, args, n) if terms else []
+
+    def _telling(self, terms: list[str], where: str, args: list) -> list[str]:
+        """:func:`telling_terms` of ``terms`` among the filter's records, counted in one
+        query over at most ``EXACT_SCOPE_ROWS + 1`` of them (a bigger scope's share of a
+        word is estimated from its first rows, so the count stays bounded)."""
+        held = ", ".join(["count(*) FILTER (WHERE s.fts @@ websearch_to_tsquery('english', %s))"]
+                         * len(terms))
+        (searched, *counts), = self._rows(
+            f"WITH s AS MATERIALIZED (SELECT r.fts FROM agentmem_records r WHERE {where} "
+            f"LIMIT %s) SELECT count(*), {held} FROM s",
+            (*args, EXACT_SCOPE_ROWS + 1, *(_any_of([t]) for t in terms)))
+        return telling_terms(terms, searched, counts)
+
+    def _keyword(self, terms: list[str], where: str, args: list, n: int) -> list[str]:
+        text = _any_of(terms)
         if where != NO_CONDITIONS:
             # As in vector search: a scope of a few thousand rows is read through its
             # btree and matched there, instead of intersecting the whole table's posting
@@ -521,12 +540,16 @@ class PostgresStore:
         """:meth:`vector_search` and :meth:`keyword_search` at once, and a reader of the
         candidates' records (:meth:`get_many` for them). A scope of up to
         ``EXACT_SCOPE_ROWS`` is read through its btree once, ranked both ways and its
-        candidates' records returned, all in one round trip; apart, that is three."""
-        terms = keyword_terms(query)
+        candidates' records returned, all in one round trip (after the one that counts
+        which of the query's words tell records apart, :meth:`_telling`); apart, that is
+        four."""
         where, args = _where_sql(flt)
+        terms = keyword_terms(query)
+        if terms:
+            terms = self._telling(terms, where, args)
         if not terms or where == NO_CONDITIONS:
             return (self.vector_search(embedding, n, flt),
-                    self.keyword_search(query, flt, n) if terms else [], self.get_many)
+                    self._keyword(terms, where, args, n) if terms else [], self.get_many)
         text = _any_of(terms)
         vec = np.asarray(embedding, np.float32)
         with self._lost_connection("searching"), self._pool.connection() as conn:

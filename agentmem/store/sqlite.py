@@ -30,6 +30,7 @@ from agentmem.store.base import (
     keyword_terms,
     record_from_json,
     record_json,
+    telling_terms,
     where_sql,
 )
 
@@ -93,6 +94,11 @@ def _scope_tokens(scope: Scope) -> str:
 
 def _where_sql(flt: Filter, alias: str = "r") -> tuple[str, list]:
     return where_sql(flt, "?", alias)
+
+
+def _any_word(terms: Sequence[str]) -> str:
+    """An FTS5 query matching any of ``terms``, each quoted so none is read as syntax."""
+    return " OR ".join('"' + w.replace('"', '""') + '"' for w in terms)
 
 
 def _busy(exc: sqlite3.OperationalError) -> bool:
@@ -366,22 +372,44 @@ class RecordStore:
                 args).fetchall()
         return {str(k): n for k, n in rows}
 
-    def keyword_search(self, query: str, flt: Filter, n: int) -> list[str]:
-        """Ids of the best BM25 matches (SQLite FTS5), best first, within the filter."""
+    def keyword_search(self, query: str, flt: Filter, n: int, *,
+                       telling_only: bool = False) -> list[str]:
+        """Ids of the best BM25 matches (SQLite FTS5), best first, within the filter. With
+        ``telling_only`` (a hybrid search), words held by half or more of the records in
+        the filter are not looked for (:func:`telling_terms`)."""
         terms = keyword_terms(query)
         if not terms:
             return []
-        text = " OR ".join('"' + w.replace('"', '""') + '"' for w in terms)
-        expr = f"content : ({text})"
-        if not flt.scope.is_empty:
-            expr = f"scope : ({' AND '.join(_token(f[0], v) for f, v in flt.scope.items())}) AND {expr}"
+        in_scope = ("" if flt.scope.is_empty else
+                    f"scope : ({' AND '.join(_token(f[0], v) for f, v in flt.scope.items())}) AND ")
         where, args = _where_sql(flt)
+        if telling_only:
+            terms = self._telling(terms, in_scope, where, args)
+            if not terms:
+                return []
+        expr = in_scope + f"content : ({_any_word(terms)})"
         with self._lock:
             rows = self._db.execute(
                 "SELECT r.id FROM records_fts JOIN records r ON r.rid = records_fts.rowid "
                 f"WHERE records_fts MATCH ? AND {where} "
                 "ORDER BY bm25(records_fts, 1.0, 0.0) LIMIT ?", (expr, *args, n)).fetchall()
         return [r[0] for r in rows]
+
+    def _telling(self, terms: list[str], in_scope: str, where: str, args: list) -> list[str]:
+        """:func:`telling_terms` of ``terms`` among the records in the filter, counted in
+        one query (the records, then those holding each term). Each term's rows come
+        from the FTS index first: joined the other way round, SQLite reads every record
+        in the filter per term (0.75 s for a turn-long query on 700 facts, not 10 ms)."""
+        holding = ("(SELECT COUNT(*) FROM records r WHERE r.rid IN (SELECT rowid FROM "
+                   f"records_fts WHERE records_fts MATCH ?) AND {where})")
+        sql = (f"SELECT (SELECT COUNT(*) FROM records r WHERE {where}), "
+               + ", ".join([holding] * len(terms)))
+        params = [*args]
+        for term in terms:
+            params += [in_scope + f"content : ({_any_word([term])})", *args]
+        with self._lock:
+            searched, *counts = self._db.execute(sql, params).fetchone()
+        return telling_terms(terms, searched, counts)
 
     # -- history -----------------------------------------------------------------------
     def _entries(self, sql: str, args: tuple) -> list[HistoryEntry]:

@@ -211,3 +211,22 @@ def test_quarantined_lists_what_the_guard_set_aside(backend):
         assert [r.id for r in m.quarantined(user_id="u")] == [a.id, b.id]
         assert len(m.quarantined(user_id="v")) == 1
         assert [r.id for r in m.quarantined(limit=1, offset=1)] == [b.id]  # the default scope
+
+
+def test_hybrid_search_ranks_by_no_word_most_records_hold(backend):
+    """A word in half or more of the searched records (the user's name in their own
+    memory) ranks no record above another: the hybrid search's keyword side does not
+    look for it, so a record that says "we" is not put below every record naming the
+    user; an explicit keyword search still looks for every word."""
+    with backend(user_id="teodor") as m:
+        named = [m.add(text).id for text in (
+            "Teodor lives in Nantes.", "Teodor follows the local handball club.",
+            "Teodor hates the smell of coriander.", "Teodor is training for a half marathon.")]
+        moved = m.add("We gave the keys back; our new flat is in Genoa.").id
+        m.add("Someone else lives in Lyon.", user_id="other")  # another scope: not counted
+        hits = m.search("Where does Teodor call home?", k=5)
+        assert {h.id for h in hits} == {*named, moved}
+        assert all(h.keyword_rank is None for h in hits)  # ranked by the vectors alone
+        assert {h.id for h in m.search("Where does Teodor call home?", mode="keyword")} == set(named)
+        handball = m.search("Teodor handball", k=5)
+        assert [h.id for h in handball if h.keyword_rank is not None] == [named[1]]

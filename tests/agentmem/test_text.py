@@ -51,3 +51,12 @@ def test_numbers_in_words_become_digits():
         "She can afford 7300 euros"
     assert with_digits("We set aside 6,500 euros for 2 kids") == "We set aside 6500 euros for 2 kids"
     assert with_digits("one of my friends") == "one of my friends"  # a lone "one" is a word
+
+
+def test_telling_terms_are_held_by_fewer_than_half():
+    from agentmem.store.base import telling_terms
+
+    # Robertson-Sparck Jones weight log((N - n + 0.5) / (n + 0.5)) > 0  <=>  2n < N.
+    assert telling_terms(["teodor", "home", "call"], 5, [4, 1, 0]) == ["home", "call"]
+    assert telling_terms(["caroline", "melanie"], 10, [5, 4]) == ["melanie"]
+    assert telling_terms(["cat"], 1, [1]) == []  # one record: nothing to tell apart
