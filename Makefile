@@ -26,7 +26,7 @@ demo: install
 # The peer memory systems (Mem0, A-MEM) live in their own venv (they pin protobuf<7);
 # their tests run there, on the embedded model.
 test: install
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=15
 	bash .ci/peers-venv $(PY) $(PEERS_VENV)
 	$(PEERS_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/training/test_peers.py
 
