@@ -186,6 +186,9 @@ def main() -> None:
                              "read it from there in later runs (no second enrichment)")
     parser.add_argument("--retrieval-only", action="store_true",
                         help="measure what each system shows (recall, tokens), no answers")
+    parser.add_argument("--answer-adapter", default=None,
+                        help="a trained answer policy's LoRA adapter (python -m training.sft "
+                             "--policy answer): every system answers with it")
     parser.add_argument("--name", default="bench_layered_memory")
     args = parser.parse_args()
 
@@ -194,11 +197,17 @@ def main() -> None:
     systems = [s for s in args.systems.split(",") if s]
     if args.ablations:
         systems[-1:-1] = [a for a in ABLATIONS if a not in systems]
+    answerer = None
+    if args.answer_adapter:
+        from policies import PromptedAnswerer
+
+        answerer = PromptedAnswerer("local", adapter=args.answer_adapter)
     start = time.perf_counter()
     result = run_qa([DATA / f"{c}.json" for c in args.conversations], systems=systems,
                     k=args.k, questions=args.questions, turns=args.turns, keep=args.keep,
-                    answer=not args.retrieval_only)
+                    answer=not args.retrieval_only, answerer=answerer)
     meta = {"conversations": args.conversations, "turns": args.turns,
+            "answer_adapter": args.answer_adapter,
             "answered": not args.retrieval_only,
             "questions": args.questions, "k": args.k,
             "wall_min": (time.perf_counter() - start) / 60, "machine": machine()}

@@ -231,14 +231,23 @@ class SFTConfig(_Adapter):
 
     output_dir: str = _f("runs/actor-sft", "where checkpoints, logs, plots and the final "
                          "adapter (output_dir/adapter) go")
-    policy: Literal["actor", "manager"] = _f(
-        "actor", "which policy to train: the actor (demonstrations in an environment) or the "
+    policy: Literal["actor", "manager", "answer"] = _f(
+        "actor", "which policy to train: the actor (demonstrations in an environment), the "
         "memory manager (its extractive mode on LoCoMo turns labelled by the dataset's notes, "
-        "or its generative mode on fact streams' gold operations)")
+        "or its generative mode on fact streams' gold operations) or the answer policy "
+        "(LoCoMo questions, shown what the Agent's read path shows, answered with the "
+        "dataset's answers)")
     env: str = _f(None, "household or shop (actor; default household); locomo (manager, "
-                  "extractive mode; default) or facts (manager, generative mode)")
-    conversations: list[str] = _f(None, "LoCoMo files the manager's examples come from "
-                                  "(default: conversation 26; 30 and 41-43 are refused)")
+                  "extractive mode; default) or facts (manager, generative mode); locomo "
+                  "(answer)")
+    conversations: list[str] = _f(None, "LoCoMo files the manager's or answer policy's "
+                                  "examples come from (default: conversation 26; 30 and "
+                                  "41-43 are refused)")
+    keep: str = _f(None, "--policy answer: a folder where the training conversation's "
+                   "layered memory is kept once ingested (a later run reads it instead of "
+                   "ingesting again, about 10 minutes per conversation)")
+    with_evidence: bool = _f(True, "--policy answer: also show each question with its "
+                             "evidence turns alone (twice the examples)")
     streams: int = _f(8, "--env facts: fact streams to learn from (seeds 0..N-1; 500-599 are "
                       "held out)")
     stream_turns: int = _f(40, "--env facts: turns per fact stream")
@@ -268,8 +277,9 @@ class SFTConfig(_Adapter):
         super().__post_init__()
         self.instances = list(self.instances or range(1, 7))
         self.memory = list(self.memory or ["none", "full"])
-        self.env = self.env or ("locomo" if self.policy == "manager" else "household")
-        if self.policy == "manager" and not self.conversations:
+        self.env = self.env or ("locomo" if self.policy in ("manager", "answer")
+                                else "household")
+        if self.policy in ("manager", "answer") and not self.conversations:
             from training.manager_demonstrations import DEFAULT_CONVERSATIONS
 
             self.conversations = list(DEFAULT_CONVERSATIONS)
@@ -284,10 +294,17 @@ class SFTConfig(_Adapter):
 
     def check(self) -> None:
         super().check()
-        if self.policy not in ("actor", "manager"):
-            raise ConfigError(f"policy={self.policy!r}: supervised data exists for the actor "
-                              "and the manager")
-        if self.policy == "manager":
+        if self.policy not in ("actor", "manager", "answer"):
+            raise ConfigError(f"policy={self.policy!r}: supervised data exists for the actor, "
+                              "the manager and the answer policy")
+        if self.policy == "answer":
+            from training.manager_demonstrations import check_conversations
+
+            if self.env != "locomo":
+                raise ConfigError(f"env={self.env!r} does not train the answer policy; use "
+                                  "locomo")
+            check_conversations(self.conversations)
+        elif self.policy == "manager":
             from training.manager_demonstrations import check_conversations, check_streams
 
             if self.env == "locomo":

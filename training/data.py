@@ -22,8 +22,8 @@ from agentmem.memory import Memory
 from agentmem.records import Kind
 from envs.memqa import load_locomo
 
-__all__ = ["answer_examples", "manager_examples", "examples_for", "reply_schema",
-           "DEFAULT_TRAIN"]
+__all__ = ["answer_examples", "answer_demonstrations", "answer_reply", "manager_examples",
+           "examples_for", "reply_schema", "DEFAULT_TRAIN"]
 
 DEFAULT_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "data" / "locomo" / "26.json"
 
@@ -56,6 +56,64 @@ def answer_examples(paths: Sequence[str | Path] | None, *, k: int = 5, limit: in
                 rows.append({"prompt": render.messages(q.question, [h.record for h in hits]),
                              "gold": q.answer, "category": q.category,
                              "evidence": list(q.evidence)})
+    random.Random(seed).shuffle(rows)
+    return rows[:limit] if limit else rows
+
+
+def answer_reply(answer: Any, selected: Sequence[int]) -> str:
+    """The reply as the runtime's constrained decoding writes it (keys sorted, JSON's
+    default spacing): training replies in another form teach a form never allowed."""
+    import json
+
+    from policies.answer import AnswerOutput
+
+    # Without double quotes: the grammar's strict strings refuse escaped ones, and the
+    # score ignores punctuation anyway.
+    text = " ".join(str(answer).replace('"', "").split())[:200]
+    out = AnswerOutput(selected=list(selected)[:8], answer=text)
+    return json.dumps(out.model_dump(), sort_keys=True)
+
+
+def answer_demonstrations(paths: Sequence[str | Path], *, keep: str | Path | None = None,
+                          llm: Any = "local", embedder: Any = "minilm",
+                          with_evidence: bool = True, limit: int | None = None, seed: int = 0,
+                          progress: bool = True) -> list[dict[str, Any]]:
+    """Supervised rows for the answer policy: every question of the training
+    conversations, shown what the Agent's read path shows for it over the default
+    layered memory (:func:`training.eval.qa.agentmem_contexts`), and (with
+    ``with_evidence``) once more shown the gold evidence turns alone, so the policy
+    sees the answer both among distractors and on its own.
+
+    The reply is the dataset's answer with the numbers of the shown memories that come
+    from the evidence turns. Rows: ``{"prompt", "completion", "gold", "category",
+    "context", "conversation"}`` (``context``: ``"read-path"`` or ``"evidence"``).
+    Held-out conversations are refused.
+    """
+    from policies import PromptedAnswerer
+    from training.eval.qa import agentmem_contexts, evidence_turns
+    from training.manager_demonstrations import check_conversations
+
+    check_conversations(paths)
+    render = PromptedAnswerer(None)
+    rows: list[dict[str, Any]] = []
+    for path in paths:
+        pairs = agentmem_contexts(path, llm=llm, embedder=embedder, keep=keep,
+                                  progress=progress)
+        turns = evidence_turns(path) if with_evidence else {}
+        for question, shown in pairs:
+            contexts = [("read-path", shown)]
+            if with_evidence and question.evidence:
+                contexts.append(("evidence", [turns[e] for e in question.evidence
+                                              if e in turns]))
+            for name, records in contexts:
+                evidence = set(question.evidence)
+                selected = [i for i, r in enumerate(records)
+                            if evidence & set((r.provenance.ref or "").split(","))]
+                rows.append({"prompt": render.messages(question.question, records),
+                             "completion": [{"role": "assistant",
+                                             "content": answer_reply(question.answer, selected)}],
+                             "gold": question.answer, "category": question.category,
+                             "context": name, "conversation": Path(path).stem})
     random.Random(seed).shuffle(rows)
     return rows[:limit] if limit else rows
 

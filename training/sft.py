@@ -1,14 +1,17 @@
-"""Supervised fine-tuning of the actor (the warm start before RL) and of the memory
-manager, with TRL's SFTTrainer and LoRA.
+"""Supervised fine-tuning of the actor (the warm start before RL), of the memory
+manager and of the answer policy, with TRL's SFTTrainer and LoRA.
 
     python -m training.sft --env household --instances 1 2 3 4 5 6 --episodes 6
     python -m training.sft --env shop --output-dir runs/shop-sft
     python -m training.sft --trajectories episodes.jsonl      (recorded demonstrations)
     python -m training.sft --policy manager                   (LoCoMo 26, labelled by its notes)
     python -m training.sft --policy manager --env facts       (fact streams' gold operations)
+    python -m training.sft --policy answer                    (LoCoMo 26, the read path's contexts)
     agentmem train sft ...                                    (the same flags)
 
-The manager's examples are its calls on the write path (:mod:`training.manager_demonstrations`):
+The answer policy's examples are LoCoMo questions shown what the Agent's read path
+shows for them (:func:`training.data.answer_demonstrations`), answered with the
+dataset's answers. The manager's examples are its calls on the write path (:mod:`training.manager_demonstrations`):
 the extractive mode's labelled by LoCoMo's notes, the generative mode's by the fact
 streams' gold operations; the actor's:
 the turns of demonstrations (the scripted explorer, which sees only
@@ -50,6 +53,14 @@ def examples_for_sft(config: SFTConfig, dropped: list | None = None) -> list[dic
 
         rows = fact_stream_examples(range(config.streams), turns=config.stream_turns)
         return rows[:config.examples] if config.examples else rows
+    if config.policy == "answer":
+        from training.data import answer_demonstrations
+
+        # The contexts come from the memory the default Agent builds (the local model's
+        # manager), whatever model is being trained to answer from them.
+        return answer_demonstrations(config.conversations, keep=config.keep,
+                                     llm="local", with_evidence=config.with_evidence,
+                                     limit=config.examples or None, seed=config.seed)
     if config.policy == "manager":
         from training.manager_demonstrations import extractive_examples
 
@@ -119,7 +130,7 @@ def train_sft(config: SFTConfig) -> dict[str, Any]:
                "first_loss": losses[0] if losses else math.nan,
                "last_loss": losses[-1] if losses else math.nan}
     data = {k: summary[k] for k in ("expert", "conversations", "examples_keeping", "streams",
-                                    "examples_by_op") if k in summary}
+                                    "examples_by_op", "examples_by_context") if k in summary}
     save_adapter(trainer.model, tokenizer, out / "adapter", policy=config.policy,
                  template=template, extra={"trainer": "sft", "env": config.env, **data,
                         "steps": trainer.state.global_step, "examples": len(rows),
@@ -141,6 +152,10 @@ def _data_summary(config: SFTConfig, rows: list[dict[str, Any]], dropped: list
     if config.policy == "manager":
         return {"conversations": sorted({r["conversation"] for r in rows}),
                 "examples_keeping": sum(bool(r["keep"]) for r in rows)}
+    if config.policy == "answer":
+        return {"conversations": sorted({r["conversation"] for r in rows}),
+                "examples_by_context": {c: sum(r["context"] == c for r in rows)
+                                        for c in ("read-path", "evidence")}}
     return {"examples_by_memory": {m: sum(r["memory"] == m for r in rows)
                                    for m in config.memory},
             "expert": config.expert or default_expert(config.env),

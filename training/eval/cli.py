@@ -49,9 +49,13 @@ def qa(conversations: Annotated[list[Path], typer.Argument(help="LoCoMo .json fi
        keep: Annotated[Optional[Path], typer.Option(
            help="keep each conversation's agentmem memory in this folder; a later run "
                 "with the same folder reads it instead of ingesting again")] = None,
+       answer_adapter: Annotated[Optional[str], typer.Option(
+           help="a trained answer policy's LoRA adapter (training.sft --policy answer): "
+                "every system answers with it (local model)")] = None,
        seed: int = 0, out: Out = Path("eval-out/qa")) -> None:
     """Memory QA: no memory, full context, naive RAG, agentmem, the oracle (and the peers
     Mem0 / A-MEM when installed), side by side."""
+    from policies import PromptedAnswerer
     from training.eval.qa import run_qa
     from training.eval.report import qa_table, write_qa
 
@@ -60,10 +64,12 @@ def qa(conversations: Annotated[list[Path], typer.Argument(help="LoCoMo .json fi
             raise typer.BadParameter(f"{c} is not a file", param_hint="CONVERSATIONS")
     result = run_qa(conversations, systems=_list(systems), llm=llm, embedder=embedder, k=k,
                     categories=[int(c) for c in _list(categories)], questions=questions,
-                    turns=turns, seed=seed, window_chars=window_chars, keep=keep)
+                    turns=turns, seed=seed, window_chars=window_chars, keep=keep,
+                    answerer=PromptedAnswerer(llm, adapter=answer_adapter)
+                    if answer_adapter else None)
     result["config"] = {"conversations": [str(c) for c in conversations], "llm": llm,
                         "embedder": embedder, "k": k, "questions": questions, "turns": turns,
-                        "seed": seed}
+                        "seed": seed, "answer_adapter": answer_adapter}
     files = write_qa(result, out, title=f"memory QA on {', '.join(c.stem for c in conversations)}")
     console.print(Markdown(qa_table(result)))
     console.print("wrote " + ", ".join(str(f) for f in files))

@@ -50,7 +50,8 @@ from training.eval.stats import bootstrap_ci
 from training.eval.systems import IngestStats, System, memory_factory
 
 __all__ = ["SYSTEMS", "BASELINES", "ABLATIONS", "run_qa", "QAResult", "summarize",
-           "evidence_recall", "rag_at_budget"]
+           "evidence_recall", "rag_at_budget", "agentmem_contexts",
+           "evidence_turns"]
 
 SYSTEMS = ("none", "full", "rag", "agentmem", "oracle")
 #: Parts of the agentmem system measured alone (run only when asked for): turns only,
@@ -71,6 +72,12 @@ def _turn_record(session: Session, turn: Any) -> MemoryRecord:
     return MemoryRecord(content=f"{turn.speaker}: {turn.text}", kind=Kind.TURN,
                         scope=Scope(user_id="qa"), event_time=turn.time or session.time,
                         provenance=Provenance(source=SourceType.DIALOGUE, ref=turn.turn_id))
+
+
+def evidence_turns(conversation: str | Path) -> dict[str, MemoryRecord]:
+    """Every turn of ``conversation`` as the ``oracle`` system shows it, by turn id."""
+    sessions, _ = load_locomo(conversation)
+    return {t.turn_id: _turn_record(s, t) for s in sessions for t in s.turns}
 
 
 def evidence_recall(records: Sequence[MemoryRecord], evidence: Sequence[str]) -> float | None:
@@ -278,7 +285,7 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
            turns: int | None = None, window_chars: int = 20_000, seed: int = 0,
            home: str | Path | None = None, progress: bool = True,
            manager: Any = None, keep: str | Path | None = None,
-           answer: bool = True) -> dict[str, Any]:
+           answer: bool = True, answerer: Any = None) -> dict[str, Any]:
     """Run ``systems`` on each conversation; return the per-system summary and rows.
 
     Args:
@@ -298,6 +305,9 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
             memories are built.
         answer: ``False`` measures retrieval only: what each system shows (recall,
             context tokens), no answer, so F1, BLEU-1 and EM are ``None`` (much faster).
+        answerer: the answer policy every system answers with (default: the prompted
+            one on ``llm``); pass e.g. ``PromptedAnswerer("local", adapter=DIR)`` to
+            evaluate a trained one.
     """
     import random
 
@@ -313,7 +323,7 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
         if name in PEERS:
             require_peer(name)  # before any model loads
     model = get_llm(llm) if isinstance(llm, str) else llm
-    answerer = PromptedAnswerer(model)
+    answerer = answerer if answerer is not None else PromptedAnswerer(model)
     if manager is None and any(s.startswith("agentmem") for s in systems):
         manager = memory_manager(model)  # the Agent's and `agentmem ingest`'s default
     server = PeerServer(model, embedder) if any(s in PEERS for s in systems) else None
@@ -374,6 +384,30 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
     if server is not None:
         server.close()
     return summarize(results, systems)
+
+
+def agentmem_contexts(conversation: str | Path, *, llm: Any = "local", embedder: Any = "minilm",
+                      keep: str | Path | None = None, categories: Sequence[int] = (1, 2, 3, 4),
+                      progress: bool = True) -> list[tuple[Any, list[MemoryRecord]]]:
+    """Each question of ``conversation`` with what the ``agentmem`` system shows the answer
+    policy for it (the default ingest, then :func:`agentmem.recall.recall` within
+    :data:`CONTEXT_TOKENS`): the answer policy's supervised data is rendered from these,
+    so it learns on the contexts it is given at run time. ``keep`` as for :func:`run_qa`
+    (the memory is read from there when it was built before)."""
+    from agentmem.llm import get_llm
+    from policies import memory_manager
+
+    model = get_llm(llm) if isinstance(llm, str) else llm
+    sessions, questions = load_locomo(conversation, categories)
+    system = _AgentMem(None, 5, memory_manager(model), None)
+    if keep is not None:
+        _prepare_kept(system, sessions, Path(keep), Path(conversation), embedder, progress)
+    else:
+        system.prepare(sessions, memory_factory(None, embedder), progress)
+    try:
+        return [(q, system.context(q)) for q in questions]
+    finally:
+        system.memory.close()
 
 
 def _prepare_kept(system: Any, sessions: list[Session], keep: Path, path: Path,

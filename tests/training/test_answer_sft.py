@@ -1,0 +1,119 @@
+"""The answer policy's supervised data: each training question shown what the Agent's read
+path shows over the default layered memory (and once more its evidence turns alone),
+answered with the dataset's answer and the numbers of the evidence memories shown."""
+
+import json
+
+import pytest
+
+from agentmem.errors import ConfigError
+
+
+def _replies(rows):
+    return [json.loads(r["completion"][0]["content"]) for r in rows]
+
+
+def test_rows_show_the_read_path_and_the_evidence_and_reply_with_the_gold(locomo_file):
+    from policies import PromptedAnswerer
+    from training.data import answer_demonstrations
+
+    path = locomo_file()
+    rows = answer_demonstrations([path], embedder="hash", progress=False)
+    # Two answerable questions (category 5 is not trained on), each twice.
+    assert sorted((r["gold"], r["context"]) for r in rows) == [
+        ("Biscuit", "evidence"), ("Biscuit", "read-path"),
+        ("June 2023", "evidence"), ("June 2023", "read-path")]
+    render = PromptedAnswerer(None)
+    for row, reply in zip(rows, _replies(rows), strict=True):
+        assert reply["answer"] == row["gold"]
+        shown = row["prompt"][-1]["content"]
+        assert row["prompt"][0] == render.messages("q", [])[0]  # the runtime's template
+        # Every selected number is a shown memory from the evidence turn: the turn, or
+        # the fact the manager took from it ("Bo moved to Porto.").
+        evidence = "Biscuit!" if row["gold"] == "Biscuit" else "moved to Porto."
+        assert reply["selected"] and all(
+            evidence in shown.split(f"[{i}] ", 1)[1].split("\n", 1)[0]
+            for i in reply["selected"])
+        if row["context"] == "evidence":
+            assert reply["selected"] == [0] and "[1]" not in shown
+    assert answer_demonstrations([path], embedder="hash", with_evidence=False,
+                                 progress=False, limit=1)[0]["context"] == "read-path"
+
+
+def test_replies_are_what_constrained_decoding_can_write():
+    from agentmem.llm import get_llm
+    from policies.answer import AnswerOutput
+    from training.data import answer_reply
+
+    reply = answer_reply('"Becoming Nicole" and\n"Charlotte\'s Web"', [2, 0, 1, 3, 4, 5, 6, 7, 8])
+    # Double quotes go (strict grammar strings refuse escapes; the score ignores them),
+    # at most eight numbers, keys in the grammar's (sorted) order.
+    assert reply == ('{"answer": "Becoming Nicole and Charlotte\'s Web", '
+                     '"selected": [2, 0, 1, 3, 4, 5, 6, 7]}')
+    assert get_llm("local").accepts(AnswerOutput, reply)
+    assert get_llm("local").accepts(AnswerOutput, answer_reply(2022, []))
+
+
+def test_sft_config_for_the_answer_policy(tmp_path):
+    from training.config import SFTConfig, parse_args
+    from training.model import template_of
+
+    config = parse_args(SFTConfig, ["--policy", "answer"])
+    assert config.env == "locomo" and config.template_policy == "answer"
+    assert [p.rsplit("/", 1)[-1] for p in config.conversations] == ["26.json"]
+    assert template_of("answer") == "answer.v1"
+    held = tmp_path / "41.json"
+    held.write_text("{}")
+    for argv, message in [(["--policy", "answer", "--env", "shop"], "does not train the answer"),
+                          (["--policy", "answer", "--conversations", str(held)], "held out")]:
+        with pytest.raises(ConfigError, match=message):
+            parse_args(SFTConfig, argv)
+
+
+@pytest.mark.slow
+def test_sft_trains_an_answer_adapter_the_agent_answers_with(tmp_path, locomo_file):
+    pytest.importorskip("trl")
+    from agentmem import Agent, Memory
+    from policies import PromptedAnswerer
+    from training.config import SFTConfig, parse_args
+    from training.sft import train_sft
+
+    path = locomo_file()
+    out = tmp_path / "sft"
+    summary = train_sft(parse_args(SFTConfig, [
+        "--policy", "answer", "--conversations", str(path), "--steps", "2", "--batch-size", "2",
+        "--output-dir", str(out), "--no-tensorboard"]))
+    assert summary["steps"] == 2 and summary["lora_tensors_changed"] > 0
+    assert summary["examples_by_context"] == {"read-path": 2, "evidence": 2}
+    meta = json.loads((out / "adapter" / "agentmem-adapter.json").read_text())
+    assert meta["template"] == "answer.v1" and meta["policy"] == "answer"
+    answerer = PromptedAnswerer("local", adapter=str(out / "adapter"))
+    assert answerer.template.id == "answer.v1"
+    with Memory(home=str(tmp_path / "home"), embedder="hash") as memory:
+        kept = memory.add("Ana's beagle is called Biscuit.", user_id="ana")
+        with Agent(answerer=answerer, manage_memory=False, memory=memory,
+                   user_id="ana") as agent:
+            result = agent.chat("What is my beagle called?")
+        # Greedy decoding: the same adapter gives the same reply every run.
+        assert kept.id in result.retrieved_ids and "Biscuit" in result.answer
+
+
+def test_the_shipped_answer_adapter_is_what_its_config_trains():
+    from pathlib import Path
+
+    from policies import PromptedAnswerer
+    from policies.base import resolve_adapter, shipped_adapters
+    from training.config import SFTConfig, parse_args
+    from training.model import template_of
+
+    root = Path(__file__).resolve().parents[2]
+    assert "locomo-answer" in shipped_adapters()
+    shipped = resolve_adapter("locomo-answer")
+    meta = json.loads((shipped / "agentmem-adapter.json").read_text())
+    config = parse_args(SFTConfig, ["--config", str(root / "training/configs/sft_answer_locomo.yaml")])
+    assert meta["conversations"] == [Path(c).stem for c in config.conversations] == ["26"]
+    assert (meta["policy"], meta["env"], meta["trainer"]) == ("answer", "locomo", "sft")
+    assert meta["examples_by_context"] == {"read-path": 152, "evidence": 150}
+    assert PromptedAnswerer(None, adapter="locomo-answer").template.id == meta["template"] \
+        == template_of("answer")
+    assert (shipped / "README.md").read_text().startswith("# locomo-answer")
