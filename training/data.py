@@ -71,7 +71,7 @@ def answer_reply(answer: Any, selected: Sequence[int]) -> str:
     # score ignores punctuation anyway.
     text = " ".join(str(answer).replace('"', "").split())[:200]
     out = AnswerOutput(selected=list(selected)[:8], answer=text)
-    return json.dumps(out.model_dump(), sort_keys=True)
+    return json.dumps(out.model_dump(), sort_keys=True, ensure_ascii=False)
 
 
 def answer_demonstrations(paths: Sequence[str | Path], *, keep: str | Path | None = None,
@@ -102,9 +102,9 @@ def answer_demonstrations(paths: Sequence[str | Path], *, keep: str | Path | Non
         turns = evidence_turns(path) if with_evidence else {}
         for question, shown in pairs:
             contexts = [("read-path", shown)]
-            if with_evidence and question.evidence:
-                contexts.append(("evidence", [turns[e] for e in question.evidence
-                                              if e in turns]))
+            gold_turns = [turns[e] for e in question.evidence if e in turns]
+            if with_evidence and gold_turns:  # none when the evidence ids are malformed
+                contexts.append(("evidence", gold_turns))
             for name, records in contexts:
                 evidence = set(question.evidence)
                 selected = [i for i, r in enumerate(records)

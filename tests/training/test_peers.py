@@ -59,8 +59,9 @@ def test_peer_plumbing_counts_calls_keeps_turn_ids_and_failures(monkeypatch, loc
     import training.eval.qa as qa
 
     original = qa._make
-    monkeypatch.setattr(qa, "_make", lambda name, a, m, k, w, lim, server=None: _EchoPeer(
-        a, k, server, lim) if name == "echo" else original(name, a, m, k, w, lim, server))
+    monkeypatch.setattr(qa, "_make", lambda name, a, m, k, w, lim, server=None, model=None:
+                        _EchoPeer(a, k, server, lim) if name == "echo"
+                        else original(name, a, m, k, w, lim, server, model))
     result = run_qa([locomo_file()], systems=["echo", "oracle"], llm=llm, embedder="hash", k=3,
                     progress=False)
     echo = result["systems"]["echo"]

@@ -267,14 +267,17 @@ class QAResult:
 
 
 def _make(name: str, answerer: Any, manager: Any, k: int, window_chars: int,
-          limit: int | None, server: Any = None) -> System:
+          limit: int | None, server: Any = None, model: Any = None) -> System:
+    # ``model``: the base model the ablations' managers run on (not the answerer's, which
+    # may carry an answer adapter).
     if name in PEERS:
         return make_peer(name, answerer, k, server, limit)
     return {"none": lambda: _NoMemory(answerer, k), "full": lambda: _Full(answerer, k, window_chars),
             "rag": lambda: _Rag(answerer, k, limit),
             "rag-500": lambda: _RagAtBudget(answerer, k, limit),
             "agentmem": lambda: _AgentMem(answerer, k, manager, limit),
-            **{a: (lambda a=a: _ablation(a, answerer, k, answerer.llm, manager, limit))
+            **{a: (lambda a=a: _ablation(a, answerer, k, model if model is not None
+                                         else answerer.llm, manager, limit))
                for a in ABLATIONS},
             "oracle": lambda: _Oracle(answerer, k)}[name]()
 
@@ -339,7 +342,7 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
             qs = [qs[i] for i in sorted(random.Random(seed).sample(range(len(qs)), questions))]
         shared: dict[Any, tuple[Any, IngestStats]] = {}  # ingested once per conversation
         for name in systems:
-            system = _make(name, answerer, manager, k, window_chars, turns, server)
+            system = _make(name, answerer, manager, k, window_chars, turns, server, model)
             key = system.ingest_key
             if key is not None and key in shared:
                 prepared = system.share(*shared[key])
