@@ -90,7 +90,7 @@ def answer_demonstrations(paths: Sequence[str | Path], *, keep: str | Path | Non
     Held-out conversations are refused.
     """
     from policies import PromptedAnswerer
-    from training.eval.qa import agentmem_contexts, evidence_turns
+    from training.eval.qa import agentmem_contexts, evidence_turns, source_turns
     from training.manager_demonstrations import check_conversations
 
     check_conversations(paths)
@@ -105,10 +105,9 @@ def answer_demonstrations(paths: Sequence[str | Path], *, keep: str | Path | Non
             gold_turns = [turns[e] for e in question.evidence if e in turns]
             if with_evidence and gold_turns:  # none when the evidence ids are malformed
                 contexts.append(("evidence", gold_turns))
+            evidence = set(question.evidence)
             for name, records in contexts:
-                evidence = set(question.evidence)
-                selected = [i for i, r in enumerate(records)
-                            if evidence & set((r.provenance.ref or "").split(","))]
+                selected = [i for i, r in enumerate(records) if evidence & source_turns(r)]
                 rows.append({"prompt": render.messages(question.question, records),
                              "completion": [{"role": "assistant",
                                              "content": answer_reply(question.answer, selected)}],

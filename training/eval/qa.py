@@ -51,7 +51,7 @@ from training.eval.systems import IngestStats, System, memory_factory
 
 __all__ = ["SYSTEMS", "BASELINES", "ABLATIONS", "run_qa", "QAResult", "summarize",
            "evidence_recall", "rag_at_budget", "agentmem_contexts",
-           "evidence_turns"]
+           "evidence_turns", "source_turns"]
 
 SYSTEMS = ("none", "full", "rag", "agentmem", "oracle")
 #: Parts of the agentmem system measured alone (run only when asked for): turns only,
@@ -74,10 +74,20 @@ def _turn_record(session: Session, turn: Any) -> MemoryRecord:
                         provenance=Provenance(source=SourceType.DIALOGUE, ref=turn.turn_id))
 
 
+def _turns_by_id(sessions: Sequence[Session]) -> dict[str, MemoryRecord]:
+    return {t.turn_id: _turn_record(s, t) for s in sessions for t in s.turns}
+
+
 def evidence_turns(conversation: str | Path) -> dict[str, MemoryRecord]:
     """Every turn of ``conversation`` as the ``oracle`` system shows it, by turn id."""
     sessions, _ = load_locomo(conversation)
-    return {t.turn_id: _turn_record(s, t) for s in sessions for t in s.turns}
+    return _turns_by_id(sessions)
+
+
+def source_turns(record: MemoryRecord) -> set[str]:
+    """The turn ids ``record`` came from (its ``provenance.ref``, comma-separated: a fact
+    names the turns it was taken from)."""
+    return {r for r in (record.provenance.ref or "").split(",") if r}
 
 
 def evidence_recall(records: Sequence[MemoryRecord], evidence: Sequence[str]) -> float | None:
@@ -86,7 +96,7 @@ def evidence_recall(records: Sequence[MemoryRecord], evidence: Sequence[str]) ->
     a question has no evidence."""
     if not evidence:
         return None
-    shown = {r for m in records for r in (m.provenance.ref or "").split(",") if r}
+    shown = set().union(*(source_turns(m) for m in records))
     return len(shown & set(evidence)) / len(evidence)
 
 
@@ -251,7 +261,7 @@ class _Oracle(System):
     name = "oracle"
 
     def prepare(self, sessions, memory_factory, progress):
-        self.by_ref = {t.turn_id: _turn_record(s, t) for s in sessions for t in s.turns}
+        self.by_ref = _turns_by_id(sessions)
         return IngestStats()
 
     def context(self, question):
