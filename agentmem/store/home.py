@@ -39,7 +39,10 @@ class OpenedHome:
             self.lock.release()
 
 
-_OWN = ("agentmem.lock", "agentmem.init.lock")
+#: Taken by the processes sharing a home in server mode around each write to the chroma
+#: server (see ChromaIndex): concurrent upserts were seen to leave vectors out of its search.
+CHROMA_WRITE_LOCK = "chroma-writes.lock"
+_OWN = ("agentmem.lock", "agentmem.init.lock", CHROMA_WRITE_LOCK)
 #: The records, history and full text of a home.
 DATABASE = "agentmem.db"
 
@@ -183,7 +186,7 @@ def _open(path: Path, config: MemoryConfig, embedder) -> OpenedHome:
             from agentmem.store.chroma import ChromaIndex
 
             index = ChromaIndex(embedder, path=path / "chroma", host=vs.host, port=vs.port,
-                                collection=vs.collection)
+                                collection=vs.collection, write_lock=path / CHROMA_WRITE_LOCK)
     except BaseException:
         if lock is not None:
             lock.release()
