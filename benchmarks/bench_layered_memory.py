@@ -103,7 +103,8 @@ def table(analysis: dict[str, Any], meta: dict[str, Any]) -> str:
 
     lines = [f"Conversations {', '.join(meta['conversations'])}; "
              f"{meta['turns'] or 'all'} turns; {meta['questions'] or 'all'} questions each; "
-             f"k={meta['k']}; {meta['wall_min']:.1f} min.", "",
+             f"k={meta['k']}; answered by {meta.get('answerer') or 'nobody (retrieval only)'}; "
+             f"{meta['wall_min']:.1f} min.", "",
              "| system | questions | recall (95% CI) | F1 (95% CI) | context tokens | "
              "calls/turn | tokens/turn | ingest p50 s/turn | store p50 s/turn |",
              "|---|---|---|---|---|---|---|---|---|"]
@@ -187,8 +188,9 @@ def main() -> None:
     parser.add_argument("--retrieval-only", action="store_true",
                         help="measure what each system shows (recall, tokens), no answers")
     parser.add_argument("--answer-adapter", default=None,
-                        help="a trained answer policy's LoRA adapter (python -m training.sft "
-                             "--policy answer): every system answers with it")
+                        help="the answer policy every system answers with: a LoRA adapter "
+                             "(python -m training.sft --policy answer) or a shipped name; "
+                             "'none' prompts the model as it is. Default: Agent()'s")
     parser.add_argument("--name", default="bench_layered_memory")
     args = parser.parse_args()
 
@@ -197,17 +199,17 @@ def main() -> None:
     systems = [s for s in args.systems.split(",") if s]
     if args.ablations:
         systems[-1:-1] = [a for a in ABLATIONS if a not in systems]
-    answerer = None
-    if args.answer_adapter:
-        from policies import PromptedAnswerer
+    from policies import answerer_for
 
-        answerer = PromptedAnswerer("local", adapter=args.answer_adapter)
+    # Built here (not left to run_qa) so the output names the answerer that ran.
+    answerer = None if args.retrieval_only else answerer_for("local", args.answer_adapter)
     start = time.perf_counter()
     result = run_qa([DATA / f"{c}.json" for c in args.conversations], systems=systems,
                     k=args.k, questions=args.questions, turns=args.turns, keep=args.keep,
                     answer=not args.retrieval_only, answerer=answerer)
     meta = {"conversations": args.conversations, "turns": args.turns,
             "answer_adapter": args.answer_adapter,
+            "answerer": answerer.llm.name if answerer is not None else None,
             "answered": not args.retrieval_only,
             "questions": args.questions, "k": args.k,
             "wall_min": (time.perf_counter() - start) / 60, "machine": machine()}

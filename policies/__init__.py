@@ -9,13 +9,14 @@ from typing import Any
 from agentmem.protocols import MANAGER_MODES, ManagerMode
 from policies._templates import Template, load_template
 from policies.actor import PromptedActor
-from policies.answer import AnswerOutput, PromptedAnswerer
+from policies.answer import AnswerOutput, PromptedAnswerer, answerer_for, default_answerer
 from policies.extractive import ExtractiveManager
 from policies.manager import ManagerOp, ManagerOutput, PromptedManager
 
 __all__ = ["Template", "load_template", "PromptedManager", "ManagerOutput", "ManagerOp",
            "ExtractiveManager", "memory_manager", "SMALL_MODEL_PARAMETERS",
-           "PromptedAnswerer", "AnswerOutput", "PromptedActor"]
+           "PromptedAnswerer", "AnswerOutput", "default_answerer", "answerer_for",
+           "PromptedActor"]
 
 #: Local models below this size get the no-model statements manager by default.
 SMALL_MODEL_PARAMETERS = 1_000_000_000

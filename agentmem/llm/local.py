@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 import threading
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -321,7 +322,10 @@ def load_adapter(model: Any, adapter: str | Path) -> Any:
             raise ConfigError(f"adapter {path} was trained on a base model with {have}, but the "
                               f"loaded base model has {want}; load the matching base model")
     try:
-        return PeftModel.from_pretrained(model, str(path))
+        with warnings.catch_warnings():  # peft asks transformers a deprecated question
+            warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing",
+                                    category=FutureWarning)
+            return PeftModel.from_pretrained(model, str(path))
     except (RuntimeError, ValueError, KeyError) as exc:
         raise ConfigError(f"adapter {path} does not fit this base model: "
                           f"{str(exc).splitlines()[0]}") from None

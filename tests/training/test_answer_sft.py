@@ -137,3 +137,25 @@ def test_an_answer_adapter_does_not_reach_the_ablations_managers():
     system = qa._make("agentmem-generative", PromptedAnswerer(adapted), None, 5, 100, None,
                       model=base)
     assert system.manager.llm is base
+
+
+@pytest.mark.slow
+def test_the_embedded_model_answers_with_the_shipped_adapter_by_default(tmp_path):
+    """``Agent()`` on the embedded model answers with ``locomo-answer`` (its manager keeps
+    the base weights); other models and ``answerer_for(..., "none")`` are prompted as
+    they are."""
+    from agentmem import Agent, Memory
+    from agentmem.testing import ScriptedLLM
+    from policies import answerer_for, default_answerer
+    from policies.base import resolve_adapter
+
+    shipped = str(resolve_adapter("locomo-answer").resolve())
+    with Memory(home=str(tmp_path / "home"), embedder="hash") as memory:
+        memory.add("Ana's beagle is called Biscuit.", user_id="ana")
+        with Agent(memory=memory, user_id="ana") as agent:
+            assert agent.answerer.llm.adapter == shipped
+            result = agent.chat("What is my beagle called?")
+            assert "Biscuit" in result.answer
+    assert isinstance(default_answerer(ScriptedLLM()).llm, ScriptedLLM)
+    assert answerer_for("local", "none").llm.adapter is None
+    assert answerer_for("local", "locomo-answer").llm.adapter == shipped

@@ -50,12 +50,14 @@ def qa(conversations: Annotated[list[Path], typer.Argument(help="LoCoMo .json fi
            help="keep each conversation's agentmem memory in this folder; a later run "
                 "with the same folder reads it instead of ingesting again")] = None,
        answer_adapter: Annotated[Optional[str], typer.Option(
-           help="a trained answer policy's LoRA adapter (training.sft --policy answer): "
-                "every system answers with it (local model)")] = None,
+           help="the answer policy every system answers with: a LoRA adapter "
+                "(training.sft --policy answer) or a shipped name; 'none' prompts the model "
+                "as it is. Default: what Agent() uses (the shipped locomo-answer on the "
+                "embedded model)")] = None,
        seed: int = 0, out: Out = Path("eval-out/qa")) -> None:
     """Memory QA: no memory, full context, naive RAG, agentmem, the oracle (and the peers
     Mem0 / A-MEM when installed), side by side."""
-    from policies import PromptedAnswerer
+    from policies import answerer_for
     from training.eval.qa import run_qa
     from training.eval.report import qa_table, write_qa
 
@@ -65,8 +67,7 @@ def qa(conversations: Annotated[list[Path], typer.Argument(help="LoCoMo .json fi
     result = run_qa(conversations, systems=_list(systems), llm=llm, embedder=embedder, k=k,
                     categories=[int(c) for c in _list(categories)], questions=questions,
                     turns=turns, seed=seed, window_chars=window_chars, keep=keep,
-                    answerer=PromptedAnswerer(llm, adapter=answer_adapter)
-                    if answer_adapter else None)
+                    answerer=answerer_for(llm, answer_adapter) if answer_adapter else None)
     result["config"] = {"conversations": [str(c) for c in conversations], "llm": llm,
                         "embedder": embedder, "k": k, "questions": questions, "turns": turns,
                         "seed": seed, "answer_adapter": answer_adapter}

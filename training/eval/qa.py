@@ -318,15 +318,16 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
             memories are built.
         answer: ``False`` measures retrieval only: what each system shows (recall,
             context tokens), no answer, so F1, BLEU-1 and EM are ``None`` (much faster).
-        answerer: the answer policy every system answers with (default: the prompted
-            one on ``llm``); pass e.g. ``PromptedAnswerer("local", adapter=DIR)`` to
-            evaluate a trained one.
+        answerer: the answer policy every system answers with (default: the one
+            ``Agent()`` builds on ``llm``, :func:`policies.answer.default_answerer`); pass
+            e.g. ``PromptedAnswerer("local")`` for the plain prompted model or
+            ``PromptedAnswerer("local", adapter=DIR)`` for another trained one.
     """
     import random
 
     from agentmem.errors import AgentMemError
     from agentmem.llm import get_llm
-    from policies import PromptedAnswerer, memory_manager
+    from policies import PromptedAnswerer, default_answerer, memory_manager
 
     known = SYSTEMS + BASELINES + ABLATIONS + tuple(PEERS)
     unknown = [s for s in systems if s not in known]
@@ -336,7 +337,8 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
         if name in PEERS:
             require_peer(name)  # before any model loads
     model = get_llm(llm) if isinstance(llm, str) else llm
-    answerer = answerer if answerer is not None else PromptedAnswerer(model)
+    if answerer is None:  # what Agent() answers with; retrieval alone needs no trained copy
+        answerer = default_answerer(model) if answer else PromptedAnswerer(model)
     if manager is None and any(s.startswith("agentmem") for s in systems):
         manager = memory_manager(model)  # the Agent's and `agentmem ingest`'s default
     server = PeerServer(model, embedder) if any(s in PEERS for s in systems) else None
