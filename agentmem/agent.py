@@ -238,11 +238,14 @@ class Agent:
         if k < 1 or context_tokens < 1:
             raise InvalidArgumentError(f"k and context_tokens must be >= 1, got {k}, "
                                        f"{context_tokens}")
+        # The model the Agent was built on; summaries are written by it, not by a trained
+        # answer adapter (which learnt to answer questions, nothing else).
+        self._llm: Any = None if isinstance(llm, str) else llm  # a string loads only if needed
         if answerer is None or (manage_memory and manager is None):
             from agentmem._plugins import default_policy
             from agentmem.llm import get_llm
 
-            shared = get_llm(llm)  # one model, loaded once, for both policies
+            shared = self._llm = get_llm(llm)  # one model, loaded once, for both policies
             answerer = answerer or default_policy("answerer", shared)
             if manage_memory and manager is None:
                 manager = default_policy("manager", shared)
@@ -355,8 +358,9 @@ class Agent:
         """Summarise the thread's turns into topic and session memories (prospective
         reflection) and return the :class:`~agentmem.structures.summaries.SessionSummary`.
 
-        ``llm`` writes the summaries (default: the answer policy's model when it has one,
-        else extractive summaries with no model). The thread id becomes the session id.
+        ``llm`` writes the summaries (default: the model the Agent was built on, without
+        any adapter, when it was given as an LLM or loaded for a default policy; else the
+        answer policy's model when it has one; else extractive summaries with no model). The thread id becomes the session id.
         """
         from agentmem.structures.summaries import SessionSummarizer
 
@@ -364,7 +368,8 @@ class Agent:
         if not turns:
             raise InvalidArgumentError(f"thread {thread_id!r} has no turns to summarise")
         self.flush()
-        model = llm if llm is not None else getattr(self.answerer, "llm", None)
+        model = llm if llm is not None else (
+            self._llm if self._llm is not None else getattr(self.answerer, "llm", None))
         summarizer = SessionSummarizer(self.memory, model, user_id=user_id or self.user_id)
         return summarizer.summarize(turns, session_id=thread_id)
 

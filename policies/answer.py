@@ -69,16 +69,18 @@ class PromptedAnswerer(PromptedPolicy):
 def default_answerer(llm: LLM | str = "local") -> PromptedAnswerer:
     """The answer policy ``Agent()`` and ``agentmem eval qa`` use when given none.
 
-    On the embedded base model (``"local"``, no adapter) that is the shipped trained
-    adapter :data:`DEFAULT_LOCAL_ANSWER_ADAPTER`, loaded on its own copy of the weights
-    (the manager keeps the base model); any other model is prompted as it is. To answer
+    On the embedded base model (``"local"``, ``"local:smollm2"``, no adapter) that is the
+    shipped trained adapter :data:`DEFAULT_LOCAL_ANSWER_ADAPTER`, loaded on its own copy
+    of the weights (on the default device); any other model, a local one named by its
+    folder included, is prompted as it is. To answer
     with the plain embedded model, pass ``answerer=PromptedAnswerer("local")``.
     """
     from agentmem.llm import get_llm
     from agentmem.llm.local import LocalLLM
 
     model = get_llm(llm)
-    if isinstance(model, LocalLLM) and model.adapter is None and model.name == "local:smollm2":
+    embedded = ("local:smollm2", "local:smollm2-135m")  # the names LocalLLM gives it
+    if isinstance(model, LocalLLM) and model.adapter is None and model.name in embedded:
         if importlib.util.find_spec("peft") is not None:
             return PromptedAnswerer("local", adapter=DEFAULT_LOCAL_ANSWER_ADAPTER)
         warnings.warn("peft is not installed, so the embedded model answers without its "

@@ -308,7 +308,7 @@ def load_adapter(model: Any, adapter: str | Path) -> Any:
     try:
         from peft import PeftModel
     except ImportError:
-        raise missing("peft", "train", "Loading a LoRA adapter") from None
+        raise missing("peft", "local", "Loading a LoRA adapter") from None
     path = Path(adapter).expanduser()
     if not (path / "adapter_config.json").exists():
         raise ConfigError(f"{path} is not a LoRA adapter directory (no adapter_config.json)")

@@ -114,6 +114,27 @@ def test_agent_end_session_summarises_the_thread(tmp_path):
     memory.close()
 
 
+def test_agent_summarises_with_its_own_model_not_the_answer_policys(tmp_path):
+    # A trained answer adapter learnt to answer questions; summaries stay with the model
+    # the Agent was built on.
+    pytest.importorskip("langgraph")
+    from agentmem import Agent
+    from policies import PromptedAnswerer
+
+    base = ScriptedLLM([{"topics": [{"topic": "dog", "summary": "Ana has a beagle.",
+                                     "turns": [0]}], "session": "Ana's dog."}])
+    answer_model = ScriptedLLM(default={"selected": [], "answer": "noted"})
+    memory = Memory(home=tmp_path / "h", embedder=HashEmbedder(), user_id="ana")
+    with Agent(base, answerer=PromptedAnswerer(answer_model), memory=memory,
+               user_id="ana", manager=None, manage_memory=False) as agent:
+        agent.chat("I adopted a beagle called Biscuit.", thread_id="monday")
+        answered = len(answer_model.calls)
+        res = agent.end_session("monday")
+    assert res.topics[0].content == "dog: Ana has a beagle."
+    assert len(base.calls) == 1 and len(answer_model.calls) == answered
+    memory.close()
+
+
 @pytest.mark.slow
 def test_real_model_summarises_a_session(tmp_path, local_llm, minilm):
     with Memory(home=tmp_path / "home", embedder=minilm) as m:
