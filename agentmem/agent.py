@@ -360,7 +360,8 @@ class Agent:
 
         ``llm`` writes the summaries (default: the model the Agent was built on, without
         any adapter, when it was given as an LLM or loaded for a default policy; else the
-        answer policy's model when it has one; else extractive summaries with no model). The thread id becomes the session id.
+        answer policy's model when it has one; else extractive summaries with no model).
+        The thread id becomes the session id.
         """
         from agentmem.structures.summaries import SessionSummarizer
 

@@ -72,8 +72,8 @@ def default_answerer(llm: LLM | str = "local") -> PromptedAnswerer:
     On the embedded base model (``"local"``, ``"local:smollm2"``, no adapter) that is the
     shipped trained adapter :data:`DEFAULT_LOCAL_ANSWER_ADAPTER`, loaded on its own copy
     of the weights (on the default device); any other model, a local one named by its
-    folder included, is prompted as it is. To answer
-    with the plain embedded model, pass ``answerer=PromptedAnswerer("local")``.
+    folder included, is prompted as it is. To answer with the plain embedded model, pass
+    ``answerer=PromptedAnswerer("local")``.
     """
     from agentmem.llm import get_llm
     from agentmem.llm.local import LocalLLM
