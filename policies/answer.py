@@ -79,8 +79,7 @@ def default_answerer(llm: LLM | str = "local") -> PromptedAnswerer:
     from agentmem.llm.local import LocalLLM
 
     model = get_llm(llm)
-    embedded = ("local:smollm2", "local:smollm2-135m")  # the names LocalLLM gives it
-    if isinstance(model, LocalLLM) and model.adapter is None and model.name in embedded:
+    if isinstance(model, LocalLLM) and model.embedded and model.adapter is None:
         if importlib.util.find_spec("peft") is not None:
             return PromptedAnswerer("local", adapter=DEFAULT_LOCAL_ANSWER_ADAPTER)
         warnings.warn("peft is not installed, so the embedded model answers without its "

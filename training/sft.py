@@ -11,10 +11,10 @@ manager and of the answer policy, with TRL's SFTTrainer and LoRA.
 
 The answer policy's examples are LoCoMo questions shown what the Agent's read path
 shows for them (:func:`training.data.answer_demonstrations`), answered with the
-dataset's answers. The manager's examples are its calls on the write path (:mod:`training.manager_demonstrations`):
-the extractive mode's labelled by LoCoMo's notes, the generative mode's by the fact
-streams' gold operations; the actor's:
-the turns of demonstrations (the scripted explorer, which sees only
+dataset's answers. The manager's examples are its calls on the write path
+(:mod:`training.manager_demonstrations`): the extractive mode's labelled by LoCoMo's
+notes, the generative mode's by the fact streams' gold operations; the actor's: the
+turns of demonstrations (the scripted explorer, which sees only
 what the actor sees; the environment's expert plan; or a recorded trajectory) played
 through the runtime's episode loop with and without memory
 (:mod:`training.demonstrations`): each is the prompt the runtime actor is sent and the

@@ -87,9 +87,13 @@ def _convert_gguf(target: Path) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+#: The names of the embedded SmolLM2 (``"local"``, ``"local:smollm2"``, ...).
+EMBEDDED_NAMES = (None, "", "smollm2", "smollm2-135m")
+
+
 def resolve_model_dir(model: str | Path | None) -> Path:
     """Where the weights are: the SmolLM2 cache (made on first use) or a given directory."""
-    if model in (None, "", "smollm2", "smollm2-135m"):
+    if model in EMBEDDED_NAMES:
         target = cache_root() / "models" / _CACHE_NAME
         if not (target / "agentmem-source.json").exists():
             _convert_gguf(target)
@@ -157,6 +161,8 @@ class LocalLLM(BaseLLM):
         torch, tf = _imports()
         self._torch = torch
         self._gen_lock = threading.Lock()
+        #: Whether these are the embedded SmolLM2's weights, named by one of its names.
+        self.embedded = model_obj is None and model in EMBEDDED_NAMES
         if model_obj is not None:
             if tokenizer is None:
                 raise ConfigError("model_obj needs tokenizer= as well")
