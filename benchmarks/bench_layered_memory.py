@@ -191,6 +191,9 @@ def main() -> None:
                         help="the answer policy every system answers with: a LoRA adapter "
                              "(python -m training.sft --policy answer) or a shipped name; "
                              "'none' prompts the model as it is. Default: Agent()'s")
+    parser.add_argument("--reread", action="store_true",
+                        help="the answerer answers again from the memories it selected "
+                             "alone (PromptedAnswerer(reread=True); two calls per question)")
     parser.add_argument("--name", default="bench_layered_memory")
     args = parser.parse_args()
 
@@ -203,13 +206,16 @@ def main() -> None:
 
     # Built here (not left to run_qa) so the output names the answerer that ran.
     answerer = None if args.retrieval_only else answerer_for("local", args.answer_adapter)
+    if answerer is not None:
+        answerer.reread = args.reread
     start = time.perf_counter()
     result = run_qa([DATA / f"{c}.json" for c in args.conversations], systems=systems,
                     k=args.k, questions=args.questions, turns=args.turns, keep=args.keep,
                     answer=not args.retrieval_only, answerer=answerer)
     meta = {"conversations": args.conversations, "turns": args.turns,
             "answer_adapter": args.answer_adapter,
-            "answerer": answerer.llm.name if answerer is not None else None,
+            "answerer": None if answerer is None else answerer.llm.name + (
+                ", reread" if answerer.reread else ""),
             "answered": not args.retrieval_only,
             "questions": args.questions, "k": args.k,
             "wall_min": (time.perf_counter() - start) / 60, "machine": machine()}

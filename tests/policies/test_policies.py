@@ -76,6 +76,28 @@ def test_answerer_selects_and_cites(bank):
     assert ans.text == "Leeds" and ans.cited_ids == [mems[1].id]
 
 
+def test_reread_answers_again_from_the_selected_memories_alone(bank):
+    """With ``reread`` the second call is shown only what the first selected, and its
+    answer (and citations, mapped back to ids) is the one returned; both calls count."""
+    bank.add("Ben's dog is called Rex.")
+    mems = bank.list()
+    llm = ScriptedLLM([{"selected": [2, 0], "answer": "Berlin"},
+                       {"selected": [1], "answer": "Rex"}])
+    ans = PromptedAnswerer(llm, reread=True).answer("What is Ben's dog called?", mems)
+    second = llm.calls[1][-1]["content"]
+    assert ans.text == "Rex" and ans.cited_ids == [mems[2].id]
+    assert mems[2].content in second and mems[0].content in second
+    assert mems[1].content not in second and ans.usage.calls == 2
+
+
+@pytest.mark.parametrize("selected", [[], [0, 1, 2]])
+def test_reread_is_one_call_when_the_selection_is_empty_or_everything(bank, selected):
+    bank.add("Ben's dog is called Rex.")
+    llm = ScriptedLLM([{"selected": selected, "answer": "Rex"}])
+    ans = PromptedAnswerer(llm, reread=True).answer("What is Ben's dog called?", bank.list())
+    assert ans.text == "Rex" and len(llm.calls) == 1 and ans.usage.calls == 1
+
+
 def test_answer_prompt_shows_dates_only_for_questions_about_time(bank):
     """A small model copies a date it is shown into answers about anything else ("What
     is my job?" -> today's date), so dates appear only when the question asks about time."""
