@@ -323,7 +323,8 @@ class Memory:
             if self._exact is not None:
                 self._exact.invalidate(r.scope for c in planner.changes
                                        for r in (c.before, c.after) if r is not None)
-        self._sync([c.memory_id for c in planner.changes if c.op != OpType.NOOP])
+        self._sync([c.memory_id for c in planner.changes if c.op != OpType.NOOP],
+                   with_queued=True)
         return [c.result() for c in planner.changes]
 
     def _embed(self, texts: list[str]) -> np.ndarray:
@@ -357,10 +358,14 @@ class Memory:
                 self._store.append_history(batch, c.memory_id, c.history_op, version, c.before,
                                            c.after, actor or c.actor, c.reason, now)
 
-    def _sync(self, ids: Sequence[str]) -> None:
-        """Bring the vector index in line with SQLite for ``ids`` (idempotent)."""
+    def _sync(self, ids: Sequence[str], with_queued: bool = False) -> None:
+        """Bring the vector index in line with SQLite for ``ids`` (idempotent); with
+        ``with_queued`` also for the ids earlier index writes left queued, so an index that
+        was down or busy (a shared server's write turn) catches up on the next write."""
         if not ids or getattr(self._index, "in_store", False):  # committed with the record
             return
+        if with_queued:
+            ids = [*ids, *self._store.pending()]
         ids = list(dict.fromkeys(ids))
         try:
             rows = self._store.index_rows(ids)

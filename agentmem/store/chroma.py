@@ -21,7 +21,7 @@ import numpy as np
 from agentmem.errors import StoreError, missing
 from agentmem.store.base import Filter, IndexRow
 
-__all__ = ["ChromaIndex", "embedding_function"]
+__all__ = ["ChromaIndex", "embedding_function", "WRITE_TURN_TIMEOUT_S"]
 
 _EF_CACHE: dict[str, Any] = {}
 _EF_LOCK = threading.Lock()
@@ -106,6 +106,13 @@ def _where(flt: Filter) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+#: Longest wait, in seconds, for another process's turn to write to a shared chroma server.
+#: Past it the write fails like any index write: the records are committed in SQLite, stay
+#: queued and are retried on the next write or open, so a stuck process delays the index
+#: but never blocks its neighbours' writes for good.
+WRITE_TURN_TIMEOUT_S = 60.0
+
+
 class ChromaIndex:
     """A chroma collection holding one vector per record, with scope/kind/time metadata."""
 
@@ -125,7 +132,7 @@ class ChromaIndex:
         if host is not None and write_lock is not None:
             from filelock import FileLock
 
-            self._write_lock = FileLock(str(write_lock))
+            self._write_lock = FileLock(str(write_lock), timeout=WRITE_TURN_TIMEOUT_S)
         try:
             if host is not None:
                 self._client = chromadb.HttpClient(host=host, port=port, settings=settings)

@@ -22,7 +22,7 @@ WRITER = textwrap.dedent("""
     m = Memory(home=home, embedder=HashEmbedder(), user_id="w")
     if mode == "die-after-commit":
         # Kill the process between the SQLite commit and the vector index write.
-        m._sync = lambda ids: os.kill(os.getpid(), signal.SIGKILL)
+        m._sync = lambda ids, **_: os.kill(os.getpid(), signal.SIGKILL)
     i = 0
     while True:
         rec = m.add(f"writer fact number {i} about the harbour")
@@ -132,6 +132,47 @@ def test_server_mode_many_processes(tmp_path, chroma_server):
         for who in ("p1", "p2", "p3"):
             hits = m.search("note about kites", user_id=who, k=100)
             assert len(hits) == 40 and all(h.record.scope.user_id == who for h in hits)
+
+
+HOLD_WRITE_TURN = textwrap.dedent("""
+    import sys, time
+    from filelock import FileLock
+    lock = FileLock(sys.argv[1])
+    lock.acquire()
+    print("held", flush=True)
+    time.sleep(120)
+""")
+
+
+@pytest.mark.slow
+def test_a_process_stuck_in_its_write_turn_delays_the_index_but_loses_nothing(
+        tmp_path, chroma_server, monkeypatch, caplog):
+    """Another process holding the shared server's write turn makes a write wait at most
+    ``WRITE_TURN_TIMEOUT_S``; the record is kept in SQLite, queued, and indexed by the
+    next write once the turn is free."""
+    import agentmem.store.chroma as chroma_index
+    from agentmem.store.home import CHROMA_WRITE_LOCK
+
+    monkeypatch.setattr(chroma_index, "WRITE_TURN_TIMEOUT_S", 0.5)
+    home = tmp_path / "home"
+    with Memory(home=home, embedder=HashEmbedder(), user_id="u",
+                vector_store={**chroma_server, "collection": "stuck_turn"}) as m:
+        holder = subprocess.Popen([sys.executable, "-c", HOLD_WRITE_TURN,
+                                   str(home / CHROMA_WRITE_LOCK)], stdout=subprocess.PIPE,
+                                  text=True)
+        try:
+            assert holder.stdout.readline().strip() == "held"
+            start = time.monotonic()
+            kites = m.add("kites fly over the harbour in March")
+            assert time.monotonic() - start < 30
+            assert "retried" in caplog.text and m.search("kites harbour") == []
+        finally:
+            holder.kill()
+            holder.wait()
+        m.add("the ferry leaves at nine")  # the free turn takes the queued record along
+        assert kites.id in [h.record.id for h in m.search("kites harbour", k=5)]
+        assert m.stats()["records"] == 2
+        assert m.verify() == {"missing_vectors": [], "orphan_vectors": [], "unknown_vectors": []}
 
 
 def _open_new_home(home, barrier, results):
