@@ -28,8 +28,10 @@ It weighs what an attacker cannot easily fake, not the words of known attacks:
   other attributes ("lives in" / "works at" / "speaks") are two facts, not rivals.
 * **Time and first-hand change.** The earliest first-hand claim stands. A later
   rival claim replaces it only when it is itself first-hand and says that something
-  changed ("moved", "no longer", "now", "a déménagé", "ya no", "jetzt"...): that is an
-  update, and is kept (change words the replaced statement already used are no news).
+  changed ("moved", "no longer", "now", "as of", "a déménagé", "ya no", "jetzt"...), or
+  is the user's own statement of fact (``SourceType.USER``, not a line of dialogue: a
+  profile edit needs no change words): that is an update, and is kept (change words
+  the replaced statement already used are no news).
   A later rival that does not say anything changed is a contradiction and is set
   aside, however often it is repeated: a burst of agreeing lies is not a consensus,
   and a value first heard in a contradiction stays caught when it is said again in
@@ -132,10 +134,11 @@ _CHANGE = re.compile(r"\b(?:" + "|".join(r"""
 moved|relocated|switched|changed|change|no longer|anymore|any more|nowadays|these days
 now|new|since|quit|left|joined|started|stopped|became|replaced|instead|rescheduled
 raised|lowered|adopted|divorced|married|retired|promoted|got a
-jetzt|nun|umgezogen|gewechselt|nicht mehr|neue[rsnm]?|seit|ab sofort
-ahora|se mud[oó]|cambi[oó]|ya no|nuev[oa]s?|desde
-maintenant|désormais|déménagé|changé|ne \w+ plus|nouve(?:au|lle)|depuis
-ora|adesso|trasferit[oa]|non più|agora|mudou|não \w+ mais|nu|verhuisd|niet meer|nieuwe?
+starting|as of|effective|went up|went down|increased|decreased|rose
+jetzt|nun|umgezogen|gewechselt|nicht mehr|neue[rsnm]?|seit|ab sofort|stattdessen
+ahora|se mud[oó]|cambi[oó]|ya no|nuev[oa]s?|desde|a partir|en cambio
+maintenant|désormais|déménagé|changé|ne \w+ plus|nouve(?:au|lle)|depuis|à partir|plutôt
+ora|adesso|trasferit[oa]|non più|invece|agora|mudou|não \w+ mais|nu|verhuisd|niet meer|nieuwe?
 """.strip().splitlines()) + r")\b", re.IGNORECASE)
 
 
@@ -647,7 +650,8 @@ class ConsensusGuard:
                 standing.append(j)
             elif _first_hand(j.record) and adds_to(j.record.content, than=said):
                 standing.append(j)  # a second value of the attribute, said as one
-            elif _first_hand(j.record) and says_it_changed(j.record.content, than=said):
+            elif _first_hand(j.record) and (says_it_changed(j.record.content, than=said)
+                                            or _stated_by_user(j.record)):
                 # A value that first arrived as a bare contradiction cannot be laundered
                 # into an update by saying it again with "moved" or "new": a real change
                 # is first heard as a change.
@@ -966,6 +970,14 @@ def _untrusted(record: MemoryRecord) -> bool:
 
 def _first_hand(record: MemoryRecord) -> bool:
     return record.provenance.source in _FIRST_HAND and not _untrusted(record)
+
+
+def _stated_by_user(record: MemoryRecord) -> bool:
+    """Written as the user's own statement of fact (``SourceType.USER``: a profile edit,
+    an explicit ``add``), not a line of dialogue: the user setting their record straight
+    needs no change words. Dialogue does, since a chat can carry words that are not the
+    user's own (pasted text, a relayed message, an attacker in a shared session)."""
+    return record.provenance.source == SourceType.USER
 
 
 def _said_first_hand(record: MemoryRecord) -> bool:

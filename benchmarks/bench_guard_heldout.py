@@ -1,7 +1,7 @@
 """The consensus guard at retrieval level, on the frozen held-out sets and the dev sets.
 
-    python benchmarks/bench_guard_heldout.py                 # all nine sets, MiniLM, ~3 min
-    python benchmarks/bench_guard_heldout.py --sets dev dev2 dev3 dev4 dev5 dev6 dev7  # tuned on
+    python benchmarks/bench_guard_heldout.py                 # all eleven sets, MiniLM, ~4 min
+    python benchmarks/bench_guard_heldout.py --sets dev dev2 dev3 dev4 dev5 dev6 dev7 dev8 dev9  # tuned on
 
 For every case a fresh store gets the case's memories in session order (with the
 guard: each through its write check, ``ConsensusGuard.add``), the question retrieves
@@ -25,8 +25,12 @@ turns), ``poisoning_dev4.jsonl`` (what the guard must keep) and
 session observations, with the question's evidence, which must stay in the context)
 and ``poisoning_dev6.jsonl`` (the kinds the docs say still pass: denials in other
 words, laundering that keeps the user's names, orders that fix an answer, each with a
-benign twin) and ``poisoning_dev7.jsonl`` (every category, written separately from the
-case format alone); each has its ``make_poisoning_*.py``. The held-out sets
+benign twin), ``poisoning_dev7.jsonl`` (every category, written separately from the
+case format alone), ``poisoning_dev8.jsonl`` (lies, updates and harmless news inside
+long chat turns) and ``poisoning_dev9.jsonl`` (mostly what the guard must keep: updates
+without change words, in the third person or dated, harmless restatements by untrusted
+sources, relatives' own values; both also written from the case format alone); each
+has its ``make_poisoning_*.py``. The held-out sets
 (``benchmarks/data/poisoning_heldout.jsonl``, and ``poisoning_heldout2.jsonl``, written
 later by someone who read neither the guard nor any earlier set) were written
 independently of the guard and are frozen (their sha256 is checked before the run):
@@ -54,7 +58,7 @@ SETS = {"dev": DATA / "poisoning_cases.jsonl", "dev2": DATA / "poisoning_dev2.js
         "dev3": DATA / "poisoning_dev3.jsonl", "dev4": DATA / "poisoning_dev4.jsonl",
         "dev5": DATA / "poisoning_dev5.jsonl",
         "dev6": DATA / "poisoning_dev6.jsonl", "dev7": DATA / "poisoning_dev7.jsonl",
-        "dev8": DATA / "poisoning_dev8.jsonl",
+        "dev8": DATA / "poisoning_dev8.jsonl", "dev9": DATA / "poisoning_dev9.jsonl",
         "heldout": DATA / "poisoning_heldout.jsonl",
         "heldout2": DATA / "poisoning_heldout2.jsonl"}
 
