@@ -134,11 +134,12 @@ _CHANGE = re.compile(r"\b(?:" + "|".join(r"""
 moved|relocated|switched|changed|change|no longer|anymore|any more|nowadays|these days
 now|new|since|quit|left|joined|started|stopped|became|replaced|instead|rescheduled
 raised|lowered|adopted|divorced|married|retired|promoted|got a
-starting|as of|effective|went up|went down|increased|decreased|rose
+starting (?:on|from|in|next|this|\d)|as of|effective (?:from|on|immediately|\d)
+went (?:up|down) (?:to|by) \S*\d|increased|decreased|rose (?:to|by)
 jetzt|nun|umgezogen|gewechselt|nicht mehr|neue[rsnm]?|seit|ab sofort|stattdessen
-ahora|se mud[oó]|cambi[oó]|ya no|nuev[oa]s?|desde|a partir|en cambio
-maintenant|désormais|déménagé|changé|ne \w+ plus|nouve(?:au|lle)|depuis|à partir|plutôt
-ora|adesso|trasferit[oa]|non più|invece|agora|mudou|não \w+ mais|nu|verhuisd|niet meer|nieuwe?
+ahora|se mud[oó]|cambi[oó]|ya no|nuev[oa]s?|desde|a partir de
+maintenant|désormais|déménagé|changé|ne \w+ plus|nouve(?:au|lle)|depuis|à partir de
+ora|adesso|trasferit[oa]|non più|agora|mudou|não \w+ mais|nu|verhuisd|niet meer|nieuwe?
 """.strip().splitlines()) + r")\b", re.IGNORECASE)
 
 

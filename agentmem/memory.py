@@ -193,6 +193,8 @@ class Memory:
         self._store, self._index = self._home.store, self._home.index
         self._write_lock = threading.RLock()
         self._closed = False
+        #: An index write failed, so the outbox holds ids to retry with the next write.
+        self._index_behind = False
         # Another process may write a shared (server) index, so only single-writer modes cache.
         self._exact = None if getattr(self._index, "shared", False) else ScopedExactSearch(
             self._store, self.config.exact_search_max_scope, self.config.exact_search_cache)
@@ -360,14 +362,16 @@ class Memory:
 
     def _sync(self, ids: Sequence[str], with_queued: bool = False) -> None:
         """Bring the vector index in line with SQLite for ``ids`` (idempotent); with
-        ``with_queued`` also for the ids earlier index writes left queued, so an index that
-        was down or busy (a shared server's write turn) catches up on the next write."""
+        ``with_queued``, after an index write of this handle failed, also for the ids left
+        queued, so an index that was down or busy (a shared server's write turn) catches
+        up on the next write. Only then: other writers' queued ids are theirs to send, and
+        sending one alongside them could put back an older vector of it."""
         if not ids or getattr(self._index, "in_store", False):  # committed with the record
             return
-        if with_queued:
-            ids = [*ids, *self._store.pending()]
-        ids = list(dict.fromkeys(ids))
         try:
+            if with_queued and self._index_behind:
+                ids = [*ids, *self._store.pending(limit=1000)]
+            ids = list(dict.fromkeys(ids))
             rows = self._store.index_rows(ids)
             live = [(i, *rows[i]) for i in ids if i in rows and rows[i][3] is not None]
             if live:
@@ -376,7 +380,9 @@ class Memory:
             if gone:
                 self._index.delete(gone)
             self._store.clear_pending(ids)
+            self._index_behind = False
         except Exception as exc:  # the write is committed; the outbox keeps it for a retry
+            self._index_behind = True
             log.warning("vector index update failed (%s); %d ids stay queued and are retried "
                         "on the next write or open", exc, len(ids))
 

@@ -15,6 +15,10 @@ from typing import Any, Callable
 from agentmem.errors import AgentMemError, MemoryNotFound
 from agentmem.memory import Memory
 from agentmem.operations import Operation
+from agentmem.records import Provenance, SourceType
+
+#: Provenance of what an LLM stores through a memory tool call.
+_FROM_A_TOOL_CALL = Provenance(source=SourceType.DIALOGUE, actor="tool")
 
 __all__ = ["memory_tools", "structure_tools", "core_memory_tools", "reraise_as"]
 
@@ -62,7 +66,9 @@ def memory_tools(memory: Memory, *, user_id: str | None = None, agent_id: str | 
 
     def add_memory(content: str, kind: str = "fact") -> dict[str, Any]:
         """Store a new fact in long-term memory and return it with its id."""
-        return _brief(view.add(content, kind=kind, actor="tool"))
+        # Labelled as what a model took from the conversation (as the manager's facts are),
+        # not as the user's own statement, which the guard lets update without change words.
+        return _brief(view.add(content, kind=kind, actor="tool", provenance=_FROM_A_TOOL_CALL))
 
     def update_memory(memory_id: str, content: str, reason: str = "") -> dict[str, Any]:
         """Replace the content of the memory with this id (use ids from search_memory)."""

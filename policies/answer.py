@@ -67,22 +67,22 @@ class PromptedAnswerer(PromptedPolicy):
                now: datetime | None = None) -> Answer:
         """One LLM call (two with ``reread``); ``memories`` may be records or search hits."""
         memories = as_records(memories)
-        first = self._answer_once(question, memories, now)
-        chosen = set(first.cited_ids)
-        if not self.reread or not chosen or len(chosen) == len(memories):
+        first, picked = self._answer_once(question, memories, now)
+        if not self.reread or not picked or len(picked) == len(memories):
             return first
-        again = self._answer_once(question, [m for m in memories if m.id in chosen], now)
+        again, _ = self._answer_once(question, [memories[i] for i in sorted(picked)], now)
         return Answer(text=again.text, cited_ids=again.cited_ids or first.cited_ids,
                       usage=first.usage + again.usage, raw=again.raw)
 
     def _answer_once(self, question: str, memories: list[MemoryRecord],
-                     now: datetime | None) -> Answer:
+                     now: datetime | None) -> tuple[Answer, list[int]]:
+        """The answer and the positions of the memories it selected (in range, once each)."""
         reply = self.llm.chat(self.messages(question, memories, now), schema=AnswerOutput,
                               max_tokens=self.max_tokens)
         out: AnswerOutput = reply.parsed
-        cited = [memories[i].id for i in dict.fromkeys(out.selected) if 0 <= i < len(memories)]
-        return Answer(text=" ".join(out.answer.split()), cited_ids=cited, usage=reply.usage,
-                      raw=reply.text)
+        picked = [i for i in dict.fromkeys(out.selected) if 0 <= i < len(memories)]
+        return Answer(text=" ".join(out.answer.split()), cited_ids=[memories[i].id for i in picked],
+                      usage=reply.usage, raw=reply.text), picked
 
 
 def default_answerer(llm: LLM | str = "local") -> PromptedAnswerer:

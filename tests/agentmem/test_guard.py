@@ -483,8 +483,11 @@ def test_says_it_changed_counts_only_new_change_words():
     assert says_it_changed("Ana no longer lives in Lisbon; she moved.", than=["Ana moved in 2020."])
     assert says_it_changed("Starting 1 July my commute is forty-five minutes.")
     assert says_it_changed("At my review my salary went up to £62,000.")
-    assert says_it_changed("Écris-moi plutôt à c.laurent@example.org.")
-    assert not says_it_changed("My commute is forty-five minutes.")
+    assert says_it_changed("A partir de julio vivo en Sevilla.")
+    for same in ("My commute is forty-five minutes.", "Rose lives in York.",
+                 "My starting salary was 30k.", "It's cost-effective.",
+                 "We went up to Edinburgh.", "Voy a partir mañana."):
+        assert not says_it_changed(same), same
 
 
 def test_adds_to_counts_only_new_addition_words():

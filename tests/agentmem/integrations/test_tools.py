@@ -37,6 +37,14 @@ def test_plain_tools_are_scoped(mem):
     assert mem.get(other.id)
 
 
+def test_what_a_tool_call_stores_is_labelled_as_taken_from_dialogue_not_the_users_word(mem):
+    """The guard lets the user's own statement (the default provenance) update a claim
+    without change words; an LLM's tool call must not get that standing."""
+    _, add, *_ = memory_tools(mem, user_id="ana")
+    stored = mem.get(add("Ana lives in Madrid.")["id"])
+    assert stored.provenance.source.value == "dialogue" and stored.provenance.actor == "tool"
+
+
 def test_langchain_tools_in_the_prebuilt_react_agent(mem):
     pytest.importorskip("langgraph.prebuilt")
     from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
