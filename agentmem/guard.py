@@ -5,7 +5,8 @@ It weighs what an attacker cannot easily fake, not the words of known attacks:
 * **Provenance.** Who wrote a memory: the user in dialogue (first-hand), the agent
   or a policy, or an untrusted source (a tool, a web page, a document, an email). Untrusted
   memories never outvote dialogue: on a question the user spoke to, one is shown only
-  if what the user said supports it; one about something the user never spoke of is
+  if what the user said supports it (agrees with it, or is repeated in it: a calendar
+  entry carrying the user's town); one about something the user never spoke of is
   kept but stays flagged (fail open: there is nothing to compare it with).
 * **Claims, not words.** Two memories make *rival claims* when they say the same
   kind of thing (their stored vectors are close) with different values: other
@@ -250,6 +251,15 @@ def _name_keys(text: str) -> set[str]:
     return {_key(w) for i, w in enumerate(tokens)
             if w[0].isupper() and not w.isupper()
             and (i or (w.lower() not in STOPWORDS and _key(w) not in _FRAMES))}
+
+
+def _surnames(text: str, names: frozenset[str]) -> set[str]:
+    """Of ``names``, those that follow a name that is not one of them: the person's
+    surname ("Hughes" in "Kevin Hughes is ...", Kevin being the subject), not a value
+    ("Panda" in "a blue Fiat Panda")."""
+    tokens = re.findall(r"\w+", text)
+    return {_key(w) for before, w in zip(tokens, tokens[1:], strict=False)
+            if _key(w) in names and before[0].isupper() and _key(before) not in names}
 
 
 def _about(text: str) -> str | None:
@@ -684,7 +694,8 @@ class ConsensusGuard:
             if rivals:
                 j.why = (f"comes from an untrusted source ({_source(j.record)}) and "
                          f"contradicts the user's own words ({_quote(rivals)})")
-            elif spoken and not friends and relevance is not None:
+            elif (spoken and not friends and relevance is not None
+                  and not self._echoes(j, spoken)):
                 # The user spoke to this question and nothing they said supports it:
                 # untrusted words never stand beside (or instead of) the user's own.
                 j.why = (f"comes from an untrusted source ({_source(j.record)}) and the "
@@ -750,6 +761,26 @@ class ConsensusGuard:
             return ""
         return ("was flagged when written as contradicting what was said, which still "
                 f"stands ({'; '.join(repr(r.content[:80]) for r in standing[:2])})")
+
+    def _echoes(self, j: _Judged, spoken: list[_Judged]) -> bool:
+        """Whether an untrusted memory repeats, as written, every name or number a
+        first-hand claim about the same thing gives as its value: a calendar entry "at
+        Ring Road Dental Clinic, Ibadan" for "lives in Ibadan", a form with the user's
+        phone number. It supports that claim whatever else it says (a record of other
+        things that mentions the user's value), unless it denies something, says that
+        something changed or is about a relative; the person's surname is no value.
+        A record of several sentences is read whole here; a value in words ("vegan") is
+        not enough, since any note on the topic shares those."""
+        whole = _claim(j.record.content, set())
+        if whole.negated or whole.whose or says_it_changed(j.record.content):
+            return False  # denies, is about a relative ("where Joaquim's parents live"), or news
+        said = whole.names | whole.numbers
+        for s in spoken:
+            value = (s.claim.names - _surnames(s.record.content, s.claim.names)) | s.claim.numbers
+            if (value and not s.claim.long and not s.claim.negated and value <= said
+                    and (_similarity(j, s) or 0.0) >= self.untrusted_same_claim):
+                return True
+        return False
 
     def _values_alike(self, a: _Judged, b: _Judged) -> bool:
         """Whether two claims' values are of one kind: their words' vectors (embedded once
@@ -890,10 +921,11 @@ class ConsensusGuard:
             vectors = {**self.memory.vectors([h.id for h in related]),
                        probe.id: np.asarray(vector, np.float32)}
             judged, superseded = self._judge("", records, vectors)
+            spoken = [j for j in judged[:-1] if _first_hand(j.record) and not j.why]
             rivals, friends = self._compare(
-                judged[-1], [j for j in judged[:-1] if _first_hand(j.record) and not j.why],
-                self.untrusted_same_claim if untrusted else self.same_claim)
-            if untrusted and friends and not rivals and not judged[-1].why:
+                judged[-1], spoken, self.untrusted_same_claim if untrusted else self.same_claim)
+            if untrusted and not rivals and not judged[-1].why and (
+                    friends or self._echoes(judged[-1], spoken)):
                 untrusted = ""  # corroborated by what the user said: nothing to flag
             if judged[-1].why and judged[-1].why != instruction:  # that one is said above
                 # The statements it contradicts, kept with the flag: at use it stays set

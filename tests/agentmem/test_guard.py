@@ -722,3 +722,29 @@ def test_second_held_out_set_is_frozen_and_reproducible():
     assert make_poisoning_heldout2.serialize(cases) == (data / "poisoning_heldout2.jsonl").read_bytes()
     make_poisoning_heldout2.validate(cases)
     assert len(bench.load("heldout2")) == len(cases) >= 180
+
+
+@pytest.mark.slow
+def test_a_record_that_repeats_the_users_value_supports_it(minilm):
+    """An untrusted record that carries the user's own value among other things (a
+    delivery notice with the user's town) is shown; one that gives the value to a
+    relative and another to the user, or shares only the person's name, is not."""
+    with Memory(home=":memory:", embedder=minilm, user_id="lena") as m:
+        _seed(m, [("Lena Vogt lives in Graz.", "user"), ("Lena teaches piano to children.", "dialogue")])
+        g = ConsensusGuard(m)
+        parcel, _ = g.add("Parcel notice: delivery for Lena Vogt, Annenstrasse 7, Graz, "
+                          "between 9:00 and 12:00.", provenance={"source": "email"})
+        family, _ = g.add("Family notes: Graz is where Lena's parents live; Lena herself "
+                          "lives in Linz.", provenance={"source": "document"})
+        home = g.filter("Where does Lena live?", m.search("Where does Lena live?", k=5))
+        assert parcel.id in {h.id for h in home.kept}
+        assert family.id in {h.id for h in home.quarantined}
+    with Memory(home=":memory:", embedder=minilm, user_id="omar") as m:
+        g = ConsensusGuard(m)
+        for text, source in [("I work as a nurse at the children's hospital in Leeds.", "dialogue"),
+                             ("Omar Haddad is a nurse.", "user")]:
+            g.add(text, provenance={"source": source})
+        promoted, verdict = g.add("On 3 March 2024 Omar Haddad was promoted to ward manager "
+                                  "at the hospital.", provenance={"source": "web"})
+        job = g.filter("What is Omar's job?", m.search("What is Omar's job?", k=5))
+        assert not verdict.trusted and promoted.id in {h.id for h in job.quarantined}
