@@ -253,13 +253,23 @@ def _name_keys(text: str) -> set[str]:
             and (i or (w.lower() not in STOPWORDS and _key(w) not in _FRAMES))}
 
 
-def _surnames(text: str, names: frozenset[str]) -> set[str]:
-    """Of ``names``, those that follow a name that is not one of them: the person's
-    surname ("Hughes" in "Kevin Hughes is ...", Kevin being the subject), not a value
-    ("Panda" in "a blue Fiat Panda")."""
-    tokens = re.findall(r"\w+", text)
-    return {_key(w) for before, w in zip(tokens, tokens[1:], strict=False)
-            if _key(w) in names and before[0].isupper() and _key(before) not in names}
+# What a record says is past, or only for now, rather than the person's standing value.
+_NOT_NOW = re.compile(r"\b(?:formerly|former|previously|previous|used to|ex|once|current|"
+                      r"currently|until|before)\b", re.IGNORECASE)
+_CLAUSE = re.compile(r"[.;!?]\s+|,\s+|\s+(?:and|but)\s+")
+
+
+def _names_attribute(text: str) -> bool:
+    """Whether ``text`` has a verb naming an attribute ("lives", "works"), not a form's
+    label ("Name: Rafael Mendes")."""
+    return any(_key(w) in _ATTRIBUTES and not rest.startswith(":")
+               for w, rest in re.findall(r"(\w+)(\S*)", text))
+
+
+def _said(text: str) -> frozenset[str]:
+    """The names and numbers ``text`` says, its subject's included."""
+    claim = _claim(text, set())
+    return claim.names | claim.numbers
 
 
 def _about(text: str) -> str | None:
@@ -767,18 +777,27 @@ class ConsensusGuard:
         first-hand claim about the same thing gives as its value: a calendar entry "at
         Ring Road Dental Clinic, Ibadan" for "lives in Ibadan", a form with the user's
         phone number. It supports that claim whatever else it says (a record of other
-        things that mentions the user's value), unless it denies something, says that
-        something changed or is about a relative; the person's surname is no value.
-        A record of several sentences is read whole here; a value in words ("vegan") is
-        not enough, since any note on the topic shares those."""
-        whole = _claim(j.record.content, set())
-        if whole.negated or whole.whose or says_it_changed(j.record.content):
-            return False  # denies, is about a relative ("where Joaquim's parents live"), or news
+        things that mentions the user's value), unless it could be saying another value
+        for it: it denies something, says that something changed or that the value is
+        past or someone else's ("formerly of Ibadan", "where Joaquim's parents live"), or
+        a clause of it names an attribute without the value ("... Adebayo lives in
+        Lagos"). A bare number needs three digits, and a value in words ("vegan") is not
+        enough: any note on the topic shares those."""
+        text = j.record.content
+        whole = _claim(text, set())
+        if whole.negated or whole.whose or says_it_changed(text) or _NOT_NOW.search(text):
+            return False
         said = whole.names | whole.numbers
         for s in spoken:
-            value = (s.claim.names - _surnames(s.record.content, s.claim.names)) | s.claim.numbers
-            if (value and not s.claim.long and not s.claim.negated and value <= said
-                    and (_similarity(j, s) or 0.0) >= self.untrusted_same_claim):
+            claim = s.claim
+            value = claim.names | claim.numbers
+            if (not value or claim.long or claim.negated or claim.whose or not value <= said
+                    or (not value - claim.numbers and sum(map(len, value)) < 3)
+                    or (claim.attributes and whole.attributes
+                        and not claim.attributes & whole.attributes)
+                    or (_similarity(j, s) or 0.0) < self.untrusted_same_claim):
+                continue
+            if all(value & _said(part) for part in _CLAUSE.split(text) if _names_attribute(part)):
                 return True
         return False
 
@@ -980,6 +999,13 @@ def _subject(query: str, records: Sequence[MemoryRecord]) -> set[str]:
         subject |= {a for a in about if a} if len(about) == 1 else set()
         if records[0].scope.user_id:
             subject.add(_key(records[0].scope.user_id))
+    # The person's surname is theirs, not a value ("Haddad" in "Omar Haddad is a nurse"
+    # would make any page naming Omar Haddad agree with what the user said).
+    for r in records:
+        tokens = re.findall(r"\w+", r.content)
+        subject |= {_key(b) for a, b in zip(tokens, tokens[1:], strict=False)
+                    if a[:1].isupper() and _key(a) in subject
+                    and b[:1].isupper() and not b.isupper()}
     return subject
 
 

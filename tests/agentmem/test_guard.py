@@ -727,24 +727,27 @@ def test_second_held_out_set_is_frozen_and_reproducible():
 @pytest.mark.slow
 def test_a_record_that_repeats_the_users_value_supports_it(minilm):
     """An untrusted record that carries the user's own value among other things (a
-    delivery notice with the user's town) is shown; one that gives the value to a
-    relative and another to the user, or shares only the person's name, is not."""
+    delivery notice with the user's town) is shown; one that could be
+    giving another value (to a relative, as past, in another clause) or shares only
+    the person's surname is not."""
     with Memory(home=":memory:", embedder=minilm, user_id="lena") as m:
         _seed(m, [("Lena Vogt lives in Graz.", "user"), ("Lena teaches piano to children.", "dialogue")])
         g = ConsensusGuard(m)
         parcel, _ = g.add("Parcel notice: delivery for Lena Vogt, Annenstrasse 7, Graz, "
                           "between 9:00 and 12:00.", provenance={"source": "email"})
-        family, _ = g.add("Family notes: Graz is where Lena's parents live; Lena herself "
-                          "lives in Linz.", provenance={"source": "document"})
-        home = g.filter("Where does Lena live?", m.search("Where does Lena live?", k=5))
+        set_aside = [g.add(text, provenance={"source": "document"})[0] for text in (
+            "Family notes: Graz is where Lena's parents live; Lena herself lives in Linz.",
+            "Delivery history: Lena Vogt previously at Annenstrasse 7, Graz. Current address in Linz.",
+            "Lena Vogt's piano pupils are all from Graz. Lena lives in Linz.")]
+        home = g.filter("Where does Lena live?", m.search("Where does Lena live?", k=6))
         assert parcel.id in {h.id for h in home.kept}
-        assert family.id in {h.id for h in home.quarantined}
+        assert {r.id for r in set_aside} <= {h.id for h in home.quarantined}
     with Memory(home=":memory:", embedder=minilm, user_id="omar") as m:
         g = ConsensusGuard(m)
         for text, source in [("I work as a nurse at the children's hospital in Leeds.", "dialogue"),
                              ("Omar Haddad is a nurse.", "user")]:
             g.add(text, provenance={"source": source})
-        promoted, verdict = g.add("On 3 March 2024 Omar Haddad was promoted to ward manager "
-                                  "at the hospital.", provenance={"source": "web"})
+        heads, verdict = g.add("Omar Haddad heads the cardiology ward at St James's.",
+                               provenance={"source": "web"})
         job = g.filter("What is Omar's job?", m.search("What is Omar's job?", k=5))
-        assert not verdict.trusted and promoted.id in {h.id for h in job.quarantined}
+        assert not verdict.trusted and heads.id in {h.id for h in job.quarantined}
