@@ -253,17 +253,15 @@ def _name_keys(text: str) -> set[str]:
             and (i or (w.lower() not in STOPWORDS and _key(w) not in _FRAMES))}
 
 
-# What a record says is past, or only for now, rather than the person's standing value.
-_NOT_NOW = re.compile(r"\b(?:formerly|former|previously|previous|used to|ex|once|current|"
-                      r"currently|until|before)\b", re.IGNORECASE)
+# A record that says a value is past, or only current, rather than the person's own.
+_NOT_NOW = re.compile(r"\b(?:formerly|former|previously|previous|used to|current|currently)\b",
+                      re.IGNORECASE)
 _CLAUSE = re.compile(r"[.;!?]\s+|,\s+|\s+(?:and|but)\s+")
 
 
 def _names_attribute(text: str) -> bool:
-    """Whether ``text`` has a verb naming an attribute ("lives", "works"), not a form's
-    label ("Name: Rafael Mendes")."""
-    return any(_key(w) in _ATTRIBUTES and not rest.startswith(":")
-               for w, rest in re.findall(r"(\w+)(\S*)", text))
+    """Whether ``text`` has a word naming an attribute ("lives", "works", "Home:")."""
+    return any(_key(w) in _ATTRIBUTES for w in re.findall(r"\w+", text))
 
 
 def _said(text: str) -> frozenset[str]:
@@ -778,11 +776,11 @@ class ConsensusGuard:
         Ring Road Dental Clinic, Ibadan" for "lives in Ibadan", a form with the user's
         phone number. It supports that claim whatever else it says (a record of other
         things that mentions the user's value), unless it could be saying another value
-        for it: it denies something, says that something changed or that the value is
-        past or someone else's ("formerly of Ibadan", "where Joaquim's parents live"), or
-        a clause of it names an attribute without the value ("... Adebayo lives in
-        Lagos"). A bare number needs three digits, and a value in words ("vegan") is not
-        enough: any note on the topic shares those."""
+        for it: it denies something, says that something changed, says "formerly",
+        "previously" or "current(ly)", is about a relative ("where Joaquim's parents
+        live"), or a clause of it that names an attribute says another name or number
+        ("... Adebayo lives in Lagos"). A number alone needs three digits, and a value
+        in words ("vegan") is not enough: any note on the topic shares those."""
         text = j.record.content
         whole = _claim(text, set())
         if whole.negated or whole.whose or says_it_changed(text) or _NOT_NOW.search(text):
@@ -792,12 +790,16 @@ class ConsensusGuard:
             claim = s.claim
             value = claim.names | claim.numbers
             if (not value or claim.long or claim.negated or claim.whose or not value <= said
-                    or (not value - claim.numbers and sum(map(len, value)) < 3)
+                    or (value <= claim.numbers
+                        and max(len(re.sub(r"\D", "", n)) for n in value) < 3)
                     or (claim.attributes and whole.attributes
                         and not claim.attributes & whole.attributes)
                     or (_similarity(j, s) or 0.0) < self.untrusted_same_claim):
                 continue
-            if all(value & _said(part) for part in _CLAUSE.split(text) if _names_attribute(part)):
+            # A clause that names an attribute says no name or number but the value and
+            # those the user's own words say (the person's): not "... lives in Linz near Graz".
+            own = value | _said(s.record.content)
+            if not any(_said(part) - own for part in _CLAUSE.split(text) if _names_attribute(part)):
                 return True
         return False
 
@@ -1000,13 +1002,17 @@ def _subject(query: str, records: Sequence[MemoryRecord]) -> set[str]:
         if records[0].scope.user_id:
             subject.add(_key(records[0].scope.user_id))
     # The person's surname is theirs, not a value ("Haddad" in "Omar Haddad is a nurse"
-    # would make any page naming Omar Haddad agree with what the user said).
+    # would make any page naming Omar Haddad agree with what the user said): a name
+    # written right after theirs, a space apart, in what was said first-hand (an
+    # untrusted record must not make the user's value part of the subject).
+    names = set(subject)
     for r in records:
-        tokens = re.findall(r"\w+", r.content)
-        subject |= {_key(b) for a, b in zip(tokens, tokens[1:], strict=False)
-                    if a[:1].isupper() and _key(a) in subject
-                    and b[:1].isupper() and not b.isupper()}
+        if not _untrusted(r):
+            subject |= {_key(b) for a, b in _FULL_NAME.findall(r.content) if _key(a) in names}
     return subject
+
+
+_FULL_NAME = re.compile(r"\b([A-Z]\w+) ([A-Z][a-z]\w*)\b")
 
 
 def _on_topic(hits: Sequence[SearchHit], floor: float) -> list[SearchHit]:
