@@ -797,7 +797,7 @@ class ConsensusGuard:
                     or (_similarity(j, s) or 0.0) < self.untrusted_same_claim):
                 continue
             # A clause that names an attribute says no name or number but the value and
-            # those the user's own words say (the person's): not "... lives in Linz near Graz".
+            # those the user's own words say (the person's): not "... Lena lives in Linz".
             own = value | _said(s.record.content)
             if not any(_said(part) - own for part in _CLAUSE.split(text) if _names_attribute(part)):
                 return True

@@ -727,9 +727,9 @@ def test_second_held_out_set_is_frozen_and_reproducible():
 @pytest.mark.slow
 def test_a_record_that_repeats_the_users_value_supports_it(minilm):
     """An untrusted record that carries the user's own value among other things (a
-    delivery notice with the user's town) is shown; one that could be
-    giving another value (to a relative, as past, in another clause) or shares only
-    the person's surname is not."""
+    delivery notice with the user's town) is shown; one that could be giving another
+    value (to a relative, as past, in another clause) or shares only the person's
+    surname is not."""
     with Memory(home=":memory:", embedder=minilm, user_id="lena") as m:
         _seed(m, [("Lena Vogt lives in Graz.", "user"), ("Lena teaches piano to children.", "dialogue")])
         g = ConsensusGuard(m)
