@@ -786,6 +786,8 @@ class ConsensusGuard:
         if whole.negated or whole.whose or says_it_changed(text) or _NOT_NOW.search(text):
             return False
         said = whole.names | whole.numbers
+        # What each clause that names an attribute says: read once, checked against each claim.
+        attribute_clauses = [_said(part) for part in _CLAUSE.split(text) if _names_attribute(part)]
         for s in spoken:
             claim = s.claim
             value = claim.names | claim.numbers
@@ -799,7 +801,7 @@ class ConsensusGuard:
             # A clause that names an attribute says no name or number but the value and
             # those the user's own words say (the person's): not "... Lena lives in Linz".
             own = value | _said(s.record.content)
-            if not any(_said(part) - own for part in _CLAUSE.split(text) if _names_attribute(part)):
+            if not any(clause - own for clause in attribute_clauses):
                 return True
         return False
 
