@@ -113,7 +113,29 @@ def table(rows: dict[str, dict[str, Any]], args: argparse.Namespace) -> tuple[st
                                 _outcomes(result["variants"]["full"], "steps"))
         gains[f"{name}: memory, steps saved"] = {"gain": saved, "ci95": ci}
         lines.append(f"| {name} | {saved:+.2f} | [{ci[0]:+.2f}, {ci[1]:+.2f}] |")
+    seeds = [result for name, result in rows.items() if name not in ("prompted", "scripted")]
+    if getattr(args, "pooled", False) and len(seeds) > 1:
+        lines += _pooled(seeds, gains)
     return "\n".join(lines), gains
+
+
+def _pooled(seeds: list[dict[str, Any]], gains: dict[str, Any]) -> list[str]:
+    """Memory's gain over the episodes of several adapters trained by one recipe with
+    different seeds, each episode paired with the same adapter's episode without memory:
+    whether the gain is the recipe's, not one seed's."""
+    def outcomes(variant: str, key: str) -> list[float]:
+        return [x for result in seeds for x in _outcomes(result["variants"][variant], key)]
+
+    lines = ["", f"Over the {len(seeds)} adapters (seeds of one recipe), "
+             f"{len(outcomes('full', 'success'))} paired episodes:", "",
+             "| memory's gain, pooled | gain | paired bootstrap 95% CI |", "|---|---|---|"]
+    for label, key, after, before in (("success", "success", "full", "none"),
+                                      ("score", "reward", "full", "none"),
+                                      ("steps saved", "steps", "none", "full")):
+        gain, ci = paired_gain(outcomes(after, key), outcomes(before, key))
+        gains[f"pooled: memory, {label}"] = {"gain": gain, "ci95": ci}
+        lines.append(f"| {label} | {gain:+.3f} | [{ci[0]:+.3f}, {ci[1]:+.3f}] |")
+    return lines
 
 
 def plot(rows: dict[str, dict[str, Any]], path: Path, env: str) -> None:
@@ -173,11 +195,14 @@ def main() -> None:
                     "default bench_actor_memory, or the --report file's name)")
     ap.add_argument("--report", metavar="JSON", type=Path,
                     help="play nothing: write the tables and the plot again from a saved run")
+    ap.add_argument("--pooled", action="store_true",
+                    help="the adapters are seeds of one recipe: also report memory's gain over "
+                    "all their episodes together (paired by seed and episode)")
     args = ap.parse_args()
     if args.report is not None:
         saved = json.loads(args.report.read_text())
         name = args.name or args.report.stem  # never over another run's files by default
-        saved["args"] = {**saved["args"], "name": name, "report": None}
+        saved["args"] = {**saved["args"], "name": name, "report": None, "pooled": args.pooled}
         rows, args = saved["rows"], argparse.Namespace(**saved["args"])
         text, saved["gains"] = table(rows, args)
         plot(rows, OUT / f"{args.name}.png", args.env)

@@ -69,6 +69,13 @@ def test_actor_memory_table_and_plot(tmp_path):
     _, gains = bench_actor_memory.table(rows, argparse.Namespace(**vars(args), versus="sft"))
     assert gains["rl vs sft (full)"]["gain"] == pytest.approx(1 / 6)  # what RL after SFT adds
     assert "sft vs sft (full)" not in gains and "rl vs prompted (full)" not in gains
+    # Seeds of one recipe pooled: memory's gain over both adapters' 12 paired episodes
+    # (sft +2 wins, rl +2 wins of 6 each; sft saves 4 steps, rl none), no reference rows.
+    text, gains = bench_actor_memory.table(rows, argparse.Namespace(**vars(args), pooled=True))
+    assert gains["pooled: memory, success"]["gain"] == pytest.approx(4 / 12)
+    assert gains["pooled: memory, steps saved"]["gain"] == pytest.approx(2.0)
+    assert "12 paired episodes" in text
+    assert "pooled: memory, success" not in bench_actor_memory.table(rows, args)[1]
     bench_actor_memory.plot(rows, tmp_path / "actor_memory.png", "household")
     assert _png(tmp_path / "actor_memory.png")
     bench_actor_memory.plot(rows, tmp_path / "shop.png", "shop")  # the shop plots its score
