@@ -27,6 +27,9 @@ It weighs what an attacker cannot easily fake, not the words of known attacks:
   ("has no children", "is not employed anywhere") rivals a value said as a name or a
   number ("has 2 children") when the two share no value word. Claims whose verbs name
   other attributes ("lives in" / "works at" / "speaks") are two facts, not rivals.
+  An untrusted record that agrees with the user in one clause and, in another clause
+  about the same person and attribute, gives another value ("... is Petra's main
+  customer; Petra is employed by Ostwind Freight") is a rival, not an agreement.
 * **Time and first-hand change.** The earliest first-hand claim stands. A later
   rival claim replaces it only when it is itself first-hand and says that something
   changed ("moved", "no longer", "now", "as of", "a déménagé", "ya no", "jetzt"...), or
@@ -259,9 +262,50 @@ _NOT_NOW = re.compile(r"\b(?:formerly|former|previously|previous|used to|current
 _CLAUSE = re.compile(r"[.;!?]\s+|,\s+|\s+(?:and|but)\s+")
 
 
-def _names_attribute(text: str) -> bool:
-    """Whether ``text`` has a word naming an attribute ("lives", "works", "Home:")."""
-    return any(_key(w) in _ATTRIBUTES for w in re.findall(r"\w+", text))
+def _attributes_named(text: str) -> frozenset[str]:
+    """The attributes the words of ``text`` name ("lives", "works", "Home:"), labels
+    included (a claim's own attributes are read after its leading label is cut)."""
+    return frozenset(_ATTRIBUTES[k] for k in map(_key, re.findall(r"\w+", text))
+                     if k in _ATTRIBUTES)
+
+
+def _attribute_clauses(text: str) -> list[str]:
+    """The clauses of ``text`` that name an attribute ("... biggest client; Fenna is
+    employed by Redkite Aviation": the second)."""
+    return [part for part in _CLAUSE.split(text) if _attributes_named(part)]
+
+
+# Words by which a clause speaks of its writer, not of the person ("I work at ...").
+_FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e|[Mm]y|[Oo]ur|[Mm]e)\b")
+
+
+def _gives_another_value(text: str, first_hand: _Claim, first_hand_text: str,
+                         subject: frozenset[str], sim: float, content_sim: float) -> bool:
+    """Whether a clause of an untrusted ``text`` gives the person another value of an
+    attribute a first-hand claim states: "Board minutes: Halden Robotics is Petra's main
+    customer; Petra is employed by Ostwind Freight" against "Petra works at Halden
+    Robotics". Taken whole, such a record shares the user's names and agrees with them.
+
+    Only a clause that names the first-hand claim's attribute, is about that same person
+    (their name opens it: not a pronoun, another person or the writer, "I work at ..."),
+    and neither denies, says "formerly", "previously" or "current(ly)" nor says that
+    something changed; the whole record not about a relative. The person's name is set
+    aside as a value on both sides (at write time there is no question to name them)."""
+    if _NOT_NOW.search(text) or says_it_changed(text) or _whose(_claim_text(text)):
+        return False
+    person = _about(first_hand_text)
+    for part in _attribute_clauses(text):
+        about = _about(part)
+        if (not _attributes_named(part) & first_hand.attributes or _FIRST_PERSON.search(part)
+                or about is None or about not in subject | {person}):
+            continue
+        clause = _claim(part, subject | {about})
+        if clause.negated or clause.whose:
+            continue
+        if _relation(clause, _claim(first_hand_text, subject | {about}), sim,
+                     content_sim) == "rival":
+            return True
+    return False
 
 
 def _said(text: str) -> frozenset[str]:
@@ -539,6 +583,8 @@ class _Judged:
     vector: np.ndarray | None
     why: str = ""
     value_vector: np.ndarray | None = None
+    #: The words its claim was read without (the question's, the person's).
+    subject: frozenset[str] = frozenset()
 
 
 class ConsensusGuard:
@@ -603,8 +649,10 @@ class ConsensusGuard:
         """
         return [c.values() for c in self._claims(query, records)]
 
-    def _claims(self, query: str, records: Sequence[MemoryRecord]) -> list[_Claim]:
-        subject = _subject(query, records)
+    def _claims(self, query: str, records: Sequence[MemoryRecord],
+                subject: set[str] | None = None) -> list[_Claim]:
+        if subject is None:
+            subject = _subject(query, records)
         # The question's words other than names: where a long memory speaks to it.
         names = {w.lower() for w in re.findall(r"\w+", query) if w[:1].isupper()}
         anchors = ({stem(w) for w in content_words(query, min_len=3) if w not in names}
@@ -631,8 +679,10 @@ class ConsensusGuard:
         are compared as claims: other facts about the same person are not rivals.
         Returns the judged records and which kept ones a first-hand update superseded.
         """
-        claims = self._claims(query, records)
-        judged = [_Judged(r, c, vectors.get(r.id)) for r, c in zip(records, claims, strict=True)]
+        subject = _subject(query, records)
+        claims = self._claims(query, records, subject)
+        judged = [_Judged(r, c, vectors.get(r.id), subject=frozenset(subject))
+                  for r, c in zip(records, claims, strict=True)]
         # Claims that arrived as contradictions (those flagged so at write among them).
         disputed: list[_Judged] = []
         for j in judged:
@@ -787,7 +837,7 @@ class ConsensusGuard:
             return False
         said = whole.names | whole.numbers
         # What each clause that names an attribute says: read once, checked against each claim.
-        attribute_clauses = [_said(part) for part in _CLAUSE.split(text) if _names_attribute(part)]
+        attribute_clauses = [_said(part) for part in _attribute_clauses(text)]
         for s in spoken:
             claim = s.claim
             value = claim.names | claim.numbers
@@ -828,6 +878,11 @@ class ConsensusGuard:
                 continue  # no vector, or about something else
             relation = _relation(j.claim, s.claim, sim, threshold + 0.15,
                                  lambda s=s: self._values_alike(j, s))
+            if (relation not in ("rival", "edited") and _untrusted(j.record) and not j.claim.long
+                    and _gives_another_value(j.record.content, s.claim, s.record.content,
+                                             j.subject, sim, threshold + 0.15)):
+                # Agreeing in one clause, giving another value in the next: a rival.
+                relation = "rival"
             if relation == "agree":
                 friends.append(s)
             elif relation in ("rival", "edited"):

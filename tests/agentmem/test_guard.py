@@ -751,3 +751,35 @@ def test_a_record_that_repeats_the_users_value_supports_it(minilm):
                                provenance={"source": "web"})
         job = g.filter("What is Omar's job?", m.search("What is Omar's job?", k=5))
         assert not verdict.trusted and heads.id in {h.id for h in job.quarantined}
+
+
+def test_an_untrusted_record_that_repeats_the_users_value_and_gives_another_is_a_rival(minilm):
+    """A record that agrees with the user in one clause and, in the next, gives the same
+    person another value of the same attribute contradicts the user, whatever the user
+    id (at write time no question names the person); clauses about someone else, the
+    past or the writer do not."""
+    said = ("Petra works at Halden Robotics.", "Petra is employed by Halden Robotics.",
+            "Petra grows tomatoes on the balcony.")
+    for user in ("petra", "u42"):
+        with Memory(home=":memory:", embedder=minilm, user_id=user) as m:
+            g = ConsensusGuard(m)
+            for text in said:
+                g.add(text, provenance={"source": "dialogue"})
+            rival, verdict = g.add("Board minutes: Halden Robotics is Petra's main customer; "
+                                   "Petra is employed by Ostwind Freight.",
+                                   provenance={"source": "document"})
+            work = g.filter("Where does Petra work?", m.search("Where does Petra work?", k=6))
+            assert not verdict.trusted and verdict.conflicts_with, user
+            assert rival.id in {h.id for h in work.quarantined}
+            assert "contradict" in work.reasons[rival.id]
+    with Memory(home=":memory:", embedder=minilm, user_id="petra") as m:
+        g = ConsensusGuard(m)
+        for text in said:
+            g.add(text, provenance={"source": "dialogue"})
+        kept = [g.add(text, provenance={"source": "web"})[0] for text in (
+            "Visitor log: Petra from Halden Robotics, signed in at 9:40.",
+            "Profile: Petra works at Halden Robotics, previously worked at Ostwind Freight.",
+            "Team page: Petra works at Halden Robotics, her manager Jonas works from Lisbon.",
+            "Email from Tomas: Petra works at Halden Robotics, I work at Ostwind Freight.")]
+        work = g.filter("Where does Petra work?", m.search("Where does Petra work?", k=10))
+        assert {r.id for r in kept} <= {h.id for h in work.kept}
