@@ -679,9 +679,9 @@ class ConsensusGuard:
         are compared as claims: other facts about the same person are not rivals.
         Returns the judged records and which kept ones a first-hand update superseded.
         """
-        subject = _subject(query, records)
-        claims = self._claims(query, records, subject)
-        judged = [_Judged(r, c, vectors.get(r.id), subject=frozenset(subject))
+        subject = frozenset(_subject(query, records))
+        claims = self._claims(query, records, set(subject))
+        judged = [_Judged(r, c, vectors.get(r.id), subject=subject)
                   for r, c in zip(records, claims, strict=True)]
         # Claims that arrived as contradictions (those flagged so at write among them).
         disputed: list[_Judged] = []
