@@ -181,6 +181,7 @@ def served(mem):
 
 @pytest.mark.slow
 def test_browse_search_restore_release_in_chromium(served, mem):
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ready
     from selenium.webdriver.support.wait import WebDriverWait
@@ -190,10 +191,21 @@ def test_browse_search_restore_release_in_chromium(served, mem):
     browser = _chromium()
     try:
         def shown(element_id: str, text: str = ""):
-            """The element once the page that has it (holding ``text``) has loaded."""
-            WebDriverWait(browser, 20).until(
+            """The element once the page that has it (holding ``text``) has loaded.
+
+            While a page is being replaced, Chromium may answer a read of the old page's
+            node with a generic WebDriverException ("Node with given id does not belong to
+            the document") rather than a stale-element error, so the wait retries on any.
+            """
+            WebDriverWait(browser, 20, ignored_exceptions=(WebDriverException,)).until(
                 ready.text_to_be_present_in_element((By.ID, element_id), text))
             return browser.find_element(By.ID, element_id)
+
+        def submit(css: str) -> None:
+            """Click a button that sends a form, and wait until its page is gone."""
+            page = browser.find_element(By.TAG_NAME, "html")
+            browser.find_element(By.CSS_SELECTOR, css).click()
+            WebDriverWait(browser, 20).until(ready.staleness_of(page))
 
         def shot(name: str) -> None:
             if shots:
@@ -212,22 +224,22 @@ def test_browse_search_restore_release_in_chromium(served, mem):
         assert "Luna." in added and "Oscar." in [
             e.text for e in browser.find_elements(By.CSS_SELECTOR, ".diff .removed")]
         shot("record")
-        browser.find_element(By.CSS_SELECTOR, "button.restore[data-version='1']").click()
+        submit("button.restore[data-version='1']")
         shown("history", "RESTORE")
         assert mem.get(ids["cat"]).content == "Ana's cat is called Oscar."  # the data changed
         assert "RESTORE" in shown("history", "RESTORE").text
         browser.get(base + "/search")
         browser.find_element(By.ID, "q").send_keys("cat called")
-        browser.find_element(By.ID, "go").click()
+        submit("#go")
         assert "within one scope" in shown("notice").text  # search is always scoped
         browser.find_element(By.ID, "user").send_keys("ana")
-        browser.find_element(By.ID, "go").click()
+        submit("#go")
         assert ids["cat"] in shown("hits", ids["cat"]).text
         shot("search")
         browser.get(base + "/quarantine")
         assert "consensus 'Luna'" in shown("quarantine", "Luna").text
         shot("quarantine")
-        browser.find_element(By.CSS_SELECTOR, "button.release").click()
+        submit("button.release")
         shown("quarantine")  # back on the (now shorter) queue
         assert ids["bad"] not in browser.find_element(By.ID, "quarantine").text
         assert not mem.get(ids["bad"]).metadata.get("quarantined")
