@@ -246,8 +246,11 @@ class SFTConfig(_Adapter):
     keep: str = _f(None, "--policy answer: a folder where the training conversation's "
                    "layered memory is kept once ingested (a later run reads it instead of "
                    "ingesting again, about 10 minutes per conversation)")
-    with_evidence: bool = _f(True, "--policy answer: also show each question with its "
-                             "evidence turns alone (twice the examples)")
+    contexts: list[str] = _f(None, "--policy answer: the contexts each question is shown in "
+                             "(training.data.ANSWER_CONTEXTS): read-path, evidence (its "
+                             "evidence turns alone), shuffled (the read path in another "
+                             "order), planted (its evidence turns placed among the read "
+                             "path's others); default read-path and evidence")
     streams: int = _f(8, "--env facts: fact streams to learn from (seeds 0..N-1; 500-599 are "
                       "held out)")
     stream_turns: int = _f(40, "--env facts: turns per fact stream")
@@ -304,6 +307,10 @@ class SFTConfig(_Adapter):
                 raise ConfigError(f"env={self.env!r} does not train the answer policy; use "
                                   "locomo")
             check_conversations(self.conversations)
+            if self.contexts is not None:
+                from training.data import check_answer_contexts
+
+                check_answer_contexts(self.contexts)
         elif self.policy == "manager":
             from training.manager_demonstrations import check_conversations, check_streams
 

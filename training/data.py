@@ -23,7 +23,8 @@ from agentmem.records import Kind
 from envs.memqa import load_locomo
 
 __all__ = ["answer_examples", "answer_demonstrations", "answer_reply", "manager_examples",
-           "examples_for", "reply_schema", "DEFAULT_TRAIN"]
+           "examples_for", "reply_schema", "DEFAULT_TRAIN", "ANSWER_CONTEXTS",
+           "check_answer_contexts"]
 
 DEFAULT_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "data" / "locomo" / "26.json"
 
@@ -74,47 +75,100 @@ def answer_reply(answer: Any, selected: Sequence[int]) -> str:
     return json.dumps(out.model_dump(), sort_keys=True, ensure_ascii=False)
 
 
+#: The contexts an answer-policy question can be shown in training. ``read-path``: what
+#: the Agent's read path shows; ``evidence``: the gold evidence turns alone; ``shuffled``:
+#: the read path's memories in another order, so the evidence is not always near the top;
+#: ``planted``: the read path's memories with every gold evidence turn placed among them
+#: at random, the last ones dropped to stay within the budget, so every such example has
+#: its answer among distractors (the read path misses some evidence).
+ANSWER_CONTEXTS = ("read-path", "evidence", "shuffled", "planted")
+
+
 def answer_demonstrations(paths: Sequence[str | Path], *, keep: str | Path | None = None,
                           llm: Any = "local", embedder: Any = "minilm",
-                          with_evidence: bool = True, limit: int | None = None, seed: int = 0,
+                          contexts: Sequence[str] = ("read-path", "evidence"),
+                          limit: int | None = None, seed: int = 0,
                           progress: bool = True) -> list[dict[str, Any]]:
     """Supervised rows for the answer policy: every question of the training
     conversations, shown what the Agent's read path shows for it over the default
-    layered memory (:func:`training.eval.qa.agentmem_contexts`), and (with
-    ``with_evidence``) once more shown the gold evidence turns alone, so the policy
-    sees the answer both among distractors and on its own.
+    layered memory (:func:`training.eval.qa.agentmem_contexts`) and in each other
+    context of ``contexts`` (:data:`ANSWER_CONTEXTS`; by default once more with the gold
+    evidence turns alone, so the policy sees the answer both among distractors and on
+    its own).
 
     The reply is the dataset's answer with the numbers of the shown memories that come
     from the evidence turns. Rows: ``{"prompt", "completion", "gold", "category",
-    "context", "conversation"}`` (``context``: ``"read-path"`` or ``"evidence"``).
+    "context", "conversation"}`` (``context``: its name in :data:`ANSWER_CONTEXTS`).
     Held-out conversations are refused.
     """
     from policies import PromptedAnswerer
-    from training.eval.qa import agentmem_contexts, evidence_turns, source_turns
+    from training.eval.qa import agentmem_contexts, evidence_turns
     from training.manager_demonstrations import check_conversations
 
+    check_answer_contexts(contexts)
     check_conversations(paths)
     render = PromptedAnswerer(None)
+    rng = random.Random(seed)
     rows: list[dict[str, Any]] = []
     for path in paths:
         pairs = agentmem_contexts(path, llm=llm, embedder=embedder, keep=keep,
                                   progress=progress)
-        turns = evidence_turns(path) if with_evidence else {}
+        turns = evidence_turns(path)
         for question, shown in pairs:
-            contexts = [("read-path", shown)]
+            # None when the evidence ids are malformed: no evidence to show or plant.
             gold_turns = [turns[e] for e in question.evidence if e in turns]
-            if with_evidence and gold_turns:  # none when the evidence ids are malformed
-                contexts.append(("evidence", gold_turns))
-            evidence = set(question.evidence)
-            for name, records in contexts:
-                selected = [i for i, r in enumerate(records) if evidence & source_turns(r)]
+            for name in contexts:
+                records = _answer_context(name, shown, gold_turns, set(question.evidence), rng)
+                if records is None:
+                    continue
                 rows.append({"prompt": render.messages(question.question, records),
-                             "completion": [{"role": "assistant",
-                                             "content": answer_reply(question.answer, selected)}],
+                             "completion": [{"role": "assistant", "content": answer_reply(
+                                 question.answer, _from_evidence(records, question.evidence))}],
                              "gold": question.answer, "category": question.category,
                              "context": name, "conversation": Path(path).stem})
     random.Random(seed).shuffle(rows)
     return rows[:limit] if limit else rows
+
+
+def check_answer_contexts(contexts: Sequence[str]) -> None:
+    """Refuse, before any long work, contexts that are not in :data:`ANSWER_CONTEXTS`."""
+    unknown = sorted(set(contexts) - set(ANSWER_CONTEXTS))
+    if unknown or not contexts:
+        raise ConfigError(f"answer contexts {unknown or 'none'} are not known; choose among "
+                          f"{', '.join(ANSWER_CONTEXTS)}")
+
+
+def _from_evidence(records: Sequence[Any], evidence: Sequence[str]) -> list[int]:
+    """The numbers of the shown memories that come from the evidence turns."""
+    from training.eval.qa import source_turns
+
+    return [i for i, r in enumerate(records) if set(evidence) & source_turns(r)]
+
+
+def _answer_context(name: str, shown: list[Any], gold_turns: list[Any], evidence: set[str],
+                    rng: random.Random) -> list[Any] | None:
+    """The memories one training context shows (see :data:`ANSWER_CONTEXTS`), or None
+    when the question cannot be shown that way."""
+    from agentmem.recall import context_tokens
+    from training.eval.qa import CONTEXT_TOKENS, source_turns
+
+    if name == "read-path":
+        return shown
+    if name == "evidence":
+        return gold_turns or None
+    if name == "shuffled":
+        return rng.sample(shown, len(shown)) if len(shown) > 1 else None
+    # planted
+    if not gold_turns:
+        return None
+    others = [r for r in shown if not evidence & source_turns(r)]
+    budget = CONTEXT_TOKENS - context_tokens(gold_turns)
+    while others and context_tokens(others) > budget:
+        others.pop()
+    planted = list(others)
+    for turn in gold_turns:
+        planted.insert(rng.randint(0, len(planted)), turn)
+    return planted
 
 
 def manager_examples(*, streams: int = 4, turns: int = 30, k: int = 5, limit: int | None = None,

@@ -59,7 +59,8 @@ def examples_for_sft(config: SFTConfig, dropped: list | None = None) -> list[dic
         # The contexts come from the memory the default Agent builds (the local model's
         # manager), whatever model is being trained to answer from them.
         return answer_demonstrations(config.conversations, keep=config.keep,
-                                     llm="local", with_evidence=config.with_evidence,
+                                     llm="local",
+                                     contexts=config.contexts or ("read-path", "evidence"),
                                      limit=config.examples or None, seed=config.seed)
     if config.policy == "manager":
         from training.manager_demonstrations import extractive_examples

@@ -37,9 +37,41 @@ def test_rows_show_the_read_path_and_the_evidence_and_reply_with_the_gold(locomo
             for i in reply["selected"])
         if row["context"] == "evidence":
             assert reply["selected"] == [0] and "[1]" not in shown
-    only = answer_demonstrations([path], embedder="hash", with_evidence=False, progress=False)
+    only = answer_demonstrations([path], embedder="hash", contexts=["read-path"],
+                                 progress=False)
     assert sorted((r["gold"], r["context"]) for r in only) == [
         ("Biscuit", "read-path"), ("June 2023", "read-path")]
+
+
+@pytest.mark.slow
+def test_shuffled_and_planted_contexts_show_the_evidence_among_distractors(locomo_file):
+    from training.data import answer_demonstrations
+
+    path = locomo_file()
+    rows = answer_demonstrations([path], embedder="hash", progress=False,
+                                 contexts=["read-path", "shuffled", "planted"])
+    by = {(r["gold"], r["context"]): r for r in rows}
+    assert set(by) == {(g, c) for g in ("Biscuit", "June 2023")
+                       for c in ("read-path", "shuffled", "planted")}
+
+    def shown(row):
+        return sorted(line.split("] ", 1)[1] for line in row["prompt"][-1]["content"].splitlines()
+                      if line.startswith("["))
+
+    for gold in ("Biscuit", "June 2023"):
+        # The same memories in another order.
+        assert shown(by[gold, "shuffled"]) == shown(by[gold, "read-path"])
+        planted = by[gold, "planted"]
+        reply = _replies([planted])[0]
+        text = planted["prompt"][-1]["content"]
+        evidence = "Biscuit!" if gold == "Biscuit" else "moved to Porto."
+        assert evidence in text and reply["answer"] == gold
+        # Only the evidence turn is selected (facts drawn from it make way for it), and
+        # there are distractors around it.
+        assert len(reply["selected"]) == 1 and len(shown(planted)) > 1
+        assert evidence in text.split(f"[{reply['selected'][0]}] ", 1)[1].split("\n", 1)[0]
+    with pytest.raises(ConfigError, match="not known"):
+        answer_demonstrations([path], embedder="hash", contexts=["reversed"], progress=False)
 
 
 @pytest.mark.slow
@@ -72,7 +104,8 @@ def test_sft_config_for_the_answer_policy(tmp_path):
     held = tmp_path / "41.json"
     held.write_text("{}")
     for argv, message in [(["--policy", "answer", "--env", "shop"], "does not train the answer"),
-                          (["--policy", "answer", "--conversations", str(held)], "held out")]:
+                          (["--policy", "answer", "--conversations", str(held)], "held out"),
+                          (["--policy", "answer", "--contexts", "reversed"], "not known")]:
         with pytest.raises(ConfigError, match=message):
             parse_args(SFTConfig, argv)
 

@@ -58,10 +58,12 @@ SYSTEMS = ("none", "full", "rag", "agentmem", "oracle")
 #: turns without their neighbours in the context, without neighbours (the same store),
 #: without showing the core profile, a fact given back once its turn is shown (dedupe),
 #: without index expansion, the generative (model-written) manager, a question naming
-#: several people also searched for each alone (``per_person``).
+#: several people also searched for each alone (``per_person``), a smaller context budget
+#: (``agentmem-250``, ``agentmem-350``: fewer distractors, less evidence).
 ABLATIONS = ("agentmem-episodic", "agentmem-episodic-no-neighbours", "agentmem-no-neighbours",
              "agentmem-no-profile", "agentmem-dedupe", "agentmem-no-expansion",
-             "agentmem-generative", "agentmem-per-person", "agentmem-extractive")
+             "agentmem-generative", "agentmem-per-person", "agentmem-extractive",
+             "agentmem-250", "agentmem-350")
 #: RAG given the agentmem system's context budget: raw turns, best first, up to 500 tokens.
 BASELINES = ("rag-500",)
 #: The agentmem system's context budget per question (the Agent's default).
@@ -185,11 +187,12 @@ class _AgentMem(_Searched):
 
     def __init__(self, answerer: Any, k: int, manager: Any, limit: int | None,
                  neighbours: int | tuple[int, int] = NEIGHBOURS, profile: bool = True,
-                 expand: bool = True, dedupe: bool = DEDUPE, per_person: bool = PER_PERSON):
+                 expand: bool = True, dedupe: bool = DEDUPE, per_person: bool = PER_PERSON,
+                 context_tokens: int = CONTEXT_TOKENS):
         super().__init__(answerer, k)
         self.manager, self.limit, self.neighbours = manager, limit, neighbours
         self.profile, self.expand, self.dedupe = profile, expand, dedupe
-        self.per_person = per_person
+        self.per_person, self.context_tokens = per_person, context_tokens
 
     @property
     def ingest_key(self) -> Any:
@@ -228,7 +231,8 @@ class _AgentMem(_Searched):
     def context(self, question):
         # The agent's own read path, with the Agent's defaults (top hits, neighbours).
         return [h.record for h in recall(self.memory, question.question,
-                                         max_tokens=CONTEXT_TOKENS, neighbours=self.neighbours,
+                                         max_tokens=self.context_tokens,
+                                         neighbours=self.neighbours,
                                          profile=self.profile, dedupe=self.dedupe,
                                          per_person=self.per_person, user_id="qa")]
 
@@ -252,6 +256,8 @@ def _ablation(name: str, answerer: Any, k: int, model: Any, manager: Any,
             answerer, k, memory_manager(model, mode="generative"), limit),
         "agentmem-extractive": lambda: _AgentMem(
             answerer, k, memory_manager(model, mode="extractive"), limit),
+        "agentmem-250": lambda: _AgentMem(answerer, k, manager, limit, context_tokens=250),
+        "agentmem-350": lambda: _AgentMem(answerer, k, manager, limit, context_tokens=350),
     }[name]()
     system.name = name
     return system
