@@ -24,7 +24,7 @@ from envs.memqa import load_locomo
 
 __all__ = ["answer_examples", "answer_demonstrations", "answer_reply", "manager_examples",
            "examples_for", "reply_schema", "DEFAULT_TRAIN", "ANSWER_CONTEXTS",
-           "check_answer_contexts"]
+           "check_answer_contexts", "answer_context"]
 
 DEFAULT_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "data" / "locomo" / "26.json"
 
@@ -78,9 +78,10 @@ def answer_reply(answer: Any, selected: Sequence[int]) -> str:
 #: The contexts an answer-policy question can be shown in training. ``read-path``: what
 #: the Agent's read path shows; ``evidence``: the gold evidence turns alone; ``shuffled``:
 #: the read path's memories in another order, so the evidence is not always near the top;
-#: ``planted``: the read path's memories with every gold evidence turn placed among them
-#: at random, the last ones dropped to stay within the budget, so every such example has
-#: its answer among distractors (the read path misses some evidence).
+#: ``planted``: every gold evidence turn placed at random among the read path's other
+#: memories (those not drawn from the evidence), the last of them dropped to stay within
+#: the budget, so every such example has its answer among distractors, even for the
+#: questions whose evidence the read path misses.
 ANSWER_CONTEXTS = ("read-path", "evidence", "shuffled", "planted")
 
 
@@ -108,22 +109,25 @@ def answer_demonstrations(paths: Sequence[str | Path], *, keep: str | Path | Non
     check_answer_contexts(contexts)
     check_conversations(paths)
     render = PromptedAnswerer(None)
-    rng = random.Random(seed)
     rows: list[dict[str, Any]] = []
     for path in paths:
         pairs = agentmem_contexts(path, llm=llm, embedder=embedder, keep=keep,
                                   progress=progress)
         turns = evidence_turns(path)
-        for question, shown in pairs:
+        for n, (question, shown) in enumerate(pairs):
+            evidence = list(dict.fromkeys(question.evidence))
             # None when the evidence ids are malformed: no evidence to show or plant.
-            gold_turns = [turns[e] for e in question.evidence if e in turns]
+            gold_turns = [turns[e] for e in evidence if e in turns]
             for name in contexts:
-                records = _answer_context(name, shown, gold_turns, set(question.evidence), rng)
+                # Its own random order per question and context: a row does not change
+                # when other contexts or conversations are added.
+                rng = random.Random(f"{seed}:{Path(path).stem}:{n}:{name}")
+                records = answer_context(name, shown, gold_turns, evidence, rng)
                 if records is None:
                     continue
                 rows.append({"prompt": render.messages(question.question, records),
                              "completion": [{"role": "assistant", "content": answer_reply(
-                                 question.answer, _from_evidence(records, question.evidence))}],
+                                 question.answer, _from_evidence(records, evidence))}],
                              "gold": question.answer, "category": question.category,
                              "context": name, "conversation": Path(path).stem})
     random.Random(seed).shuffle(rows)
@@ -131,11 +135,15 @@ def answer_demonstrations(paths: Sequence[str | Path], *, keep: str | Path | Non
 
 
 def check_answer_contexts(contexts: Sequence[str]) -> None:
-    """Refuse, before any long work, contexts that are not in :data:`ANSWER_CONTEXTS`."""
+    """Refuse, before any long work, contexts that are not in :data:`ANSWER_CONTEXTS`
+    or are named twice."""
     unknown = sorted(set(contexts) - set(ANSWER_CONTEXTS))
     if unknown or not contexts:
         raise ConfigError(f"answer contexts {unknown or 'none'} are not known; choose among "
                           f"{', '.join(ANSWER_CONTEXTS)}")
+    if len(set(contexts)) != len(contexts):
+        raise ConfigError(f"answer contexts {list(contexts)} name one twice; each is a set of "
+                          "examples of its own")
 
 
 def _from_evidence(records: Sequence[Any], evidence: Sequence[str]) -> list[int]:
@@ -145,26 +153,42 @@ def _from_evidence(records: Sequence[Any], evidence: Sequence[str]) -> list[int]
     return [i for i, r in enumerate(records) if set(evidence) & source_turns(r)]
 
 
-def _answer_context(name: str, shown: list[Any], gold_turns: list[Any], evidence: set[str],
-                    rng: random.Random) -> list[Any] | None:
-    """The memories one training context shows (see :data:`ANSWER_CONTEXTS`), or None
-    when the question cannot be shown that way."""
+def answer_context(name: str, shown: Sequence[Any], gold_turns: Sequence[Any],
+                   evidence: Sequence[str], rng: random.Random,
+                   max_tokens: int | None = None) -> list[Any] | None:
+    """The memories one training context shows (see :data:`ANSWER_CONTEXTS`): ``shown``
+    is what the read path shows, ``gold_turns`` the records of the ``evidence`` turns;
+    None when the question cannot be shown that way (no evidence; for ``planted``, no
+    room for a distractor within ``max_tokens``, default the read path's budget)."""
     from agentmem.recall import context_tokens
+    from agentmem.records import Kind
     from training.eval.qa import CONTEXT_TOKENS, source_turns
 
     if name == "read-path":
-        return shown
+        return list(shown)
     if name == "evidence":
-        return gold_turns or None
+        return list(gold_turns) or None
     if name == "shuffled":
-        return rng.sample(shown, len(shown)) if len(shown) > 1 else None
-    # planted
+        return rng.sample(list(shown), len(shown)) if len(shown) > 1 else None
     if not gold_turns:
         return None
-    others = [r for r in shown if not evidence & source_turns(r)]
-    budget = CONTEXT_TOKENS - context_tokens(gold_turns)
+    drawn = [r for r in shown if set(evidence) & source_turns(r)]
+    said = {r.content.strip() for r in drawn}
+    others = []
+    for r in shown:
+        if r in drawn:
+            continue
+        if r.kind == Kind.PROFILE:  # its lines copy facts: none drawn from the evidence
+            lines = [line for line in r.content.splitlines() if line.strip() not in said]
+            if not lines:
+                continue
+            r = r.model_copy(update={"content": "\n".join(lines)})
+        others.append(r)
+    budget = (max_tokens or CONTEXT_TOKENS) - context_tokens(gold_turns)
     while others and context_tokens(others) > budget:
         others.pop()
+    if not others:
+        return None
     planted = list(others)
     for turn in gold_turns:
         planted.insert(rng.randint(0, len(planted)), turn)

@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -155,8 +156,7 @@ def _data_summary(config: SFTConfig, rows: list[dict[str, Any]], dropped: list
                 "examples_keeping": sum(bool(r["keep"]) for r in rows)}
     if config.policy == "answer":
         return {"conversations": sorted({r["conversation"] for r in rows}),
-                "examples_by_context": {c: sum(r["context"] == c for r in rows)
-                                        for c in ("read-path", "evidence")}}
+                "examples_by_context": dict(Counter(r["context"] for r in rows))}
     return {"examples_by_memory": {m: sum(r["memory"] == m for r in rows)
                                    for m in config.memory},
             "expert": config.expert or default_expert(config.env),

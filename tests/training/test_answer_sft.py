@@ -70,8 +70,50 @@ def test_shuffled_and_planted_contexts_show_the_evidence_among_distractors(locom
         # there are distractors around it.
         assert len(reply["selected"]) == 1 and len(shown(planted)) > 1
         assert evidence in text.split(f"[{reply['selected'][0]}] ", 1)[1].split("\n", 1)[0]
-    with pytest.raises(ConfigError, match="not known"):
-        answer_demonstrations([path], embedder="hash", contexts=["reversed"], progress=False)
+    # A row does not depend on which other contexts are asked for.
+    alone = answer_demonstrations([path], embedder="hash", progress=False, contexts=["planted"])
+    assert sorted(r["prompt"][-1]["content"] for r in alone) == sorted(
+        by[gold, "planted"]["prompt"][-1]["content"] for gold in ("Biscuit", "June 2023"))
+    for bad, message in ((["reversed"], "not known"), (["planted", "planted"], "twice")):
+        with pytest.raises(ConfigError, match=message):
+            answer_demonstrations([path], embedder="hash", contexts=bad, progress=False)
+
+
+def test_planted_evidence_takes_the_place_of_what_was_drawn_from_it_within_the_budget():
+    import random
+
+    from agentmem.recall import context_tokens
+    from agentmem.records import Kind, MemoryRecord, Provenance, Scope, SourceType
+    from training.data import answer_context
+
+    def turn(ref, text, kind=Kind.TURN):
+        return MemoryRecord(content=text, kind=kind, scope=Scope(user_id="qa"),
+                            provenance=Provenance(source=SourceType.DIALOGUE, ref=ref))
+
+    gold = [turn("D1:3", "Ana: Biscuit! He is a beagle."), turn("D2:1", "Bo: I moved to Porto.")]
+    fact = turn("D2:1", "Bo moved to Porto.", Kind.FACT)
+    profile = MemoryRecord(content="Ana has a beagle.\nBo moved to Porto.", kind=Kind.PROFILE,
+                           scope=Scope(user_id="qa"))
+    filler = [turn(f"D3:{i}", f"Ana: a long story about the harbour, part {i}. " * 4)
+              for i in range(30)]
+    shown = [profile, fact, gold[0], *filler]  # the read path found one evidence turn
+    rows = [answer_context("planted", shown, gold, ["D1:3", "D2:1"], random.Random(seed))
+            for seed in range(5)]
+    for planted in rows:
+        assert context_tokens(planted) <= 500
+        # Each evidence turn once; nothing else drawn from the evidence (the fact, the
+        # profile's copy of it), the others kept in the read path's order.
+        assert sum(r.content == gold[0].content for r in planted) == 1
+        assert [r.content for r in planted if "Porto" in r.content] == [gold[1].content]
+        others = [r for r in planted if r not in gold]
+        assert others[0].content == "Ana has a beagle." and others[1:] == filler[:len(others) - 1]
+        assert len(others) > 5
+    assert len({tuple(planted.index(g) for g in gold) for planted in rows}) > 1  # placed at random
+    # No room for a distractor, or no evidence: not shown that way.
+    assert answer_context("planted", shown, gold, ["D1:3", "D2:1"], random.Random(0),
+                          max_tokens=context_tokens(gold)) is None
+    assert answer_context("planted", shown, [], [], random.Random(0)) is None
+    assert answer_context("shuffled", shown, gold, [], random.Random(0)) != shown
 
 
 @pytest.mark.slow
