@@ -202,10 +202,19 @@ def test_browse_search_restore_release_in_chromium(served, mem):
             return browser.find_element(By.ID, element_id)
 
         def submit(css: str) -> None:
-            """Click a button that sends a form, and wait until its page is gone."""
+            """Click a button that sends a form, and wait until its page is gone (the old
+            page's node answers with an error of either kind once it is)."""
             page = browser.find_element(By.TAG_NAME, "html")
             browser.find_element(By.CSS_SELECTOR, css).click()
-            WebDriverWait(browser, 20).until(ready.staleness_of(page))
+
+            def gone(_) -> bool:
+                try:
+                    page.is_enabled()
+                    return False
+                except WebDriverException:
+                    return True
+
+            WebDriverWait(browser, 20).until(gone)
 
         def shot(name: str) -> None:
             if shots:
