@@ -24,7 +24,7 @@ from envs.memqa import load_locomo
 
 __all__ = ["answer_examples", "answer_demonstrations", "answer_reply", "manager_examples",
            "examples_for", "reply_schema", "DEFAULT_TRAIN", "ANSWER_CONTEXTS",
-           "check_answer_contexts", "answer_context"]
+           "DEFAULT_ANSWER_CONTEXTS", "check_answer_contexts", "answer_context"]
 
 DEFAULT_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "data" / "locomo" / "26.json"
 
@@ -83,11 +83,13 @@ def answer_reply(answer: Any, selected: Sequence[int]) -> str:
 #: the budget, so every such example has its answer among distractors, even for the
 #: questions whose evidence the read path misses.
 ANSWER_CONTEXTS = ("read-path", "evidence", "shuffled", "planted")
+#: What the shipped answer adapter was trained on.
+DEFAULT_ANSWER_CONTEXTS = ("read-path", "evidence")
 
 
 def answer_demonstrations(paths: Sequence[str | Path], *, keep: str | Path | None = None,
                           llm: Any = "local", embedder: Any = "minilm",
-                          contexts: Sequence[str] = ("read-path", "evidence"),
+                          contexts: Sequence[str] = DEFAULT_ANSWER_CONTEXTS,
                           limit: int | None = None, seed: int = 0,
                           progress: bool = True) -> list[dict[str, Any]]:
     """Supervised rows for the answer policy: every question of the training
@@ -162,7 +164,7 @@ def answer_context(name: str, shown: Sequence[Any], gold_turns: Sequence[Any],
     room for a distractor within ``max_tokens``, default the read path's budget)."""
     from agentmem.recall import context_tokens
     from agentmem.records import Kind
-    from training.eval.qa import CONTEXT_TOKENS, source_turns
+    from training.eval.qa import CONTEXT_TOKENS
 
     if name == "read-path":
         return list(shown)
@@ -172,11 +174,11 @@ def answer_context(name: str, shown: Sequence[Any], gold_turns: Sequence[Any],
         return rng.sample(list(shown), len(shown)) if len(shown) > 1 else None
     if not gold_turns:
         return None
-    drawn = [r for r in shown if set(evidence) & source_turns(r)]
-    said = {r.content.strip() for r in drawn}
+    drawn = set(_from_evidence(shown, evidence))
+    said = {shown[i].content.strip() for i in drawn}
     others = []
-    for r in shown:
-        if r in drawn:
+    for i, r in enumerate(shown):
+        if i in drawn:
             continue
         if r.kind == Kind.PROFILE:  # its lines copy facts: none drawn from the evidence
             lines = [line for line in r.content.splitlines() if line.strip() not in said]

@@ -55,13 +55,13 @@ def examples_for_sft(config: SFTConfig, dropped: list | None = None) -> list[dic
         rows = fact_stream_examples(range(config.streams), turns=config.stream_turns)
         return rows[:config.examples] if config.examples else rows
     if config.policy == "answer":
-        from training.data import answer_demonstrations
+        from training.data import DEFAULT_ANSWER_CONTEXTS, answer_demonstrations
 
         # The contexts come from the memory the default Agent builds (the local model's
         # manager), whatever model is being trained to answer from them.
         return answer_demonstrations(config.conversations, keep=config.keep,
                                      llm="local",
-                                     contexts=config.contexts or ("read-path", "evidence"),
+                                     contexts=config.contexts or DEFAULT_ANSWER_CONTEXTS,
                                      limit=config.examples or None, seed=config.seed)
     if config.policy == "manager":
         from training.manager_demonstrations import extractive_examples
