@@ -191,11 +191,20 @@ class PPOConfig(_Common):
         "none", "actor: play the training episodes without memory (none) or with notes, "
         "lessons and the task tree (full), as agentmem eval does; with full each step plays "
         "consecutive episodes of one home or shopper into a fresh memory")
-    credit: Literal["episode", "turn"] = _f(
+    credit: Literal["episode", "turn", "group"] = _f(
         "episode", "actor: episode (every turn gets the episode's reward, discounted by gamma "
-        "from the end) or turn (each turn gets what it reached from then on: progress_weight "
+        "from the end), turn (each turn gets what it reached from then on: progress_weight "
         "x the sub-goals its action reached, the outcome on the last turn, penalties on its "
-        "own action; summed with turn_discount)")
+        "own action; summed with turn_discount) or group (GRPO: group_size episodes of one "
+        "trip played from the same memory, each turn's advantage is its episode's reward "
+        "against the group's mean, in the group's standard deviations; no value head)")
+    group_size: int = _f(4, "actor, --credit group: episodes played from one anchor state; "
+                         "a step plays one group (batch_size and the value-head settings "
+                         "are not used)")
+    anchors: list[int] = _f(None, "actor, --credit group: how many trips of the step's home "
+                            "or shopper are played first, once and not trained on, to fill "
+                            "the memory the group starts from; cycled over steps (default "
+                            "0 and 1: a first trip, then a later one)")
     turn_discount: float = _f(0.9, "actor, --credit turn: discount per turn (0..1]")
     repeat_penalty: float = _f(0.0, "actor, --credit turn: reward subtracted when a turn "
                                "repeats the previous action")
@@ -203,13 +212,25 @@ class PPOConfig(_Common):
     def __post_init__(self) -> None:
         super().__post_init__()
         self.instances = list(self.instances or [1])
+        self.anchors = list(self.anchors if self.anchors is not None else [0, 1])
 
     def check(self) -> None:
         super().check()
         if self.memory not in ("none", "full"):
             raise ConfigError(f"memory={self.memory!r}: none or full")
-        if self.credit not in ("episode", "turn"):
-            raise ConfigError(f"credit={self.credit!r}: episode or turn")
+        if self.credit not in ("episode", "turn", "group"):
+            raise ConfigError(f"credit={self.credit!r}: episode, turn or group")
+        if self.credit == "group":
+            if self.policy != "actor":
+                raise ConfigError("--credit group is for the actor (episodes played from one "
+                                  "state); the answer and manager policies use GRPO in "
+                                  "training.grpo")
+            if self.group_size < 2:
+                raise ConfigError(f"group_size={self.group_size}: need >= 2, a group of one "
+                                  f"has no baseline to compare its episode against")
+            if not self.anchors or not all(0 <= a < 100 for a in self.anchors):
+                raise ConfigError(f"anchors={self.anchors}: need one or more trip counts "
+                                  f"in 0..99")
         if not 0 < self.turn_discount <= 1 or not 0 <= self.repeat_penalty < float("inf"):
             raise ConfigError(f"need 0 < turn_discount <= 1 and a finite repeat_penalty >= 0; "
                               f"got {self.turn_discount}, {self.repeat_penalty}")

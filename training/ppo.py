@@ -22,8 +22,11 @@ completion: its action), rewarded with the episode's outcome discounted from the
 end (with ``--actor-reward shaped`` the outcome plus ``progress_weight`` x the share
 of sub-goals reached), minus ``invalid_penalty`` for an invalid action (turn-level rewards;
 observations are prompt tokens, so they never enter the loss). With ``--credit turn``
-each turn gets what it reached from then on instead (:func:`actor_turn_rewards`). The episodes are played
-by the runtime's own loop through :func:`training.rollout.play_actor_episode`, with
+each turn gets what it reached from then on instead (:func:`actor_turn_rewards`); with
+``--credit group`` the loop runs GRPO (:func:`group_advantages`: ``group_size`` episodes
+of one trip from copies of one memory, each turn given its episode's advantage within
+the group, the KL to the reference a loss term, the value head unused). The episodes are
+played by the runtime's own loop through :func:`training.rollout.play_actor_episode`, with
 each turn prompted on its own (:class:`training.rollout.TurnPrompts`), as at
 inference. Each step plays consecutive episodes of one home or shopper
 (``--instances``, in turn, the first with seed 0); with ``--memory full`` they share a
@@ -65,7 +68,8 @@ from training.rewards import (
 from training.rollout import TurnPrompts, complete, play_actor_episode
 
 # ValueHead is resolved lazily (see __getattr__), so that importing this module needs no torch.
-__all__ = ["Sample", "ValueHead", "gae", "ppo_losses", "token_rewards",  # noqa: F822
+__all__ = ["Sample", "ValueHead", "gae", "group_advantages", "ppo_losses",  # noqa: F822
+           "token_rewards",
            "PPOLoop", "sample_tokens", "rollout_batches", "actor_turn_rewards", "train_ppo",
            "main"]
 
@@ -78,6 +82,13 @@ class Sample:
     completion_ids: list[int]
     logprobs: list[float]
     reward: float = 0.0
+    advantage: float | None = None
+    """Set by group credit (GRPO): every completion token's advantage, taken as given
+    (no value head, no GAE); the KL to the reference becomes a loss term instead."""
+    weight: float = 1.0
+    """The sample's share of the loss: group credit gives each turn 1 / its episode's
+    turns, so an episode counts once however long it ran (as one sequence does in GRPO;
+    otherwise long failed episodes would outweigh short wins and push every action down)."""
 
 
 def _torch():
@@ -102,6 +113,16 @@ def token_rewards(outcome: float, kl: Sequence[float], beta: float) -> list[floa
     if out:
         out[-1] += outcome
     return out
+
+
+def group_advantages(returns: Sequence[float]) -> list[float]:
+    """GRPO's advantages for one group of episodes played from the same state: each
+    return against the group's mean, in the group's standard deviations; all zero when
+    the returns tie (a group that scores alike says nothing about what was better)."""
+    n = len(returns)
+    mean = sum(returns) / n
+    std = (sum((r - mean) ** 2 for r in returns) / n) ** 0.5
+    return [(r - mean) / std if std > 1e-6 else 0.0 for r in returns]
 
 
 def gae(rewards: Sequence[float], values: Sequence[float], gamma: float, lam: float
@@ -179,36 +200,56 @@ class PPOLoop:
         # Dropout stays off throughout (gradients flow in eval mode too): the ratio
         # new/old and the KL to the reference must measure policy change, not noise.
         self.model.eval()
+        # Group credit (GRPO): the advantages come normalised within their groups and the
+        # KL is a loss term (below); otherwise GAE on outcome - beta x KL, normalised here.
+        if not samples:
+            raise ValueError("an empty rollout batch: every episode ended before its first "
+                             "action (its prompt filled the model's context)")
+        grouped = cfg.credit == "group"
+        if grouped and any(s.advantage is None for s in samples):
+            raise ValueError("--credit group needs every sample's advantage from its group")
         with torch.no_grad():
             for s in samples:
                 logp, values = self._forward(s)
                 ref_logp, _ = self._forward(s, adapter=False)
                 old = torch.tensor(s.logprobs, device=self.device) if s.logprobs else logp
                 kl = (logp - ref_logp).tolist()
-                rewards = token_rewards(s.reward, kl, cfg.beta)
-                adv, ret = gae(rewards, values.tolist(), cfg.gamma, cfg.lam)
+                if grouped:
+                    adv, ret = [s.advantage] * len(kl), values.tolist()
+                else:
+                    adv, ret = gae(token_rewards(s.reward, kl, cfg.beta), values.tolist(),
+                                   cfg.gamma, cfg.lam)
                 prepared.append((s, old, values, torch.tensor(adv, device=self.device),
-                                 torch.tensor(ret, device=self.device), sum(kl)))
-        all_adv = torch.cat([p[3] for p in prepared])
-        mean, std = all_adv.mean(), all_adv.std().clamp_min(1e-6) if len(all_adv) > 1 else 1.0
-        metrics = {"pg_loss": 0.0, "vf_loss": 0.0, "clipfrac": 0.0}
+                                 torch.tensor(ret, device=self.device), sum(kl), ref_logp))
+        if grouped:
+            mean, std = 0.0, 1.0
+        else:
+            all_adv = torch.cat([p[3] for p in prepared])
+            mean = all_adv.mean()
+            std = all_adv.std().clamp_min(1e-6) if len(all_adv) > 1 else 1.0
+        aux = "kl_loss" if grouped else "vf_loss"  # the second loss term, logged by name
+        metrics = {"pg_loss": 0.0, aux: 0.0, "clipfrac": 0.0}
         updates = 0
         for _ in range(cfg.ppo_epochs):
             order = list(range(len(prepared)))
             random.shuffle(order)
             for start in range(0, len(order), cfg.minibatch_size):
                 self.optimizer.zero_grad()
-                total = 0.0
                 for i in order[start:start + cfg.minibatch_size]:
-                    s, old, old_values, adv, ret, _ = prepared[i]
+                    s, old, old_values, adv, ret, _, ref_logp = prepared[i]
                     logp, values = self._forward(s)
                     pg, vf, cf = ppo_losses(logp, old, (adv - mean) / std, values, old_values,
                                             ret, cfg.clip, cfg.value_clip)
-                    loss = (pg + cfg.value_coef * vf) / cfg.minibatch_size
+                    if grouped:  # GRPO: the value head unused; the KL (k3) in the loss
+                        log_ratio = ref_logp - logp
+                        second = (torch.exp(log_ratio) - log_ratio - 1).mean()
+                        loss = s.weight * (pg + cfg.beta * second) / cfg.minibatch_size
+                    else:
+                        second = vf
+                        loss = s.weight * (pg + cfg.value_coef * vf) / cfg.minibatch_size
                     loss.backward()
-                    total += float(loss.detach())
                     metrics["pg_loss"] += float(pg.detach())
-                    metrics["vf_loss"] += float(vf.detach())
+                    metrics[aux] += float(second.detach())
                     metrics["clipfrac"] += float(cf)
                     updates += 1
                 torch.nn.utils.clip_grad_norm_(
@@ -216,8 +257,7 @@ class PPOLoop:
                 self.optimizer.step()
         self.step += 1
         n = max(1, updates)
-        return {"pg_loss": metrics["pg_loss"] / n, "vf_loss": metrics["vf_loss"] / n,
-                "clipfrac": metrics["clipfrac"] / n,
+        return {**{k: v / n for k, v in metrics.items()},
                 "reward": sum(s.reward for s in samples) / len(samples),
                 "kl": sum(p[5] for p in prepared) / len(prepared)}
 
@@ -251,18 +291,25 @@ def sample_tokens(model: Any, prompt_ids: list[int], max_new: int, temperature: 
 
 
 # -- rollouts ---------------------------------------------------------------------------------
-def _episode_memory(embedder: Any) -> tuple[Any, Any]:
+def _episode_memory(embedder: Any, copy_of: Any = None) -> tuple[Any, Any]:
     """The actor's memory for one step's episodes (``--memory full``: a fresh store, as
-    ``agentmem eval`` gives each home or shopper) and its store to close; (None, None)
-    without memory (no ``embedder``). Lessons are written without a model, as in the
-    supervised data."""
+    ``agentmem eval`` gives each home or shopper, or a copy of the store ``copy_of``
+    with its records, vectors and history) and its store to close; (None, None) without
+    memory (no ``embedder``). Lessons are written without a model, as in the supervised
+    data."""
     if embedder is None:
         return None, None
     from agentmem.memory import Memory
     from training.eval.episodes import EnvMemory
 
     store = Memory(home=":memory:", embedder=embedder)
-    return EnvMemory(store), store
+    try:
+        if copy_of is not None:
+            copy_of.copy_to(store)
+        return EnvMemory(store), store
+    except BaseException:
+        store.close()
+        raise
 
 
 def rollout_batches(config: PPOConfig, llm: Any, model: Any, tokenizer: Any,
@@ -302,24 +349,29 @@ def rollout_batches(config: PPOConfig, llm: Any, model: Any, tokenizer: Any,
 
         embedder = make_embedder("minilm")
 
+    def play(env: Any, step: int, n_ep: int, memory: Any, temperature: float) -> Any:
+        # The first trip is seed 0, where a shop's shopper still states their size and
+        # colour; later trips ("my usual size") need what memory kept from it.
+        seed = 0 if n_ep == 0 else config.seed * 100_000 + step * 100 + n_ep
+        model.eval()
+        return play_actor_episode(llm, env, seed, TurnPrompts(tokenizer),
+                                  max_new_tokens=config.max_completion_tokens,
+                                  temperature=temperature, memory=memory, episode=n_ep)
+
     def episodes(step: int) -> list[Sample]:
         # One home or shopper per step, in turn; its episodes are consecutive, as at
-        # inference (with memory, each sees what the earlier ones left). The first
-        # is seed 0, where a shop's shopper still states their size and colour.
+        # inference (with memory, each sees what the earlier ones left).
         instance = config.instances[step % len(config.instances)]
         env = make_env(config.env, instance=instance, max_steps=config.max_episode_steps)()
         memory, store = _episode_memory(embedder)
         out: list[Sample] = []
         try:
+            if config.credit == "group":
+                return group(step, env, memory, store)
             for n_ep in itertools.count():
                 if len(out) >= config.batch_size:
                     break
-                seed = 0 if n_ep == 0 else config.seed * 100_000 + step * 100 + n_ep
-                model.eval()
-                ep = play_actor_episode(llm, env, seed, TurnPrompts(tokenizer),
-                                        max_new_tokens=config.max_completion_tokens,
-                                        temperature=config.temperature, memory=memory,
-                                        episode=n_ep)
+                ep = play(env, step, n_ep, memory, config.temperature)
                 for turn, reward in zip(ep.turns, actor_turn_rewards(config, ep, env.name),
                                         strict=True):
                     s = score(turn.prompt_ids, turn.reply_ids)
@@ -328,6 +380,35 @@ def rollout_batches(config: PPOConfig, llm: Any, model: Any, tokenizer: Any,
         finally:
             if store is not None:
                 store.close()
+        return out
+
+    def group(step: int, env: Any, memory: Any, store: Any) -> list[Sample]:
+        # GRPO with an anchor state (GiGPO's idea at the episode level): the first trips
+        # are played once, greedily as at inference, and fill the memory; then the group
+        # plays the next trip group_size times, each from its own copy of that memory, so
+        # their returns differ only by what the actor did. The anchor count moves on by
+        # one each pass over the instances, so a home or shopper is not always given the
+        # same one.
+        anchors = config.anchors[(step + step // len(config.instances)) % len(config.anchors)]
+        for n_ep in range(anchors if memory is not None else 0):  # they only fill memory
+            play(env, step, n_ep, memory, temperature=0.0)
+        played = []
+        for _ in range(config.group_size):
+            copy, copy_store = _episode_memory(embedder, copy_of=store)
+            try:
+                played.append(play(env, step, anchors, copy, config.temperature))
+            finally:
+                if copy_store is not None:
+                    copy_store.close()
+        returns = [episode_return(ep.total_reward, ep.progress, ep.invalid,
+                                  shaping=config.shaping, penalty=config.invalid_penalty,
+                                  env=env.name) for ep in played]
+        out = []
+        for ep, ret, advantage in zip(played, returns, group_advantages(returns), strict=True):
+            for turn in ep.turns:
+                s = score(turn.prompt_ids, turn.reply_ids)
+                s.reward, s.advantage, s.weight = ret, advantage, 1.0 / len(ep.turns)
+                out.append(s)
         return out
 
     return episodes

@@ -7,8 +7,17 @@ import pytest
 torch = pytest.importorskip("torch")
 pytest.importorskip("peft")
 
+from agentmem.errors import ConfigError  # noqa: E402
 from training.config import PPOConfig  # noqa: E402
-from training.ppo import PPOLoop, Sample, gae, ppo_losses, sample_tokens, token_rewards  # noqa: E402
+from training.ppo import (  # noqa: E402
+    PPOLoop,
+    Sample,
+    gae,
+    group_advantages,
+    ppo_losses,
+    sample_tokens,
+    token_rewards,
+)
 
 
 def test_token_rewards_put_the_outcome_on_the_last_token():
@@ -84,3 +93,74 @@ def test_kl_starts_at_zero_with_a_fresh_adapter():
     samples = [Sample([1, 2], [3], [-2.0], reward=0.0) for _ in range(8)]
     metrics = loop.update(samples)
     assert metrics["kl"] == pytest.approx(0.0, abs=1e-5)  # adapter starts as the identity
+
+
+def test_group_advantages_compare_each_return_with_its_group():
+    adv = group_advantages([1.0, 0.0, 0.0, 1.0])
+    assert adv == pytest.approx([1.0, -1.0, -1.0, 1.0])  # mean 0.5, std 0.5
+    assert group_advantages([0.68, 0.68, 0.68]) == [0.0, 0.0, 0.0]  # a tie teaches nothing
+
+
+def test_group_credit_learns_the_bandit_and_logs_the_kl_term_not_a_value_loss():
+    """GRPO in the same loop: advantages given per sample (normalised within each group
+    of 8 draws), no value head; the policy must still find token 5."""
+    model = tiny_model(0)
+    config = PPOConfig(policy="actor", env="household", credit="group", instances=[1],
+                       learning_rate=2e-2, batch_size=16, minibatch_size=16, ppo_epochs=4,
+                       beta=0.01, temperature=1.0)
+    loop = PPOLoop(model, config)
+
+    def p5() -> float:
+        with torch.no_grad():
+            return float(torch.softmax(model(input_ids=torch.tensor([[1, 2]])).logits[0, -1],
+                                       -1)[5])
+
+    start = p5()
+    for _ in range(40):
+        samples = []
+        for _group in range(2):
+            group = [sample_tokens(model, [1, 2], 1, 1.0) for _ in range(8)]
+            returns = [1.0 if s.completion_ids == [5] else 0.0 for s in group]
+            for s, r, a in zip(group, returns, group_advantages(returns), strict=True):
+                s.reward, s.advantage = r, a
+            samples += group
+        metrics = loop.update(samples)
+        assert "kl_loss" in metrics and "vf_loss" not in metrics
+        assert all(v == v for v in metrics.values())
+    assert start < 0.3 and p5() > 0.9
+
+
+def test_group_credit_needs_a_group_and_the_actor():
+    with pytest.raises(ConfigError, match="group_size=1"):
+        PPOConfig(policy="actor", env="shop", credit="group", group_size=1).check()
+    with pytest.raises(ConfigError, match="for the actor"):
+        PPOConfig(policy="answer", credit="group").check()
+    with pytest.raises(ConfigError, match="anchors"):
+        PPOConfig(policy="actor", env="shop", credit="group", anchors=[-1]).check()
+    assert PPOConfig(policy="actor", env="shop", credit="group").anchors == [0, 1]
+
+
+def test_group_credit_takes_the_advantages_as_given_and_holds_to_the_reference():
+    """Advantages are not normalised again across the batch (a batch of one group's
+    winners, all +1, must still raise their action), and with no advantage the KL term
+    alone pulls a moved policy back to the reference."""
+    model = tiny_model(2)
+    config = PPOConfig(policy="actor", env="shop", credit="group", learning_rate=2e-2,
+                       batch_size=8, minibatch_size=8, ppo_epochs=2, beta=0.0)
+    loop = PPOLoop(model, config)
+
+    def p5() -> float:
+        with torch.no_grad():
+            return float(torch.softmax(model(input_ids=torch.tensor([[1, 2]])).logits[0, -1],
+                                       -1)[5])
+
+    start = p5()
+    loop.update([Sample([1, 2], [5], [], reward=1.0, advantage=1.0) for _ in range(8)])
+    moved = p5()
+    assert moved > start + 0.05
+    config.beta = 5.0
+    kls = [loop.update([Sample([1, 2], [t], [], advantage=0.0) for t in range(8)])["kl"]
+           for _ in range(15)]
+    assert abs(kls[-1]) < abs(kls[0]) and abs(p5() - start) < abs(moved - start)
+    with pytest.raises(ValueError, match="advantage"):
+        loop.update([Sample([1, 2], [5], [], reward=1.0)])

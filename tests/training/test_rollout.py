@@ -305,3 +305,65 @@ def test_rollouts_record_the_progress_after_each_turn():
                        actor_reward="shaped", progress_weight=0.5, invalid_penalty=0.0)
     first = actor_turn_rewards(config, ep, "household")[0]
     assert first == pytest.approx(ep.total_reward + 0.5 * (ep.progress - ep.start_progress))
+
+
+class RandomActorLLM(ScriptedActorLLM):
+    """Picks an admissible action at random (seeded), so a group's episodes differ."""
+
+    def __init__(self, tokenizer: CharTokenizer, seed: int = 0):
+        super().__init__(tokenizer)
+        import random
+
+        self.rng = random.Random(seed)
+
+    def generate_ids(self, messages, schema, max_tokens=256, temperature=0.0, *,
+                     prompt_ids=None):
+        self.script = [json.dumps({"action": self.rng.choice(
+            schema["properties"]["action"]["enum"])})]
+        return super().generate_ids(messages, schema, max_tokens, temperature,
+                                    prompt_ids=prompt_ids)
+
+
+def test_group_credit_plays_the_group_from_copies_of_one_anchor_memory(monkeypatch):
+    """GRPO's rollout: the anchor trip is played once, greedily, and fills the memory;
+    each of the group's episodes starts from its own copy of it (the same first prompt,
+    although failed episodes write lessons), and each turn carries its episode's
+    advantage within the group."""
+    import training.ppo
+    from training.config import PPOConfig
+    from training.ppo import group_advantages
+    from training.rewards import episode_return
+
+    played, stores, anchor_history = [], [], []
+    real = training.ppo.play_actor_episode
+
+    def recording(llm, env, seed, context, **kw):
+        stores.append(kw["memory"].memory)
+        ep = real(llm, env, seed, context, **kw)
+        played.append((seed, kw["temperature"], kw["episode"], ep))
+        anchor_history.append(stores[0].history_cursor())
+        return ep
+
+    monkeypatch.setattr(training.ppo, "play_actor_episode", recording)
+    tok = CharTokenizer()
+    llm = RandomActorLLM(tok, seed=3)
+    config = PPOConfig(policy="actor", env="household", credit="group", group_size=4,
+                       anchors=[0, 1], instances=[3, 2], memory="full", max_episode_steps=8,
+                       batch_size=4, minibatch_size=2, temperature=0.9, invalid_penalty=0.1,
+                       actor_reward="shaped", progress_weight=0.5)
+    samples = ppo_actor_batch(monkeypatch, llm, config, step=1)  # home 2, one anchor trip
+    anchor, group = played[0], played[1:]
+    assert anchor[1] == 0.0 and anchor[2] == 0 and len(group) == 4
+    assert {(seed, t, n) for seed, t, n, _ in group} == {(group[0][0], 0.9, 1)}
+    # Each group episode had its own store, and none wrote into the anchor's.
+    assert len({id(m) for m in stores}) == 5 and len(set(anchor_history)) == 1
+    starts = [c for c in llm.calls if c["temperature"] == 0.9]
+    firsts = [starts[sum(len(g[3].turns) for g in group[:i])]["messages"][-1]["content"]
+              for i in range(4)]
+    assert len(set(firsts)) == 1 and "Lessons from earlier episodes:\n(none)" not in firsts[0]
+    returns = [episode_return(ep.total_reward, ep.progress, ep.invalid, shaping=0.5,
+                              penalty=0.1) for *_, ep in group]
+    expected = [(r, a, 1 / len(ep.turns)) for (*_, ep), r, a in zip(
+        group, returns, group_advantages(returns), strict=True) for _ in ep.turns]
+    assert [(s.reward, s.advantage, s.weight) for s in samples] == pytest.approx(expected)
+    assert len(set(returns)) > 1  # the random actor's episodes differ, so the group teaches
