@@ -469,7 +469,8 @@ def train_ppo(config: PPOConfig, *, progress: bool = True) -> dict[str, Any]:
     next_batch = rollout_batches(config, llm, model, tokenizer, rows, reward)
     log = JsonlLog(out / "log.jsonl")
     start = time.perf_counter()
-    with ProgressBar(f"PPO {config.policy}", config.steps, enabled=progress,
+    name = "GRPO" if config.credit == "group" else "PPO"  # group credit is GRPO's objective
+    with ProgressBar(f"{name} {config.policy}", config.steps, enabled=progress,
                      completed=loop.step) as bar:
         for step in range(loop.step, config.steps):
             metrics = loop.update(next_batch(step))
@@ -480,9 +481,9 @@ def train_ppo(config: PPOConfig, *, progress: bool = True) -> dict[str, Any]:
                 save_adapter(model, tokenizer, ckpt, policy=config.policy, template=template)
                 torch.save(loop.state(), ckpt / "ppo_state.pt")
     adapter = save_adapter(model, tokenizer, out / "adapter", policy=config.policy,
-                           template=template, extra={"trainer": "ppo", "steps": loop.step})
+                           template=template, extra={"trainer": name.lower(), "steps": loop.step})
     after = lora_params(model)
-    plot_log(out / "log.jsonl", out / "training.png", f"PPO, {config.policy} policy")
+    plot_log(out / "log.jsonl", out / "training.png", f"{name}, {config.policy} policy")
     summary = {"adapter": str(adapter), "seconds": time.perf_counter() - start,
                "steps": loop.step, "resumed": bool(resume),
                "lora_tensors_changed": sum(not torch.equal(before[k], after[k]) for k in before),
