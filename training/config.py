@@ -197,14 +197,15 @@ class PPOConfig(_Common):
         "x the sub-goals its action reached, the outcome on the last turn, penalties on its "
         "own action; summed with turn_discount) or group (GRPO: group_size episodes of one "
         "trip played from the same memory, each turn's advantage is its episode's reward "
-        "against the group's mean, in the group's standard deviations; no value head)")
+        "against the group's mean, in the group's standard deviations; the value head unused)")
     group_size: int = _f(4, "actor, --credit group: episodes played from one anchor state; "
                          "a step plays one group (batch_size and the value-head settings "
                          "are not used)")
     anchors: list[int] = _f(None, "actor, --credit group: how many trips of the step's home "
                             "or shopper are played first, once and not trained on, to fill "
-                            "the memory the group starts from; cycled over steps (default "
-                            "0 and 1: a first trip, then a later one)")
+                            "the memory the group starts from; cycled over steps, moved on by "
+                            "one each pass over the instances (default 0 and 1: a first "
+                            "trip, then a later one)")
     turn_discount: float = _f(0.9, "actor, --credit turn: discount per turn (0..1]")
     repeat_penalty: float = _f(0.0, "actor, --credit turn: reward subtracted when a turn "
                                "repeats the previous action")

@@ -200,11 +200,11 @@ class PPOLoop:
         # Dropout stays off throughout (gradients flow in eval mode too): the ratio
         # new/old and the KL to the reference must measure policy change, not noise.
         self.model.eval()
-        # Group credit (GRPO): the advantages come normalised within their groups and the
-        # KL is a loss term (below); otherwise GAE on outcome - beta x KL, normalised here.
         if not samples:
             raise ValueError("an empty rollout batch: every episode ended before its first "
                              "action (its prompt filled the model's context)")
+        # Group credit (GRPO): the advantages come normalised within their groups and the
+        # KL is a loss term (below); otherwise GAE on outcome - beta x KL, normalised here.
         grouped = cfg.credit == "group"
         if grouped and any(s.advantage is None for s in samples):
             raise ValueError("--credit group needs every sample's advantage from its group")

@@ -60,6 +60,13 @@ def tiny_model(seed: int):
                                            target_modules=["c_attn", "c_proj", "c_fc"]))
 
 
+def p5(model) -> float:
+    """The policy's probability of the bandit's best token (5) after the prompt [1, 2]."""
+    with torch.no_grad():
+        return float(torch.softmax(model(input_ids=torch.tensor([[1, 2]])).logits[0, -1],
+                                   -1)[5])
+
+
 def test_ppo_learns_a_bandit_with_a_known_optimum():
     """Reward 1 for emitting token 5 after the prompt, else 0: the policy must learn it."""
     model = tiny_model(0)
@@ -67,19 +74,14 @@ def test_ppo_learns_a_bandit_with_a_known_optimum():
                        beta=0.0, temperature=1.0, gamma=1.0, lam=1.0)
     loop = PPOLoop(model, config)
 
-    def p5() -> float:
-        with torch.no_grad():
-            return float(torch.softmax(model(input_ids=torch.tensor([[1, 2]])).logits[0, -1],
-                                       -1)[5])
-
-    start = p5()
+    start = p5(model)
     for _ in range(40):
         samples = [sample_tokens(model, [1, 2], 1, 1.0) for _ in range(16)]
         for s in samples:
             s.reward = 1.0 if s.completion_ids == [5] else 0.0
         metrics = loop.update(samples)
         assert all(v == v for v in metrics.values())  # finite, no NaN
-    assert start < 0.3 and p5() > 0.9
+    assert start < 0.3 and p5(model) > 0.9
     # The reference policy (adapter off) did not move.
     with torch.no_grad(), model.disable_adapter():
         ref = float(torch.softmax(model(input_ids=torch.tensor([[1, 2]])).logits[0, -1], -1)[5])
@@ -110,12 +112,7 @@ def test_group_credit_learns_the_bandit_and_logs_the_kl_term_not_a_value_loss():
                        beta=0.01, temperature=1.0)
     loop = PPOLoop(model, config)
 
-    def p5() -> float:
-        with torch.no_grad():
-            return float(torch.softmax(model(input_ids=torch.tensor([[1, 2]])).logits[0, -1],
-                                       -1)[5])
-
-    start = p5()
+    start = p5(model)
     for _ in range(40):
         samples = []
         for _group in range(2):
@@ -127,7 +124,7 @@ def test_group_credit_learns_the_bandit_and_logs_the_kl_term_not_a_value_loss():
         metrics = loop.update(samples)
         assert "kl_loss" in metrics and "vf_loss" not in metrics
         assert all(v == v for v in metrics.values())
-    assert start < 0.3 and p5() > 0.9
+    assert start < 0.3 and p5(model) > 0.9
 
 
 def test_group_credit_needs_a_group_and_the_actor():
@@ -149,18 +146,13 @@ def test_group_credit_takes_the_advantages_as_given_and_holds_to_the_reference()
                        batch_size=8, minibatch_size=8, ppo_epochs=2, beta=0.0)
     loop = PPOLoop(model, config)
 
-    def p5() -> float:
-        with torch.no_grad():
-            return float(torch.softmax(model(input_ids=torch.tensor([[1, 2]])).logits[0, -1],
-                                       -1)[5])
-
-    start = p5()
+    start = p5(model)
     loop.update([Sample([1, 2], [5], [], reward=1.0, advantage=1.0) for _ in range(8)])
-    moved = p5()
+    moved = p5(model)
     assert moved > start + 0.05
     config.beta = 5.0
     kls = [loop.update([Sample([1, 2], [t], [], advantage=0.0) for t in range(8)])["kl"]
            for _ in range(15)]
-    assert abs(kls[-1]) < abs(kls[0]) and abs(p5() - start) < abs(moved - start)
+    assert abs(kls[-1]) < abs(kls[0]) and abs(p5(model) - start) < abs(moved - start)
     with pytest.raises(ValueError, match="advantage"):
         loop.update([Sample([1, 2], [5], [], reward=1.0)])
