@@ -34,6 +34,7 @@ from _common import (  # noqa: E402
     OUT,
     PrecomputedEmbedder,
     machine,
+    save_figure,
     synthetic_facts,
     write_results,
 )
@@ -166,10 +167,7 @@ def plot(rows: list[tuple[str, float]], path: Path) -> None:
     ax.set_xscale("log")
     ax.set_xlabel("seconds (log scale), each step in a fresh process")
     ax.set_title("Cold start")
-    fig.tight_layout()
-    OUT.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 if __name__ == "__main__":

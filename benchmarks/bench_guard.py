@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import OUT, machine, write_results  # noqa: E402
+from _common import OUT, machine, save_figure, write_results  # noqa: E402
 from bench_guard_heldout import SETS, load  # noqa: E402
 
 
@@ -158,10 +158,7 @@ def plot(rows: list[dict], path: Path, title: str) -> None:
     ax.set_ylim(0, 1.05)
     ax.set_title(f"The guard with the embedded model answering: {title}")
     ax.legend()
-    fig.tight_layout()
-    OUT.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import OUT, machine, write_results  # noqa: E402
+from _common import OUT, machine, save_figure, write_results  # noqa: E402
 from bench_runtime import DATA  # noqa: E402
 
 from training.eval.stats import bootstrap_ci, paired_gain  # noqa: E402
@@ -167,9 +167,7 @@ def plot(analysis: dict[str, Any], path: Path) -> None:
         ax.set_title("recall of the evidence turns" if metric == "recall" else "answer F1")
         ax.tick_params(axis="x", rotation=30)
     fig.suptitle("LoCoMo, embedded SmolLM2-135M + MiniLM (95% bootstrap intervals)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main() -> None:

@@ -38,7 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import OUT, machine, write_results  # noqa: E402
+from _common import OUT, machine, save_figure, write_results  # noqa: E402
 
 USERS = ("ana", "bo", "cy")
 
@@ -260,9 +260,7 @@ def plot(result: dict[str, Any], path: Path) -> None:
     ax.set_xlim(0, 1)
     ax.set_xticks([])
     ax.set_title("agentmem reliability (share that went wrong)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import OUT, machine, write_results  # noqa: E402
+from _common import OUT, machine, save_figure, write_results  # noqa: E402
 from bench_runtime import DATA, f1  # noqa: E402
 
 
@@ -143,10 +143,7 @@ def plot(per_conv: dict, names: dict[str, str], path: Path) -> None:
     ax.set_ylabel("recall@5 of the evidence (95% bootstrap interval)")
     ax.set_title("Citation-trained re-ranker")
     ax.legend()
-    fig.tight_layout()
-    OUT.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import OUT, machine, percentiles, write_results  # noqa: E402
+from _common import OUT, machine, percentiles, save_figure, write_results  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "locomo"
 
@@ -132,10 +132,7 @@ def plot(ingest_s: list[float], answer_s: list[float], path: Path, title: str) -
         ax.set(xlabel=what, ylabel="count")
         ax.legend()
     fig.suptitle(f"Runtime latency: {title}")
-    fig.tight_layout()
-    OUT.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 if __name__ == "__main__":

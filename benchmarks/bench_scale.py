@@ -46,6 +46,7 @@ from _common import (  # noqa: E402
     embed_cached,
     machine,
     percentiles,
+    save_figure,
     synthetic_facts,
     synthetic_queries,
     time_each,
@@ -178,9 +179,7 @@ def plot(search: dict[int, dict], writes: list[dict], path: Path) -> None:
     bx.set_ylabel("acknowledged adds per second, all writers")
     bx.set_title("Postgres: concurrent writers")
     bx.set_xticks([w["writers"] for w in writes])
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main() -> None:

@@ -28,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import OUT, machine, write_results  # noqa: E402
+from _common import OUT, machine, save_figure, write_results  # noqa: E402
 
 from training.eval.stats import paired_gain  # noqa: E402
 
@@ -136,10 +136,7 @@ def plot(base: dict, trained: dict, rewards: list[float], path: Path, env: str) 
           title=f"{env}: success")
     b.plot(range(1, len(rewards) + 1), rewards, marker="o")
     b.set(xlabel="GRPO step", ylabel="mean episode reward", title="training reward")
-    fig.tight_layout()
-    OUT.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 if __name__ == "__main__":

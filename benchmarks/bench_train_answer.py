@@ -25,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import OUT, machine, write_results  # noqa: E402
+from _common import OUT, machine, save_figure, write_results  # noqa: E402
 from bench_runtime import DATA  # noqa: E402
 
 from training.eval.stats import paired_gain  # noqa: E402
@@ -118,9 +118,7 @@ def plot(result: dict[str, Any], path: Path) -> None:
     ax2.set_xticks(list(xs), names)
     ax2.set(ylabel="answer F1", title="held-out questions, greedy")
     ax2.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main() -> None:

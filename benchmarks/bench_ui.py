@@ -23,7 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import OUT, machine, percentiles, synthetic_facts, write_results  # noqa: E402
+from _common import OUT, machine, percentiles, save_figure, synthetic_facts, write_results  # noqa: E402
 
 USERS = 100
 TARGET_MS = 300
@@ -132,9 +132,7 @@ def _plot(results: dict[str, dict], path: Path, records: int) -> None:
     ax.set_xlabel("ms per page")
     ax.set_title(f"agentmem ui on {records:,} records (2 cores)")
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import OUT, machine, write_results  # noqa: E402
+from _common import OUT, machine, save_figure, write_results  # noqa: E402
 from bench_runtime import DATA  # noqa: E402
 
 SIDES = ((0, 0), (0, 1), (1, 1), (0, 2), (1, 2), (2, 2))
@@ -215,9 +215,7 @@ def _plot(rows: list[dict[str, Any]], path: Path, convs: list[str],
         ax.set_ylabel("recall of the evidence")
         ax.set_title(f"LoCoMo {c} (not held out), 500-token context")
         ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 if __name__ == "__main__":
