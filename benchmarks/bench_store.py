@@ -31,6 +31,7 @@ from _common import (  # noqa: E402
     embed_cached,
     machine,
     percentiles,
+    save_figure,
     synthetic_facts,
     synthetic_queries,
     time_each,
@@ -163,8 +164,7 @@ def plot(search: dict[int, dict], path: Path) -> None:
     ax.set_xlabel("p50 latency, ms (log scale), k=10")
     ax.set_title("Search latency: agentmem vs raw chromadb vs numpy")
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    save_figure(fig, path)
 
 
 def main() -> None:
