@@ -181,8 +181,9 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=None, help="a sample per conversation")
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--keep", default=None,
-                        help="keep each conversation's agentmem memory in this folder and "
-                             "read it from there in later runs (no second enrichment)")
+                        help="keep each conversation's agentmem and peer memories in this folder "
+                             "and read them from there in later runs (no second "
+                             "enrichment); a peer's unfinished ingest resumes")
     parser.add_argument("--retrieval-only", action="store_true",
                         help="measure what each system shows (recall, tokens), no answers")
     parser.add_argument("--answer-adapter", default=None,

@@ -72,6 +72,104 @@ def test_peer_plumbing_counts_calls_keeps_turn_ids_and_failures(monkeypatch, loc
     assert set(result["skipped"]) == {"mem0", "a-mem"}
 
 
+class _KeptPeer(PeerSystem):
+    """A peer whose notes live in its folder under ids of its own (as A-MEM's do), so the
+    turn ids come back only through the harness's log. One call to the served model per
+    stored turn; it fails on turns mentioning 'Porto' and can be made to stop the run (a
+    BaseException, like Ctrl-C) before storing a given turn."""
+
+    name = "kept"
+    stop_before: int | None = None
+    added: list[str] = []
+
+    def _open(self, folder: Path) -> None:
+        from openai import OpenAI
+
+        self.client = OpenAI(base_url=self.server.base_url, api_key="local")
+        self.notes, self.refs = folder / "notes.txt", {}
+
+    def _add(self, text: str, turn_id: str, when: str | None) -> str:
+        if self.stop_before is not None and len(_KeptPeer.added) == self.stop_before:
+            raise KeyboardInterrupt
+        _KeptPeer.added.append(turn_id)
+        if "Porto" in text:
+            raise RuntimeError("the peer failed on this turn")
+        self.client.chat.completions.create(model="local",
+                                            messages=[{"role": "user", "content": text}])
+        note_id = f"note-{len(self.notes.read_text().splitlines()) if self.notes.exists() else 0}"
+        with self.notes.open("a") as f:
+            f.write(f"{note_id}\t{text}\n")
+        self.refs[note_id] = turn_id
+        return note_id
+
+    def _resume(self, refs: dict[str, str]) -> None:
+        self.refs.update(refs)
+
+    def _search(self, query: str) -> list[tuple[str, str]]:
+        notes = [line.split("\t") for line in self.notes.read_text().splitlines()]
+        return [(text, self.refs.get(note_id, "")) for note_id, text in notes][: self.k]
+
+
+@pytest.fixture
+def kept_peer(monkeypatch):
+    """run_qa's keyword arguments for a run of :class:`_KeptPeer` alone."""
+    monkeypatch.setitem(PEERS, "kept", ("json", "kept"))
+    import training.eval.qa as qa
+
+    monkeypatch.setattr(qa, "_make", lambda name, a, m, k, w, lim, server=None, model=None:
+                        _KeptPeer(a, k, server, lim))
+    monkeypatch.setattr(_KeptPeer, "added", [])
+    monkeypatch.setattr(_KeptPeer, "stop_before", None)
+    llm = ScriptedLLM(default=lambda m: {"ok": True} if len(m) == 1 else _answer(m))
+    return dict(systems=["kept"], llm=llm, embedder="hash", k=3, progress=False)
+
+
+def test_a_kept_peer_ingest_resumes_after_the_last_stored_turn(monkeypatch, kept_peer,
+                                                                locomo_file, tmp_path):
+    clean = run_qa([locomo_file()], **kept_peer)["systems"]["kept"]
+    assert len(_KeptPeer.added) == 4
+
+    monkeypatch.setattr(_KeptPeer, "added", [])
+    monkeypatch.setattr(_KeptPeer, "stop_before", 2)
+    with pytest.raises(KeyboardInterrupt):  # stopped during the third turn
+        run_qa([locomo_file()], keep=tmp_path, **kept_peer)
+    first_two = list(_KeptPeer.added)
+    monkeypatch.setattr(_KeptPeer, "stop_before", None)
+    resumed = run_qa([locomo_file()], keep=tmp_path, **kept_peer)["systems"]["kept"]
+
+    assert len(first_two) == 2 and len(_KeptPeer.added) == 4  # nothing stored twice
+    assert _KeptPeer.added[:2] == first_two  # the resumed run took up the other two
+    # Turns, failures (the Porto turn), calls and tokens as if it had never stopped.
+    for column in ("ingest_turns", "ingest_failures", "calls_per_turn", "tokens_per_turn"):
+        assert resumed[column] == clean[column], column
+    assert resumed["ingest_failures"] == 1 and resumed["calls_per_turn"] == 3 / 4
+    # The notes stored before the stop still name their turns: recall as without a stop.
+    assert resumed["recall_at_k"] == clean["recall_at_k"] > 0
+    # A third run finds every turn logged, the failed one included, and stores nothing.
+    again = run_qa([locomo_file()], keep=tmp_path, **kept_peer)["systems"]["kept"]
+    assert len(_KeptPeer.added) == 4 and again["ingest_failures"] == 1
+
+
+def test_a_kept_peer_log_cut_off_or_edited(kept_peer, locomo_file, tmp_path):
+    run_qa([locomo_file()], keep=tmp_path, **kept_peer)
+    (log,) = tmp_path.glob("*/ingested.jsonl")
+    lines = log.read_text().splitlines(keepends=True)
+    # A crash in the middle of writing the last entry: that turn is ingested again and
+    # the log stays one entry per line.
+    log.write_text("".join(lines[:-1]) + lines[-1][:20])
+    _KeptPeer.added.clear()
+    result = run_qa([locomo_file()], keep=tmp_path, **kept_peer)["systems"]["kept"]
+    assert len(_KeptPeer.added) == 1 and result["ingest_turns"] == 4
+    assert len(log.read_text().splitlines()) == 4
+    # A broken line before the end is not a crash's: a clear error, the log untouched.
+    broken = "".join(lines[:1]) + "{not json\n" + "".join(lines[1:])
+    log.write_text(broken)
+    with pytest.raises(ValueError, match=r"ingested.jsonl line 2 is not an ingest log entry"
+                                         r".*delete the folder"):
+        run_qa([locomo_file()], keep=tmp_path, **kept_peer)
+    assert log.read_text() == broken
+
+
 def test_missing_peer_is_a_clear_error_before_any_model_loads(monkeypatch, locomo_file):
     monkeypatch.setitem(PEERS, "mem0", ("no_such_module_xyz", "mem0ai"))
     with pytest.raises(ValueError, match=r"needs the 'mem0ai' package.*docs/environments.md"):

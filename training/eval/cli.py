@@ -47,8 +47,9 @@ def qa(conversations: Annotated[list[Path], typer.Argument(help="LoCoMo .json fi
        window_chars: Annotated[int, typer.Option(
            help="the full-context system's budget in characters")] = 20_000,
        keep: Annotated[Optional[Path], typer.Option(
-           help="keep each conversation's agentmem memory in this folder; a later run "
-                "with the same folder reads it instead of ingesting again")] = None,
+           help="keep each conversation's agentmem and peer memories in this folder; a "
+                "later run with the same folder reads them instead of ingesting again, "
+                "and a peer's unfinished ingest resumes")] = None,
        answer_adapter: Annotated[Optional[str], typer.Option(
            help="the answer policy every system answers with: a LoRA adapter "
                 "(training.sft --policy answer) or a shipped name; 'none' prompts the model "

@@ -34,21 +34,23 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
+import json
 import os
 import tempfile
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from agentmem.conversations import first_turns
-from agentmem.errors import MissingDependencyError
-from agentmem.llm.usage import CountingLLM
+from agentmem.errors import InvalidArgumentError, MissingDependencyError
+from agentmem.llm.usage import CountingLLM, Usage
 from agentmem.progress import track
 from agentmem.records import Kind, MemoryRecord, Provenance, Scope, SourceType
 from training.eval.systems import IngestStats, MemoryFactory, System
 
 __all__ = ["PEERS", "PeerNotInstalledError", "peer_installed", "require_peer", "skip_reason",
-           "make_peer", "PeerServer", "PeerSystem", "Mem0System", "AMemSystem"]
+           "make_peer", "PeerServer", "PeerSystem", "IngestLog", "Mem0System", "AMemSystem"]
 
 #: system name -> (importable module, pip requirement)
 PEERS: dict[str, tuple[str, str]] = {"mem0": ("mem0", "mem0ai"),
@@ -109,28 +111,61 @@ class PeerServer:
 
 class PeerSystem(System):
     """Shared by the peers: a scratch folder, per-turn usage and timing, turn ids on
-    every memory. Subclasses fill :meth:`_open`, :meth:`_add` and :meth:`_search`."""
+    every memory. Subclasses fill :meth:`_open`, :meth:`_add` and :meth:`_search`
+    (and :meth:`_resume` when they keep turn ids outside their own store).
+
+    With :attr:`folder` set (``run_qa(keep=...)``), the peer's memory lives there and
+    every ingested turn is logged to ``ingested.jsonl`` as soon as the peer has stored
+    it: a later run with the same folder reads the log, skips the turns already in it
+    and ingests the rest, so an ingest of hours (A-MEM on a whole LoCoMo conversation
+    on 2 cores) can be stopped and taken up again. A turn cut off in the middle of its
+    ``add`` is not in the log and is added again on resume (the peer may then hold it
+    twice). A turn the peer failed on is logged as failed and not tried again (counted
+    in ``ingest_failures`` on every later run); empty the folder to try it again.
+    """
+
+    #: Where the peer's memory is kept across runs; None: a scratch folder removed on close.
+    folder: Path | None = None
 
     def __init__(self, answerer: Any, k: int, server: PeerServer, limit: int | None):
         super().__init__(answerer, k)
         self.server, self.limit = server, limit
         self.tmp = tempfile.TemporaryDirectory(prefix=f"agentmem-{self.name}-")
 
+    @property
+    def ingest_label(self) -> str:
+        """What the peer's memory depends on besides the conversation and the embedder."""
+        return f"{self.name} turns={self.limit} llm={self.server.llm.name}"
+
     def prepare(self, sessions: list, memory_factory: MemoryFactory,
                 progress: bool) -> IngestStats:
-        self._open(Path(self.tmp.name))
+        folder = self.folder or Path(self.tmp.name)
+        folder.mkdir(parents=True, exist_ok=True)
+        self._open(folder)
+        log = IngestLog(folder / "ingested.jsonl")
+        done = log.read()
+        self._resume({e["ref"]: e["turn"] for e in done.values() if e.get("ref")})
         prep = IngestStats()
         meter = self.server.llm.meter  # the peer's calls all go through the server
         turns = [(s, t) for s in first_turns(sessions, self.limit) for t in s.turns]
         for session, turn in track(turns, f"{self.name} ingest", enabled=progress,
                                    transient=True):
-            before, start = meter.total, time.perf_counter()
-            try:
-                self._add(f"{turn.speaker}: {turn.text}", turn.turn_id, turn.time or session.time)
-            except Exception:  # noqa: BLE001 - the peer's own failure; counted, the run goes on
-                prep.failures += 1
-            prep.seconds.append(time.perf_counter() - start)
-            prep.usage = prep.usage + meter.since(before)
+            entry = done.get(turn.turn_id)
+            if entry is None:
+                before, start = meter.total, time.perf_counter()
+                ref, failed = None, False
+                try:
+                    ref = self._add(f"{turn.speaker}: {turn.text}", turn.turn_id,
+                                    turn.time or session.time)
+                except Exception:  # noqa: BLE001 - the peer's own failure; counted, the run goes on
+                    failed = True
+                entry = {"turn": turn.turn_id, "ref": ref, "failed": failed,
+                         "seconds": time.perf_counter() - start,
+                         "usage": asdict(meter.since(before))}
+                log.append(entry)
+            prep.failures += int(entry["failed"])
+            prep.seconds.append(entry["seconds"])
+            prep.usage = prep.usage + Usage(**entry["usage"])
             prep.turns += 1
         return prep
 
@@ -146,11 +181,61 @@ class PeerSystem(System):
     def _open(self, folder: Path) -> None:
         raise NotImplementedError
 
-    def _add(self, text: str, turn_id: str, when: str | None) -> None:
+    def _add(self, text: str, turn_id: str, when: str | None) -> str | None:
+        """Store one turn; return the peer's id for it when the turn id is kept outside
+        the peer's store (restored by :meth:`_resume`), else None."""
         raise NotImplementedError
+
+    def _resume(self, refs: dict[str, str]) -> None:
+        """Take up a kept memory: ``refs`` maps each id :meth:`_add` returned to its turn."""
 
     def _search(self, query: str) -> list[tuple[str, str]]:
         raise NotImplementedError
+
+
+class IngestLog:
+    """One JSON line per ingested turn, appended and synced to disk before the next turn
+    starts, so a stopped ingest loses no turn the peer has finished storing."""
+
+    FIELDS = ("turn", "ref", "failed", "seconds", "usage")
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def read(self) -> dict[str, dict[str, Any]]:
+        """The logged turns by turn id.
+
+        A last line cut off by a crash (no newline after it) is its turn's unfinished
+        entry: it is cut from the file, so the turn is ingested again and the next entry
+        starts on a line of its own. Any other line that is not a whole entry is an
+        error naming the file: the log was edited or belongs to something else.
+        """
+        if not self.path.exists():
+            return {}
+        text = self.path.read_text(encoding="utf-8")
+        if text and not text.endswith("\n"):
+            text = text[: text.rfind("\n") + 1]
+            self.path.write_text(text, encoding="utf-8")
+        entries = {}
+        for number, line in enumerate(text.splitlines(), 1):
+            try:
+                entry = json.loads(line)
+                if not isinstance(entry, dict) or any(f not in entry for f in self.FIELDS):
+                    raise ValueError(f"not an object with the fields {self.FIELDS}")
+                Usage(**entry["usage"])
+            except (ValueError, TypeError) as exc:
+                raise InvalidArgumentError(
+                    f"{self.path} line {number} is not an ingest log entry ({exc}); delete "
+                    f"the folder {self.path.parent} to ingest this peer's memory again"
+                ) from None
+            entries[entry["turn"]] = entry
+        return entries
+
+    def append(self, entry: dict[str, Any]) -> None:
+        with self.path.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(entry) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
 
 
 class Mem0System(PeerSystem):
@@ -177,6 +262,7 @@ class Mem0System(PeerSystem):
         })
 
     def _add(self, text: str, turn_id: str, when: str | None) -> None:
+        # The turn id rides in Mem0's own metadata, kept in its folder.
         self.memory.add([{"role": "user", "content": text}], user_id="qa",
                         metadata={"turn_ids": turn_id, "time": when or ""})
 
@@ -217,9 +303,13 @@ class AMemSystem(PeerSystem):
                     os.environ[key] = value
         self.refs: dict[str, str] = {}
 
-    def _add(self, text: str, turn_id: str, when: str | None) -> None:
+    def _add(self, text: str, turn_id: str, when: str | None) -> str:
         note_id = self.memory.add_note(text, time=when)
         self.refs[note_id] = turn_id
+        return note_id
+
+    def _resume(self, refs: dict[str, str]) -> None:
+        self.refs.update(refs)  # the notes themselves are in A-MEM's ChromaDB folder
 
     def _search(self, query: str) -> list[tuple[str, str]]:
         out = []

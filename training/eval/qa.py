@@ -45,7 +45,7 @@ from agentmem.recall import DEDUPE, NEIGHBOURS, PER_PERSON, context_tokens, reca
 from agentmem.records import Kind, MemoryRecord, Provenance, Scope, SourceType
 from envs.memqa import CATEGORIES, load_locomo
 from envs.scoring import bleu1, exact_match, token_f1
-from training.eval.peers import PEERS, PeerServer, make_peer, require_peer, skip_reason
+from training.eval.peers import PEERS, PeerServer, PeerSystem, make_peer, require_peer, skip_reason
 from training.eval.stats import bootstrap_ci
 from training.eval.systems import IngestStats, System, memory_factory
 
@@ -320,8 +320,10 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
             a later run with the same folder, conversation, turns and manager reads it
             instead of ingesting again (to compare ways of reading one memory without
             re-enriching it; the ingest costs reported are those of the first run). The
-            folder does not know the code that built it: empty it after changing how
-            memories are built.
+            peers keep their memories there too, and a peer's ingest that stopped part-way
+            (interrupted, killed) resumes after the last turn it stored
+            (:class:`training.eval.peers.PeerSystem`). The folder does not know the code
+            that built it: empty it after changing how memories are built.
         answer: ``False`` measures retrieval only: what each system shows (recall,
             context tokens), no answer, so F1, BLEU-1 and EM are ``None`` (much faster).
         answerer: the answer policy every system answers with (default: the one
@@ -369,6 +371,9 @@ def run_qa(conversations: Sequence[str | Path], *, systems: Sequence[str] = SYST
                                          embedder, progress)
                 shared[key] = (system.memory, prepared)
             else:
+                if isinstance(system, PeerSystem) and keep is not None:  # resumable ingest
+                    system.folder = kept_folder(Path(keep), Path(conv), system.ingest_label,
+                                                embedder)[0]
                 prepared = system.prepare(sessions, fresh_memory, progress)
                 if key is not None:
                     shared[key] = (system.memory, prepared)
@@ -431,18 +436,25 @@ def agentmem_contexts(conversation: str | Path, *, llm: Any = "local", embedder:
         system.memory.close()
 
 
+def kept_folder(keep: Path, path: Path, ingest_label: str, embedder: Any) -> tuple[Path, str]:
+    """The folder under ``keep`` for one system's memory of the conversation at ``path``,
+    named by everything that memory depends on, and that description (its label)."""
+    import hashlib
+
+    data = hashlib.sha1(path.read_bytes()).hexdigest()[:12]  # the conversation as read
+    label = f"{path.stem} data={data} {ingest_label} embedder={embedder}"
+    return keep / f"{path.stem}-{hashlib.sha1(label.encode()).hexdigest()[:12]}", label
+
+
 def _prepare_kept(system: Any, sessions: list[Session], keep: Path, path: Path,
                   embedder: Any, progress: bool) -> IngestStats:
     """``system.prepare`` into a folder under ``keep`` named by what the ingest depends
     on, or, when a finished ingest is already there, open it and share it."""
-    import hashlib
     import json
     import shutil
     from dataclasses import asdict
 
-    data = hashlib.sha1(path.read_bytes()).hexdigest()[:12]  # the conversation as read
-    label = f"{path.stem} data={data} {system.ingest_label} embedder={embedder}"
-    folder = keep / f"{path.stem}-{hashlib.sha1(label.encode()).hexdigest()[:12]}"
+    folder, label = kept_folder(keep, path, system.ingest_label, embedder)
     done = folder / "ingest.json"  # written last: its absence means an unfinished ingest
     if done.exists():
         saved = json.loads(done.read_text())
