@@ -237,3 +237,36 @@ def test_mem0_adapter_stores_what_mem0_decides_and_finds_it_with_its_turn_id(tmp
             ("Ana adopted a beagle called Biscuit", "D1:1")]
     finally:
         server.close()
+
+
+@pytest.mark.skipif(not peer_installed("mem0"), reason="mem0ai is not installed here (CI runs "
+                    "this in the peers venv)")
+def test_a_closed_mem0_folder_opens_again_in_the_same_process(tmp_path, monkeypatch):
+    # Local Qdrant locks its folder until its client is closed: a second run on one keep
+    # folder in one process must find the first one's memory, not a lock error.
+    monkeypatch.setenv("MEM0_DIR", str(tmp_path / "mem0"))
+
+    def reply(messages):
+        if "facts" in messages[0]["content"].lower() and "memory" not in str(messages[-1]):
+            return {"facts": ["Ana adopted a beagle called Biscuit"]}
+        return {"memory": [{"id": "0", "text": "Ana adopted a beagle called Biscuit",
+                            "event": "ADD"}]}
+
+    from training.eval.peers import Mem0System
+
+    server = PeerServer(ScriptedLLM(default=reply), "hash")
+    try:
+        first = Mem0System(None, 3, server, None)
+        first._open(tmp_path / "kept")
+        first._add("Ana: I adopted a beagle called Biscuit.", "D1:1", "8 May 2023")
+        first.close()
+        first.close()  # closing twice is harmless
+        again = Mem0System(None, 3, server, None)
+        again._open(tmp_path / "kept")
+        try:
+            assert again._search("What is Ana's dog called?") == [
+                ("Ana adopted a beagle called Biscuit", "D1:1")]
+        finally:
+            again.close()
+    finally:
+        server.close()

@@ -175,11 +175,18 @@ class PeerSystem(System):
                 for text, ref in self._search(question.question) if text.strip()]
 
     def close(self) -> None:
-        self.tmp.cleanup()
+        try:
+            self._close()
+        finally:
+            self.tmp.cleanup()
 
     # -- per peer --------------------------------------------------------------------------
     def _open(self, folder: Path) -> None:
         raise NotImplementedError
+
+    def _close(self) -> None:
+        """Release what :meth:`_open` holds (files, locks), so that the same folder can
+        be opened again in this process (a second ``run_qa`` on one keep folder)."""
 
     def _add(self, text: str, turn_id: str, when: str | None) -> str | None:
         """Store one turn; return the peer's id for it when the turn id is kept outside
@@ -260,6 +267,17 @@ class Mem0System(PeerSystem):
                 "embedding_model_dims": dims, "on_disk": True}},
             "history_db_path": str(folder / "history.db"),
         })
+
+    def _close(self) -> None:
+        memory = getattr(self, "memory", None)
+        if memory is None:
+            return
+        memory.close()  # its history database
+        # Local Qdrant locks its folder until its client is closed; Mem0's close leaves it.
+        client = getattr(getattr(memory, "vector_store", None), "client", None)
+        if client is not None:
+            client.close()
+        self.memory = None
 
     def _add(self, text: str, turn_id: str, when: str | None) -> None:
         # The turn id rides in Mem0's own metadata, kept in its folder.
