@@ -118,13 +118,6 @@ class TextEnv(ABC):
         user's stated preferences); the runner stores them when memory is on. None here."""
         return []
 
-    def preference_notes(self, observation: str) -> list[str]:
-        """Those of :meth:`memory_notes` that are the user's stated preferences ("the
-        shopper's usual size is m ..."). The runner keeps them as preferences and, in the
-        episodes after, shows them on the task's own line, where the actor reads what
-        the task asks for ("in my usual size" is only answerable from memory). None here."""
-        return []
-
     def info(self) -> dict[str, Any]:
         """What ``reset`` would put in info: the task and the admissible actions."""
         return {"task": self.task, "admissible": self.admissible_actions(), "steps": self.steps}

@@ -334,10 +334,6 @@ class ShopEnv(TextEnv):
         return [f"the shopper's usual size is {m.group(1)} and usual color is {m.group(2)}"] \
             if m else []
 
-    def preference_notes(self, observation: str) -> list[str]:
-        """The shopper's usual size and colour: every note of this environment is one."""
-        return self.memory_notes(observation)
-
     def expert_plan(self) -> list[str]:
         """The target product's search and clicks (an oracle, for tests, baselines and
         demonstrations). It searches in the instruction's own words (the attributes and the

@@ -66,10 +66,7 @@ _FILLER = frozenset("a an the in on at to of from with under into and or some tw
 
 
 def _words(text: str) -> set[str]:
-    # A possessive's "s" is no word: "the shopper's usual size is m" names size m, and
-    # counted as a word it would name size s as well.
-    text = re.sub(r"['\u2019]s\b", "", text.lower())
-    return {w for w in re.findall(r"[a-z]+", text) if w not in _FILLER}
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in _FILLER}
 
 
 def naming_the_task(admissible: Sequence[str], task: str, limit: int = 6) -> list[str]:
@@ -139,15 +136,6 @@ it). A 135M model does not know that "hot" means heating in a microwave."""
 _DESTINATION = re.compile(r"\b(?:in|on|under)\b")
 
 
-def _chosen(action: str, observation: str) -> bool:
-    """Whether ``action`` clicks an option the page reports chosen already (the shop's
-    product page ends its options with "chosen: size=m, color=navy")."""
-    clicked = re.fullmatch(r"click\[(.+)\]", action)
-    chosen = re.search(r"\bchosen: ([^\[]*)", observation)
-    return bool(clicked and chosen) and clicked.group(1) in {
-        part.split("=", 1)[-1].strip() for part in chosen.group(1).split(",")}
-
-
 def _just_done(action: str, observation: str) -> bool:
     # "heat potato 1 with microwave 1" is reported as "You heat the potato 1 using ...".
     verb, _, rest = action.partition(" ")
@@ -193,10 +181,7 @@ def task_steps(admissible: Sequence[str], task: str, observation: str = "",
       the episode ran out (unseen home 17, docs/results.md);
     - ``close``, ``examine``, ``look`` and ``inventory`` never move a task on, and an
       action the observation reports just done ("You heat the potato 1 ...") is not
-      listed again; nor is an option the shop's page reports chosen ("chosen: size=m"):
-      listed again, a trained shop actor clicked it until the step limit (added
-      2026-12-05 for every version from v6, measured with the v8 shop adapters in
-      docs/results.md; the household lists no clicks).
+      listed again.
     """
     wanted = _words(task)
     object_part, place_part = (*_DESTINATION.split(task, maxsplit=1), "")[:2]
@@ -215,7 +200,7 @@ def task_steps(admissible: Sequence[str], task: str, observation: str = "",
 
     def keep(action: str) -> bool:
         if "[" in action:
-            return not _chosen(action, observation)
+            return True
         if (action in ("look", "inventory") or action.startswith(("close ", "examine "))
                 or _just_done(action, observation)):
             return False

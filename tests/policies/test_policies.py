@@ -254,17 +254,6 @@ def test_the_task_steps_follow_where_the_task_stands():
     lamp = "Task: look at bowl under the desklamp."
     assert task_steps(["use desklamp 1", "examine desklamp 1", "go to shelf 1"], lamp) == []
     assert task_steps(["use desklamp 1", "examine bowl 1"], lamp) == ["use desklamp 1"]
-    # The shop: the options the task names, until the page reports one chosen.
-    shop = "Task: i need a rain jacket, with color: navy, size: m, and price lower than 50"
-    page = ["click[buy now]", "click[s]", "click[m]", "click[navy]", "click[red]"]
-    assert task_steps(page, shop, "... [SEP] color [SEP] navy [SEP] red") == [
-        "click[m]", "click[navy]"]
-    assert task_steps(page, shop, "... [SEP] red [SEP] chosen: size=m [SEP] Rating") == [
-        "click[navy]"]
-    assert task_steps(page, shop, "... chosen: size=m, color=navy [SEP] Rating") == []
-    # A possessive's "s" names no size: "the shopper's usual size is m" is size m alone.
-    assert task_steps(page, "Task: i need it (remembered: the shopper's usual size is m)") \
-        == ["click[m]"]
 
 
 @pytest.mark.slow

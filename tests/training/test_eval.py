@@ -63,45 +63,6 @@ def test_household_and_shop_curves_with_and_without_memory(tmp_path):
         run_env_eval("shop", variants=["magic"], episodes=1)
 
 
-def test_a_remembered_preference_is_shown_on_the_task_line_of_later_episodes():
-    from agentmem import Memory
-    from agentmem.protocols import Action
-    from agentmem.records import Kind
-    from envs.shop import ShopEnv
-    from policies.actor import task_line, task_steps
-    from training.eval.episodes import EnvMemory, run_episode
-
-    env = ShopEnv(shopper=4)
-    seen: list[tuple[str, list[str]]] = []
-
-    class Oracle:  # plays the target's clicks, recording what an actor is shown
-        def act(self, observation, admissible, task_prompt="", lessons=(), *, taken=()):
-            seen.append((task_prompt, list(admissible)))
-            return Action(action=env.expert_plan()[len(taken)])
-
-    store = Memory(home=":memory:", embedder="hash")
-    memory = EnvMemory(store, lessons=False, tasks=False)
-    first = run_episode(env, Oracle(), seed=0, memory=memory)
-    assert first.success and all("remembered" not in p for p, _ in seen)
-    kept = store.list(agent_id="actor", kinds=[Kind.PREFERENCE])
-    size, color = env.goal["options"]["size"], env.goal["options"]["color"]
-    assert [r.content for r in kept] == [
-        f"the shopper's usual size is {size} and usual color is {color}"]
-    seen.clear()
-    later = run_episode(env, Oracle(), seed=1, memory=memory)
-    assert later.success and "in my usual size and color" in env.task
-    prompt, _ = seen[0]
-    assert task_line(prompt) == f"Task: {env.task} (remembered: {kept[0].content})"
-    # On the product page the remembered options are listed as naming the task, as
-    # they are when the task names them itself; the possessive's "s" names no size.
-    page = next(admissible for _, admissible in seen if f"click[{size}]" in admissible)
-    named = task_steps(page, task_line(prompt))
-    assert f"click[{size}]" in named and f"click[{color}]" in named
-    assert size == "s" or "click[s]" not in named
-    assert task_steps(page, f"Task: {env.task}") == []  # without memory: none
-    store.close()
-
-
 def test_agentmem_eval_command(tmp_path):
     from agentmem.cli.main import _plugins, app
 

@@ -3,12 +3,7 @@
 Memory here is three structures working together (all in one :class:`Memory`):
 
 * **notes**: facts the environment marks as worth keeping (where an object was
-  seen, a shopper's stated preference), stored as ``item`` records, or as
-  ``preference`` records for the user's stated preferences; the preferences kept from
-  earlier episodes are also shown on the task's own line ("..., in my usual size and
-  color (remembered: the shopper's usual size is m and usual color is navy)"), since
-  the actor reads there what the task asks for and the task itself leaves them to
-  memory;
+  seen, a shopper's stated preference), stored as ``item`` records;
 * **lessons**: after each episode, a :class:`~agentmem.structures.lessons.LessonStore`
   keeps a success's steps whole, as an exemplar to follow, and distils a failure
   into a lesson on what went wrong; before the next, the best lessons and notes
@@ -45,9 +40,6 @@ from envs.base import INVALID_ACTION, TextEnv
 from policies.actor import untried_first
 
 __all__ = ["EpisodeResult", "EnvMemory", "run_episode", "run_series"]
-
-# The kinds the environment's notes are kept as (see :meth:`EnvMemory.note`).
-_NOTES = (Kind.ITEM, Kind.PREFERENCE)
 
 
 @dataclass
@@ -91,44 +83,23 @@ class EnvMemory:
         self.memory, self.agent_id, self.k, self.budget = memory, agent_id, k, budget
         self.use_tasks, self.use_notes = tasks, notes
         self.lessons = LessonStore(memory, llm, agent_id=agent_id) if lessons else None
-        kept = memory.list(agent_id=agent_id, kinds=list(_NOTES), limit=10_000)
-        self._seen: set[str] = {r.content for r in kept}
-        self._preferences = any(r.kind == Kind.PREFERENCE for r in kept)
+        self._seen: set[str] = {r.content for r in memory.list(agent_id=agent_id,
+                                                               kinds=[Kind.ITEM], limit=10_000)}
 
     def hints(self, task: str) -> list[Any]:
         out: list[Any] = []
         if self.lessons is not None:
             out += self.lessons.retrieve(task, k=self.k)
         if self.use_notes and self._seen:
-            out += [h.record for h in self.memory.search(task, k=self.k, kinds=list(_NOTES),
+            out += [h.record for h in self.memory.search(task, k=self.k, kinds=[Kind.ITEM],
                                                          agent_id=self.agent_id)]
         return out
 
-    def task_line(self, task: str) -> str:
-        """``task`` with the preferences kept so far that best match it, in brackets at
-        its end: the line the actor reads the task's words from
-        (:func:`policies.actor.task_line`), so that the options a remembered preference
-        names are listed among "the ones that name words of the task" as they are when
-        the task names them itself. ``task`` as it is when none is kept."""
-        if not (self.use_notes and self._preferences):
-            return task
-        found = self.memory.search(task, k=self.k, kinds=[Kind.PREFERENCE],
-                                   agent_id=self.agent_id)
-        kept = "; ".join(dict.fromkeys(" ".join(h.record.content.split()) for h in found))
-        return f"{task} (remembered: {kept})" if kept else task
-
-    def note(self, texts: Sequence[str], preferences: Sequence[str] = ()) -> None:
-        """Keep the new ``texts``; those also in ``preferences`` as preference records."""
+    def note(self, texts: Sequence[str]) -> None:
         new = [t for t in dict.fromkeys(texts) if t not in self._seen]
-        if not (self.use_notes and new):
-            return
-        liked = set(preferences)
-        for kind, group in ((Kind.ITEM, [t for t in new if t not in liked]),
-                            (Kind.PREFERENCE, [t for t in new if t in liked])):
-            if group:
-                self.memory.add_many(group, kind=kind, agent_id=self.agent_id, actor="env")
-        self._seen.update(new)
-        self._preferences = self._preferences or any(t in liked for t in new)
+        if self.use_notes and new:
+            self.memory.add_many(new, kind=Kind.ITEM, agent_id=self.agent_id, actor="env")
+            self._seen.update(new)
 
     def finish(self, task: str, trajectory: list[tuple[str, str]], success: bool,
                ref: str) -> None:
@@ -161,20 +132,18 @@ def run_episode(env: TextEnv, actor: ActorPolicy, *, seed: int, episode: int = 0
     obs = env.reset(seed)
     task, info = env.task, env.info()
     hints = memory.hints(task) if memory is not None else []
-    # Read before this episode's own notes are kept: what earlier episodes left.
-    shown_task = memory.task_line(task) if memory is not None else task
     used = [h.id for h in hints if getattr(h, "title", None)]  # lessons, for their statistics
     tree = TaskTree.open(memory.memory, task, agent_id=memory.agent_id) \
         if memory is not None and memory.use_tasks else None
     if memory is not None:
-        memory.note(env.memory_notes(obs), env.preference_notes(obs))
+        memory.note(env.memory_notes(obs))
     trajectory: list[tuple[str, str]] = []
     invalid, calls, done, reward = 0, 0, False, 0.0
     hands_taken = _hands_taken(actor)
     while not done:
         # The task on the first line, then (with memory) its tree of steps so far: the
         # actor finds the task's own words on that line (policies.actor.task_line).
-        prompt = f"Task: {shown_task}"
+        prompt = f"Task: {task}"
         if tree is not None:
             prompt += "\n" + tree.prompt(memory.budget)
         taken = [a for a, _ in trajectory]
@@ -186,7 +155,7 @@ def run_episode(env: TextEnv, actor: ActorPolicy, *, seed: int, episode: int = 0
         invalid += bool(info.get("invalid"))
         trajectory.append((act.action, obs))
         if memory is not None:
-            memory.note(env.memory_notes(obs), env.preference_notes(obs))
+            memory.note(env.memory_notes(obs))
         if tree is not None:
             step = tree.add_subtask(tree.root.id, act.action,
                                     status="failed" if info.get("invalid") else "done")
