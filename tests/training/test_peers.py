@@ -211,23 +211,24 @@ def test_real_peer_on_the_embedded_model(peer, locomo_file, monkeypatch, tmp_pat
     assert r["questions"] == 2 and all(row["error"] is None for row in r["rows"])
 
 
+def _mem0_reply(messages):
+    # Well-formed replies to Mem0's two prompts (fact extraction, then the update
+    # decision), so what is stored is decided by Mem0's pipeline, not by a weak model.
+    if "facts" in messages[0]["content"].lower() and "memory" not in str(messages[-1]):
+        return {"facts": ["Ana adopted a beagle called Biscuit"]}
+    return {"memory": [{"id": "0", "text": "Ana adopted a beagle called Biscuit",
+                        "event": "ADD"}]}
+
+
 @pytest.mark.skipif(not peer_installed("mem0"), reason="mem0ai is not installed here (CI runs "
                     "this in the peers venv)")
 def test_mem0_adapter_stores_what_mem0_decides_and_finds_it_with_its_turn_id(tmp_path,
                                                                                monkeypatch):
-    # Well-formed replies to Mem0's two prompts (fact extraction, then the update
-    # decision), so what is stored is decided by Mem0's pipeline, not by a weak model.
     monkeypatch.setenv("MEM0_DIR", str(tmp_path / "mem0"))
-
-    def reply(messages):
-        if "facts" in messages[0]["content"].lower() and "memory" not in str(messages[-1]):
-            return {"facts": ["Ana adopted a beagle called Biscuit"]}
-        return {"memory": [{"id": "0", "text": "Ana adopted a beagle called Biscuit",
-                            "event": "ADD"}]}
 
     from training.eval.peers import Mem0System
 
-    server = PeerServer(ScriptedLLM(default=reply), "hash")
+    server = PeerServer(ScriptedLLM(default=_mem0_reply), "hash")
     system = Mem0System(None, 3, server, None)
     try:
         system._open(tmp_path)
@@ -246,15 +247,9 @@ def test_a_closed_mem0_folder_opens_again_in_the_same_process(tmp_path, monkeypa
     # folder in one process must find the first one's memory, not a lock error.
     monkeypatch.setenv("MEM0_DIR", str(tmp_path / "mem0"))
 
-    def reply(messages):
-        if "facts" in messages[0]["content"].lower() and "memory" not in str(messages[-1]):
-            return {"facts": ["Ana adopted a beagle called Biscuit"]}
-        return {"memory": [{"id": "0", "text": "Ana adopted a beagle called Biscuit",
-                            "event": "ADD"}]}
-
     from training.eval.peers import Mem0System
 
-    server = PeerServer(ScriptedLLM(default=reply), "hash")
+    server = PeerServer(ScriptedLLM(default=_mem0_reply), "hash")
     try:
         first = Mem0System(None, 3, server, None)
         first._open(tmp_path / "kept")
