@@ -237,6 +237,7 @@ def test_mem0_adapter_stores_what_mem0_decides_and_finds_it_with_its_turn_id(tmp
         assert system._search("What is Ana's dog called?") == [
             ("Ana adopted a beagle called Biscuit", "D1:1")]
     finally:
+        system.close()
         server.close()
 
 

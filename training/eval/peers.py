@@ -112,7 +112,8 @@ class PeerServer:
 class PeerSystem(System):
     """Shared by the peers: a scratch folder, per-turn usage and timing, turn ids on
     every memory. Subclasses fill :meth:`_open`, :meth:`_add` and :meth:`_search`
-    (and :meth:`_resume` when they keep turn ids outside their own store).
+    (and :meth:`_resume` when they keep turn ids outside their own store, :meth:`_close`
+    when their store holds files or locks open).
 
     With :attr:`folder` set (``run_qa(keep=...)``), the peer's memory lives there and
     every ingested turn is logged to ``ingested.jsonl`` as soon as the peer has stored
@@ -272,12 +273,15 @@ class Mem0System(PeerSystem):
         memory = getattr(self, "memory", None)
         if memory is None:
             return
-        memory.close()  # its history database
-        # Local Qdrant locks its folder until its client is closed; Mem0's close leaves it.
-        client = getattr(getattr(memory, "vector_store", None), "client", None)
-        if client is not None:
-            client.close()
-        self.memory = None
+        try:
+            memory.close()  # its history database
+        finally:
+            # Local Qdrant locks its folder until its client is closed; Mem0's close
+            # leaves it open.
+            client = getattr(getattr(memory, "vector_store", None), "client", None)
+            self.memory = None
+            if client is not None:
+                client.close()
 
     def _add(self, text: str, turn_id: str, when: str | None) -> None:
         # The turn id rides in Mem0's own metadata, kept in its folder.
