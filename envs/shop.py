@@ -236,7 +236,11 @@ class ShopEnv(TextEnv):
         acts = ["click[back to search]", "click[< prev]", "click[description]",
                 "click[features]", "click[buy now]"]
         assert self.product is not None
-        return acts + [f"click[{v}]" for vs in self.product.options.values() for v in vs]
+        # An option already chosen is not offered again: clicking it changes nothing, and
+        # offered, a trained 135M actor clicked it until the step limit (docs/results.md,
+        # "An option already chosen is not offered again").
+        return acts + [f"click[{v}]" for k, vs in self.product.options.items() for v in vs
+                       if self.chosen.get(k) != v]
 
     def _shown(self) -> list[Product]:
         start = self.result_page * _PER_PAGE

@@ -51,6 +51,26 @@ def test_search_results_product_page_and_navigation(env):
     assert done and 0 <= reward <= 1 and obs.startswith("Thank you for shopping")
 
 
+def test_an_option_already_chosen_is_not_offered_again(env):
+    # Clicking it changes nothing; offered, a trained actor clicked it until the step limit.
+    env.reset(3)
+    env.step(f"search[{env.goal['ptype']}]")
+    product = next(a for a in env.admissible_actions() if a.startswith("click[b0"))
+    info = env.step(product)[3]
+    kind, values = next((k, v) for k, v in env.product.options.items() if len(v) > 1)
+    first, other = f"click[{values[0]}]", f"click[{values[1]}]"
+    assert first in info["admissible"] and other in info["admissible"]
+    obs, _, _, info = env.step(first)
+    assert f"chosen: {kind}={values[0]}" in obs
+    assert first not in info["admissible"] and other in info["admissible"]
+    # Clicked anyway (a scripted actor, a replayed trajectory) it is still a harmless no-op.
+    again, _, _, info = env.step(first)
+    assert again == obs and not info["invalid"]
+    obs, _, _, info = env.step(other)  # another value of the same kind replaces it
+    assert f"chosen: {kind}={values[1]}" in obs
+    assert first in info["admissible"] and other not in info["admissible"]
+
+
 def test_invalid_actions_get_the_invalid_observation(env):
     env.reset(5)
     for bad in ("buy everything", "click[buy now]", "search[]", "click[b0000]"):
