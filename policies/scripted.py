@@ -159,7 +159,10 @@ class ShopperActor:
             have = dict(kv.split("=") for kv in chosen.group(1).strip().split(", ")) if chosen \
                 else {}
             price = re.search(r"Price: \$([\d.]+)", observation)
-            missing = [v for v in options.values() if f"click[{v.strip()}]" not in acts]
+            # A wanted option is missing when this product does not offer it; one already
+            # chosen is not listed again (the shop leaves it out), but it is there.
+            missing = [v for k, v in options.items()
+                       if have.get(k) != v.strip() and f"click[{v.strip()}]" not in acts]
             if (missing or (price and float(price.group(1)) > cap)) and len(self._tried) < 4:
                 return Action(action="click[< prev]")  # not this one: try the next result
             for kind, value in options.items():

@@ -71,6 +71,24 @@ def test_an_option_already_chosen_is_not_offered_again(env):
     assert first in info["admissible"] and other not in info["admissible"]
 
 
+def test_the_scripted_shopper_buys_the_product_whose_options_it_chose(env):
+    # It keeps a product once it has chosen the wanted options there, although the shop no
+    # longer lists them (it used to leave for the next result after each option).
+    from policies.scripted import ShopperActor
+
+    for seed in range(4):
+        obs, actor = env.reset(seed), ShopperActor()
+        admissible, done, taken = env.admissible_actions(), False, []
+        while not done:
+            action = actor.act(obs, admissible, f"Task: {env.task}").action
+            obs, _, done, info = env.step(action)
+            admissible, taken = info["admissible"], taken + [action]
+        options = [f"click[{v}]" for v in env.goal["options"].values()]
+        after_first_option = taken[min(taken.index(o) for o in options):]
+        assert "click[< prev]" not in after_first_option, (seed, taken)
+        assert env.total_reward == 1.0, (seed, taken)
+
+
 def test_invalid_actions_get_the_invalid_observation(env):
     env.reset(5)
     for bad in ("buy everything", "click[buy now]", "search[]", "click[b0000]"):
